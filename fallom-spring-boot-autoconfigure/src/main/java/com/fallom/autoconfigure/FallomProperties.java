@@ -1,0 +1,350 @@
+package com.fallom.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Fallom. The Python SDK's environment variables
+ * {@code FALLOM_API_KEY}, {@code FALLOM_BASE_URL} and {@code FALLOM_CAPTURE_CONTENT} bind
+ * to {@code fallom.api-key}, {@code fallom.base-url} and {@code fallom.capture-content}.
+ */
+@ConfigurationProperties("fallom")
+public class FallomProperties {
+
+	/**
+	 * Whether to enable Fallom. When false, nothing is registered: no threads, no network.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * API key of the Fallom account. Without it Fallom runs offline: bootstrap configs
+	 * only, and nothing is sent anywhere.
+	 */
+	private String apiKey;
+
+	/**
+	 * Base URL of the Fallom backend.
+	 */
+	private String baseUrl = "https://spans.fallom.com";
+
+	/**
+	 * Whether to send prompt and completion text with traces. When false (privacy mode),
+	 * only models, token counts, latency and session context leave the process.
+	 */
+	private boolean captureContent = true;
+
+	/**
+	 * Longest time shutdown waits for each queue of session records, metrics and spans to
+	 * be sent.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(2);
+
+	private final Models models = new Models();
+
+	private final Tracing tracing = new Tracing();
+
+	private final Web web = new Web();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getApiKey() {
+		return this.apiKey;
+	}
+
+	public void setApiKey(String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public boolean isCaptureContent() {
+		return this.captureContent;
+	}
+
+	public void setCaptureContent(boolean captureContent) {
+		this.captureContent = captureContent;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Models getModels() {
+		return this.models;
+	}
+
+	public Tracing getTracing() {
+		return this.tracing;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * Whether an API key is set, so that Fallom talks to its backend.
+	 * @return whether Fallom is online
+	 */
+	public boolean isOnline() {
+		return this.apiKey != null && !this.apiKey.isBlank();
+	}
+
+	/**
+	 * Model A/B testing properties.
+	 */
+	public static class Models {
+
+		/**
+		 * Time between two syncs of the model configs.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Timeout of each request to the backend (connect and response).
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Longest time start-up waits for the first config sync. The application starts
+		 * whatever happens.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Whether to record each session's assignment with the backend.
+		 */
+		private boolean recordSessions = true;
+
+		/**
+		 * Most session records waiting to be sent; more are dropped and counted.
+		 */
+		private int sessionQueueCapacity = 10_000;
+
+		/**
+		 * Number of recent assignments remembered so that each is recorded once.
+		 */
+		private int recentSessions = 65_536;
+
+		/**
+		 * Time a pinned config version the backend does not have is remembered as
+		 * missing.
+		 */
+		private Duration missingVersionTtl = Duration.ofMinutes(1);
+
+		/**
+		 * File the last good configs are written to after every sync and read from at
+		 * start-up, so that a restart during a backend outage still serves them.
+		 */
+		private Path snapshotFile;
+
+		/**
+		 * Bootstrap configs by config key, served until the backend first answers and
+		 * whenever no API key is set.
+		 */
+		private Map<String, Config> configs = new LinkedHashMap<>();
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+		public boolean isRecordSessions() {
+			return this.recordSessions;
+		}
+
+		public void setRecordSessions(boolean recordSessions) {
+			this.recordSessions = recordSessions;
+		}
+
+		public int getSessionQueueCapacity() {
+			return this.sessionQueueCapacity;
+		}
+
+		public void setSessionQueueCapacity(int sessionQueueCapacity) {
+			this.sessionQueueCapacity = sessionQueueCapacity;
+		}
+
+		public int getRecentSessions() {
+			return this.recentSessions;
+		}
+
+		public void setRecentSessions(int recentSessions) {
+			this.recentSessions = recentSessions;
+		}
+
+		public Duration getMissingVersionTtl() {
+			return this.missingVersionTtl;
+		}
+
+		public void setMissingVersionTtl(Duration missingVersionTtl) {
+			this.missingVersionTtl = missingVersionTtl;
+		}
+
+		public Path getSnapshotFile() {
+			return this.snapshotFile;
+		}
+
+		public void setSnapshotFile(Path snapshotFile) {
+			this.snapshotFile = snapshotFile;
+		}
+
+		public Map<String, Config> getConfigs() {
+			return this.configs;
+		}
+
+		public void setConfigs(Map<String, Config> configs) {
+			this.configs = configs;
+		}
+
+	}
+
+	/**
+	 * A bootstrap model config.
+	 */
+	public static class Config {
+
+		/**
+		 * Version of the config.
+		 */
+		private int version = 1;
+
+		/**
+		 * Variants, in order: each a model and its weight in percent.
+		 */
+		private List<Variant> variants = new ArrayList<>();
+
+		public int getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(int version) {
+			this.version = version;
+		}
+
+		public List<Variant> getVariants() {
+			return this.variants;
+		}
+
+		public void setVariants(List<Variant> variants) {
+			this.variants = variants;
+		}
+
+	}
+
+	/**
+	 * A variant of a bootstrap model config.
+	 */
+	public static class Variant {
+
+		/**
+		 * Model name, as passed to the chat client.
+		 */
+		private String model;
+
+		/**
+		 * Percentage of sessions that get this model, 0 to 100, decimals allowed.
+		 */
+		private double weight;
+
+		public String getModel() {
+			return this.model;
+		}
+
+		public void setModel(String model) {
+			this.model = model;
+		}
+
+		public double getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(double weight) {
+			this.weight = weight;
+		}
+
+	}
+
+	/**
+	 * Tracing properties.
+	 */
+	public static class Tracing {
+
+		/**
+		 * Whether to export every Spring AI chat call to Fallom and tag spans with the
+		 * Fallom session.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Web filter properties.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether to register the servlet or WebFlux filter that reads session ids from
+		 * requests.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

@@ -1,0 +1,121 @@
+package com.fallom.autoconfigure;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fallom.models.ConfigOrigin;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelVariant;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.StringUtils;
+
+/**
+ * Checks {@link FallomProperties} at start-up so that a mistake fails fast with the name
+ * of the property, instead of surfacing later as a quiet fallback.
+ */
+public final class FallomPropertiesValidator {
+
+	private FallomPropertiesValidator() {
+	}
+
+	static void validate(FallomProperties properties) {
+		validateBaseUrl(properties.getBaseUrl());
+		FallomProperties.Models models = properties.getModels();
+		positive("fallom.models.refresh-interval", models.getRefreshInterval());
+		positive("fallom.models.timeout", models.getTimeout());
+		notNegative("fallom.models.startup-timeout", models.getStartupTimeout());
+		notNegative("fallom.models.missing-version-ttl", models.getMissingVersionTtl());
+		notNegative("fallom.shutdown-timeout", properties.getShutdownTimeout());
+		positive("fallom.models.session-queue-capacity", models.getSessionQueueCapacity());
+		positive("fallom.models.recent-sessions", models.getRecentSessions());
+		bootstrapConfigs(models);
+	}
+
+	/**
+	 * Convert (and so validate) the bootstrap configs.
+	 * @param models the model properties
+	 * @return the configs
+	 */
+	public static List<ModelConfig> bootstrapConfigs(FallomProperties.Models models) {
+		List<ModelConfig> configs = new ArrayList<>();
+		for (Map.Entry<String, FallomProperties.Config> entry : models.getConfigs().entrySet()) {
+			String name = "fallom.models.configs." + entry.getKey();
+			FallomProperties.Config config = entry.getValue();
+			if (config.getVersion() < 1) {
+				throw new InvalidConfigurationPropertyValueException(name + ".version", config.getVersion(),
+						"The version must be 1 or more.");
+			}
+			if (config.getVariants().isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(name + ".variants", "[]",
+						"A bootstrap config needs at least one variant.");
+			}
+			List<ModelVariant> variants = new ArrayList<>();
+			for (int i = 0; i < config.getVariants().size(); i++) {
+				FallomProperties.Variant variant = config.getVariants().get(i);
+				String variantName = name + ".variants[" + i + "]";
+				if (!StringUtils.hasText(variant.getModel())) {
+					throw new InvalidConfigurationPropertyValueException(variantName + ".model", variant.getModel(),
+							"Each variant needs a model.");
+				}
+				if (!Double.isFinite(variant.getWeight()) || variant.getWeight() < 0) {
+					throw new InvalidConfigurationPropertyValueException(variantName + ".weight", variant.getWeight(),
+							"A weight is a percentage of 0 or more.");
+				}
+				variants.add(new ModelVariant(variant.getModel(), variant.getWeight()));
+			}
+			configs.add(new ModelConfig(entry.getKey(), config.getVersion(), variants, ConfigOrigin.BOOTSTRAP));
+		}
+		return configs;
+	}
+
+	private static void validateBaseUrl(String baseUrl) {
+		String reason = null;
+		if (!StringUtils.hasText(baseUrl)) {
+			reason = "The base URL must not be empty.";
+		}
+		else {
+			try {
+				URI uri = new URI(baseUrl);
+				if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+					reason = "The base URL must start with http:// or https://.";
+				}
+				else if (!StringUtils.hasText(uri.getHost())) {
+					reason = "The base URL must name a host.";
+				}
+				else if (uri.getQuery() != null || uri.getFragment() != null) {
+					reason = "The base URL must not have a query or a fragment.";
+				}
+			}
+			catch (URISyntaxException ex) {
+				reason = "The base URL is malformed: " + ex.getMessage();
+			}
+		}
+		if (reason != null) {
+			throw new InvalidConfigurationPropertyValueException("fallom.base-url", baseUrl, reason);
+		}
+	}
+
+	private static void positive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "The duration must be positive.");
+		}
+	}
+
+	private static void notNegative(String name, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "The duration must not be negative.");
+		}
+	}
+
+	private static void positive(String name, int value) {
+		if (value <= 0) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "The value must be positive.");
+		}
+	}
+
+}

@@ -1,0 +1,215 @@
+package com.fallom.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.util.Assert;
+
+/**
+ * Sends items to the backend from one background thread through a bounded queue. A full
+ * queue drops the item and counts it: callers never block and memory never grows. Stopping
+ * flushes what is queued within a bounded time. Internal API.
+ *
+ * @param <T> the item type
+ */
+public final class BoundedSender<T> {
+
+	private static final Log logger = LogFactory.getLog(BoundedSender.class);
+
+	private final String name;
+
+	private final BlockingQueue<T> queue;
+
+	private final ItemSender<T> sender;
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private final AtomicLong sent = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile Thread thread;
+
+	private volatile boolean stopping;
+
+	private boolean failing;
+
+	/**
+	 * Create a sender; nothing is sent until {@link #start()}.
+	 * @param name the purpose, used in the thread name and log lines
+	 * @param capacity the queue capacity
+	 * @param sender sends one item, throwing on failure
+	 */
+	public BoundedSender(String name, int capacity, ItemSender<T> sender) {
+		Assert.isTrue(capacity > 0, "'capacity' must be positive");
+		this.name = name;
+		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.sender = sender;
+	}
+
+	/**
+	 * Queue an item without blocking.
+	 * @param item the item
+	 * @return {@code false} when the queue was full and the item was dropped
+	 */
+	public boolean offer(T item) {
+		if (this.stopping || !this.queue.offer(item)) {
+			this.dropped.incrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Start the background thread.
+	 */
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.thread != null) {
+				return;
+			}
+			this.stopping = false;
+			Thread thread = new DaemonThreadFactory("fallom-" + this.name).newThread(this::run);
+			this.thread = thread;
+			thread.start();
+		}
+	}
+
+	/**
+	 * Stop accepting items, send what is queued within the timeout, then stop the thread.
+	 * Items left unsent are counted as dropped.
+	 * @param flushTimeout the longest time to wait for the flush
+	 */
+	public void stop(Duration flushTimeout) {
+		Thread thread;
+		synchronized (this.lifecycleMonitor) {
+			thread = this.thread;
+			this.thread = null;
+			this.stopping = true;
+		}
+		if (thread == null) {
+			return;
+		}
+		try {
+			thread.join(Math.max(1, flushTimeout.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (thread.isAlive()) {
+			thread.interrupt();
+		}
+		int left = this.queue.size();
+		this.queue.clear();
+		if (left > 0) {
+			this.dropped.addAndGet(left);
+			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
+					+ flushTimeout.toMillis() + " ms");
+		}
+	}
+
+	private void run() {
+		while (true) {
+			T item;
+			try {
+				item = this.stopping ? this.queue.poll() : this.queue.poll(100, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			if (item == null) {
+				if (this.stopping) {
+					return;
+				}
+				continue;
+			}
+			sendSafely(item);
+			if (Thread.currentThread().isInterrupted()) {
+				return;
+			}
+		}
+	}
+
+	private void sendSafely(T item) {
+		try {
+			this.sender.send(item);
+			this.sent.incrementAndGet();
+			if (this.failing) {
+				this.failing = false;
+				logger.info("Fallom " + this.name + ": sending recovered");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.failed.incrementAndGet();
+		}
+		catch (Throwable ex) {
+			this.failed.incrementAndGet();
+			if (!this.failing) {
+				this.failing = true;
+				logger.warn("Fallom " + this.name + ": sending failed, items are dropped until it recovers: " + ex);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("Fallom " + this.name + ": sending failed: " + ex);
+			}
+		}
+	}
+
+	/**
+	 * Return the number of items waiting.
+	 * @return the queue size
+	 */
+	public int getQueueSize() {
+		return this.queue.size();
+	}
+
+	/**
+	 * Return the number of items dropped because the queue was full or the flush ran out of
+	 * time.
+	 * @return the dropped count
+	 */
+	public long getDroppedCount() {
+		return this.dropped.get();
+	}
+
+	/**
+	 * Return the number of items the backend accepted.
+	 * @return the sent count
+	 */
+	public long getSentCount() {
+		return this.sent.get();
+	}
+
+	/**
+	 * Return the number of items whose sending failed.
+	 * @return the failed count
+	 */
+	public long getFailedCount() {
+		return this.failed.get();
+	}
+
+	/**
+	 * Sends one item.
+	 *
+	 * @param <T> the item type
+	 */
+	@FunctionalInterface
+	public interface ItemSender<T> {
+
+		/**
+		 * Send an item.
+		 * @param item the item
+		 * @throws Exception on failure: the item is counted as failed and not retried
+		 */
+		void send(T item) throws Exception;
+
+	}
+
+}

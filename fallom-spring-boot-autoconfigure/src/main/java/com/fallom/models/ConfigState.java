@@ -1,0 +1,26 @@
+package com.fallom.models;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable view of the configs being served: the latest version of each config key,
+ * and the layer they come from.
+ *
+ * @param configs the configs by key
+ * @param origin the layer served, or {@code null} when there are no configs at all
+ * @param updatedAt when the layer was fetched or written, or {@code null} for bootstrap
+ * configs
+ */
+public record ConfigState(Map<String, ModelConfig> configs, @Nullable ConfigOrigin origin,
+		@Nullable Instant updatedAt) {
+
+	static final ConfigState EMPTY = new ConfigState(Map.of(), null, null);
+
+	public ConfigState {
+		configs = Map.copyOf(configs);
+	}
+
+}

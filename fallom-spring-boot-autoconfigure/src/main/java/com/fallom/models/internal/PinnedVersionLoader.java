@@ -1,0 +1,164 @@
+package com.fallom.models.internal;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fallom.internal.FallomHttpClient;
+import com.fallom.models.ConfigOrigin;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelConfigRegistry;
+
+/**
+ * Fetches pinned config versions that are not cached yet from
+ * {@code GET /configs/{key}/version/{n}}. Concurrent callers of one version share one
+ * request, every wait is bounded by the timeout, and a 404 is remembered for a while so that
+ * a missing version costs one request, not one per call. Internal API.
+ */
+public final class PinnedVersionLoader {
+
+	private final FallomHttpClient client;
+
+	private final ModelConfigRegistry registry;
+
+	private final Duration timeout;
+
+	private final Duration missingVersionTtl;
+
+	private final Clock clock;
+
+	private final Map<String, CompletableFuture<ModelConfig>> inFlight = new ConcurrentHashMap<>();
+
+	private final Map<String, Instant> missingUntil = new ConcurrentHashMap<>();
+
+	public PinnedVersionLoader(FallomHttpClient client, ModelConfigRegistry registry, Duration timeout,
+			Duration missingVersionTtl, Clock clock) {
+		this.client = client;
+		this.registry = registry;
+		this.timeout = timeout;
+		this.missingVersionTtl = missingVersionTtl;
+		this.clock = clock;
+	}
+
+	/**
+	 * Fetch a version, or wait for the fetch another caller started.
+	 * @param key the config key
+	 * @param version the version
+	 * @return the config, also kept in the registry
+	 * @throws VersionNotFoundException when the backend has no such version
+	 * @throws VersionLoadException when the fetch failed or timed out
+	 */
+	public ModelConfig load(String key, int version) {
+		String id = key + "#" + version;
+		Instant missing = this.missingUntil.get(id);
+		if (missing != null) {
+			if (this.clock.instant().isBefore(missing)) {
+				throw new VersionNotFoundException();
+			}
+			this.missingUntil.remove(id, missing);
+		}
+		CompletableFuture<ModelConfig> mine = new CompletableFuture<>();
+		CompletableFuture<ModelConfig> shared = this.inFlight.putIfAbsent(id, mine);
+		if (shared != null) {
+			return await(shared);
+		}
+		try {
+			ModelConfig config = fetch(id, key, version);
+			mine.complete(config);
+			return config;
+		}
+		catch (RuntimeException ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.inFlight.remove(id, mine);
+		}
+	}
+
+	private ModelConfig fetch(String id, String key, int version) {
+		FallomHttpClient.Response response;
+		try {
+			response = this.client.get("/configs/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + "/version/" + version,
+					null);
+		}
+		catch (IOException ex) {
+			throw new VersionLoadException("request failed: " + ex, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new VersionLoadException("interrupted", ex);
+		}
+		if (response.status() == 404) {
+			this.missingUntil.put(id, this.clock.instant().plus(this.missingVersionTtl));
+			throw new VersionNotFoundException();
+		}
+		if (!response.isSuccessful()) {
+			throw new VersionLoadException("HTTP " + response.status(), null);
+		}
+		ModelConfig config;
+		try {
+			config = ConfigParser.parseConfig(response.body(), ConfigOrigin.FETCHED);
+		}
+		catch (ConfigParser.InvalidConfigException ex) {
+			throw new VersionLoadException("malformed response: " + ex.getMessage(), ex);
+		}
+		if (!config.getKey().equals(key) || config.getVersion() != version) {
+			throw new VersionLoadException("the backend answered with config '" + config.getKey() + "' version "
+					+ config.getVersion(), null);
+		}
+		this.registry.putPinnedVersion(config);
+		return config;
+	}
+
+	private ModelConfig await(CompletableFuture<ModelConfig> shared) {
+		try {
+			return shared.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new VersionLoadException(String.valueOf(ex.getCause()), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new VersionLoadException("timed out waiting for the version", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new VersionLoadException("interrupted", ex);
+		}
+	}
+
+	/**
+	 * The backend has no such version.
+	 */
+	public static final class VersionNotFoundException extends RuntimeException {
+
+		VersionNotFoundException() {
+			super("version not found", null, false, false);
+		}
+
+	}
+
+	/**
+	 * The version could not be fetched.
+	 */
+	public static final class VersionLoadException extends RuntimeException {
+
+		VersionLoadException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

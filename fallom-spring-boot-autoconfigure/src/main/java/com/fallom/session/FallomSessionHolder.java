@@ -1,0 +1,66 @@
+package com.fallom.session;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Holds the current thread's {@link FallomSession}. The web filters, the
+ * {@code @FallomSession} aspect, {@code FallomTrace} and {@code FallomModels} write it;
+ * the tracing pieces read it. A context-propagation {@code ThreadLocalAccessor} carries it
+ * across Reactor operators and executors.
+ */
+public final class FallomSessionHolder {
+
+	private static final ThreadLocal<FallomSession> CURRENT = new ThreadLocal<>();
+
+	private FallomSessionHolder() {
+	}
+
+	/**
+	 * Return the current thread's session.
+	 * @return the session, or {@code null} when none is set
+	 */
+	@Nullable
+	public static FallomSession get() {
+		return CURRENT.get();
+	}
+
+	/**
+	 * Set the current thread's session, returning the one it replaces so that callers
+	 * can restore it.
+	 * @param session the session, or {@code null} to clear
+	 * @return the previous session, or {@code null}
+	 */
+	@Nullable
+	public static FallomSession set(@Nullable FallomSession session) {
+		FallomSession previous = CURRENT.get();
+		if (session == null) {
+			CURRENT.remove();
+		}
+		else {
+			CURRENT.set(session);
+		}
+		return previous;
+	}
+
+	/**
+	 * Set the session unless the current one already has the same config key and session
+	 * id. Avoids an allocation on the assignment hot path, where the same session is set
+	 * call after call.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 */
+	public static void setIfChanged(String configKey, String sessionId) {
+		FallomSession current = CURRENT.get();
+		if (current == null || !current.matches(configKey, sessionId)) {
+			CURRENT.set(new FallomSession(configKey, sessionId));
+		}
+	}
+
+	/**
+	 * Clear the current thread's session.
+	 */
+	public static void clear() {
+		CURRENT.remove();
+	}
+
+}
