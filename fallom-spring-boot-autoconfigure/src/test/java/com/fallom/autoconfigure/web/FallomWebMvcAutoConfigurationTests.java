@@ -62,6 +62,9 @@ class FallomWebMvcAutoConfigurationTests {
 				byQuery.setQueryString("a=1&conv=q%2D1");
 				assertThat(extract(context.getBean(FallomSessionFilter.class), byQuery))
 					.isEqualTo(new FallomSession("support", "q-1"));
+				MockHttpServletRequest malformed = new MockHttpServletRequest();
+				malformed.setQueryString("conv=%zz");
+				assertThat(extract(context.getBean(FallomSessionFilter.class), malformed)).isNull();
 				MockHttpServletRequest tooLong = new MockHttpServletRequest();
 				tooLong.addHeader("X-Conversation", "c-1234");
 				assertThat(extract(context.getBean(FallomSessionFilter.class), tooLong)).isNull();
