@@ -1,0 +1,133 @@
+package com.fallom.test;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A failure that {@link FallomMockServer} injects into the answers of one endpoint: an
+ * HTTP status, a delay, or a successful answer with a body that cannot be parsed.
+ * <p>
+ * A fault applies to every later authorized request of its endpoint until it is
+ * cleared, or only to the next {@link #times(int) n} requests. Instances are immutable.
+ *
+ * @see FallomMockServer#fault(Endpoint, Fault)
+ */
+public final class Fault {
+
+	enum Kind {
+
+		STATUS, DELAY, MALFORMED_BODY
+
+	}
+
+	private final Kind kind;
+
+	private final int status;
+
+	private final Duration delay;
+
+	private final int times;
+
+	private Fault(Kind kind, int status, Duration delay, int times) {
+		this.kind = kind;
+		this.status = status;
+		this.delay = delay;
+		this.times = times;
+	}
+
+	/**
+	 * Answer with the given HTTP status and a short plain-text body.
+	 * @param code the status code, 200 to 599
+	 * @return the fault
+	 */
+	public static Fault status(int code) {
+		if (code < 200 || code > 599) {
+			throw new IllegalArgumentException("Status code must be between 200 and 599, was " + code);
+		}
+		return new Fault(Kind.STATUS, code, Duration.ZERO, 0);
+	}
+
+	/**
+	 * Wait before handling the request normally. Only the thread serving that request
+	 * waits, so other requests are answered meanwhile; closing the server ends the wait.
+	 * @param delay how long to wait
+	 * @return the fault
+	 */
+	public static Fault delay(Duration delay) {
+		Objects.requireNonNull(delay, "delay must not be null");
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("Delay must not be negative, was " + delay);
+		}
+		return new Fault(Kind.DELAY, 0, delay, 0);
+	}
+
+	/**
+	 * Answer {@code 200} with a body that does not parse: broken JSON on the JSON
+	 * endpoints, bytes that are not an {@code ExportTraceServiceResponse} on
+	 * {@code /v1/traces}.
+	 * @return the fault
+	 */
+	public static Fault malformedBody() {
+		return new Fault(Kind.MALFORMED_BODY, 0, Duration.ZERO, 0);
+	}
+
+	/**
+	 * Return a copy of this fault that applies to the next {@code n} requests only and
+	 * is then cleared.
+	 * @param n how many requests the fault applies to, at least 1
+	 * @return the limited fault
+	 */
+	public Fault times(int n) {
+		if (n < 1) {
+			throw new IllegalArgumentException("Times must be at least 1, was " + n);
+		}
+		return new Fault(this.kind, this.status, this.delay, n);
+	}
+
+	Kind kind() {
+		return this.kind;
+	}
+
+	int statusCode() {
+		return this.status;
+	}
+
+	Duration delayDuration() {
+		return this.delay;
+	}
+
+	/**
+	 * How many more requests the fault applies to; {@code 0} means until cleared.
+	 */
+	int remaining() {
+		return this.times;
+	}
+
+	@Override
+	public boolean equals(Object obj) {
+		if (this == obj) {
+			return true;
+		}
+		if (!(obj instanceof Fault other)) {
+			return false;
+		}
+		return this.kind == other.kind && this.status == other.status && this.delay.equals(other.delay)
+				&& this.times == other.times;
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.kind, this.status, this.delay, this.times);
+	}
+
+	@Override
+	public String toString() {
+		String description = switch (this.kind) {
+			case STATUS -> "status(" + this.status + ")";
+			case DELAY -> "delay(" + this.delay + ")";
+			case MALFORMED_BODY -> "malformedBody()";
+		};
+		return "Fault." + description + ((this.times > 0) ? ".times(" + this.times + ")" : "");
+	}
+
+}

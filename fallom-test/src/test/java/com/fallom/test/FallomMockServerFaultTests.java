@@ -1,0 +1,158 @@
+package com.fallom.test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for the faults that {@link FallomMockServer} injects.
+ */
+class FallomMockServerFaultTests {
+
+	private FallomMockServer server;
+
+	private TestHttp http;
+
+	@BeforeEach
+	void startServer() {
+		this.server = FallomMockServer.start();
+		this.http = new TestHttp(this.server);
+	}
+
+	@AfterEach
+	void closeServer() {
+		this.server.close();
+	}
+
+	@Test
+	void statusFaultAnswersThatCodeOnItsEndpointUntilCleared() {
+		this.server.fault(Endpoint.CONFIGS, Fault.status(503));
+		HttpResponse<String> faulted = this.http.get("/configs");
+		assertThat(faulted.statusCode()).isEqualTo(503);
+		assertThat(faulted.body()).contains("503");
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(503);
+		assertThat(this.http.postJson("/sessions", "{}").statusCode()).isEqualTo(200);
+		this.server.clearFaults();
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(200);
+		assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(3);
+	}
+
+	@Test
+	void statusFaultDoesNotRecordTheRejectedSession() {
+		this.server.fault(Endpoint.SESSIONS, Fault.status(500));
+		assertThat(this.http.postJson("/sessions", "{\"session_id\": \"s\"}").statusCode()).isEqualTo(500);
+		assertThat(this.server.sessions()).isEmpty();
+		assertThat(this.server.requests(Endpoint.SESSIONS)).hasSize(1);
+	}
+
+	@Test
+	void limitedFaultAppliesToTheNextRequestsOnly() {
+		this.server.fault(Endpoint.SPANS, Fault.status(429).times(2));
+		assertThat(this.http.postJson("/spans", "{}").statusCode()).isEqualTo(429);
+		assertThat(this.http.postJson("/spans", "{}").statusCode()).isEqualTo(429);
+		assertThat(this.http.postJson("/spans", "{}").statusCode()).isEqualTo(200);
+		assertThat(this.server.metrics()).hasSize(1);
+	}
+
+	@Test
+	void newFaultReplacesTheEndpointsPreviousFault() {
+		this.server.fault(Endpoint.CONFIGS, Fault.status(500)).fault(Endpoint.CONFIGS, Fault.status(404).times(1));
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(404);
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void faultsDoNotApplyToUnauthorizedRequests() {
+		this.server.fault(Endpoint.CONFIGS, Fault.status(500).times(1));
+		HttpResponse<String> unauthorized = TestHttp.send(HttpRequest.newBuilder(URI.create(this.server.baseUrl() + "/configs"))
+			.build());
+		assertThat(unauthorized.statusCode()).isEqualTo(401);
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(500);
+	}
+
+	@Test
+	void delayFaultHoldsOnlyItsEndpointAndThenAnswersNormally() throws Exception {
+		this.server.fault(Endpoint.CONFIGS, Fault.delay(Duration.ofMillis(300)).times(1));
+		long start = System.nanoTime();
+		CompletableFuture<HttpResponse<String>> delayed = TestHttp.sendAsync(this.http.request("/configs").build());
+		assertThat(this.http.postJson("/sessions", "{}").statusCode()).isEqualTo(200);
+		assertThat(this.http.get("/configs/x/version/1").statusCode()).isEqualTo(404);
+		HttpResponse<String> response = delayed.get(10, TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void delayFaultKeepsRequestPendingWhileOtherRequestsAreServedAndEndsOnClose() throws Exception {
+		this.server.fault(Endpoint.TRACES, Fault.delay(Duration.ofMinutes(5)));
+		CompletableFuture<HttpResponse<String>> delayed = TestHttp.sendAsync(this.http.request("/v1/traces")
+			.header("Content-Type", "application/x-protobuf")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]))
+			.build());
+		for (int i = 0; i < 20; i++) {
+			assertThat(this.http.get("/configs").statusCode()).isEqualTo(200);
+		}
+		assertThat(this.server.requestCount(Endpoint.TRACES)).isEqualTo(1);
+		assertThat(delayed).isNotDone();
+		this.server.close();
+		assertThat(delayed).failsWithin(Duration.ofSeconds(5));
+		assertThat(this.server.traceRequests()).isEmpty();
+	}
+
+	@Test
+	void malformedBodyFaultAnswers200WithUnparseableJson() {
+		this.server.putConfig("a", 1, Map.of("m", 100));
+		this.server.fault(Endpoint.CONFIGS, Fault.malformedBody());
+		HttpResponse<String> response = this.http.get("/configs");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThatExceptionOfType(JacksonException.class)
+			.isThrownBy(() -> JsonMapper.shared().readTree(response.body()));
+	}
+
+	@Test
+	void malformedBodyFaultOnTracesAnswers200WithUndecodableProtobuf() {
+		this.server.fault(Endpoint.TRACES, Fault.malformedBody());
+		HttpResponse<byte[]> response = this.http.postProtobuf(ExportTraceServiceRequest.getDefaultInstance().toByteArray(),
+				false);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
+		assertThatExceptionOfType(InvalidProtocolBufferException.class)
+			.isThrownBy(() -> ExportTraceServiceResponse.parseFrom(response.body()));
+		assertThat(this.server.traceRequests()).isEmpty();
+	}
+
+	@Test
+	void rejectsInvalidFaults() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Fault.status(99));
+		assertThatIllegalArgumentException().isThrownBy(() -> Fault.status(600));
+		assertThatIllegalArgumentException().isThrownBy(() -> Fault.delay(Duration.ofSeconds(-1)));
+		assertThatIllegalArgumentException().isThrownBy(() -> Fault.malformedBody().times(0));
+	}
+
+	@Test
+	void describesFaultsReadably() {
+		assertThat(Fault.status(503).times(2)).hasToString("Fault.status(503).times(2)");
+		assertThat(Fault.delay(Duration.ofSeconds(3))).hasToString("Fault.delay(PT3S)");
+		assertThat(Fault.malformedBody()).isEqualTo(Fault.malformedBody());
+	}
+
+}
