@@ -9,13 +9,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.fallom.actuate.FallomEndpoint;
+import com.fallom.annotation.FallomSessionAspect;
 import com.fallom.actuate.FallomHealthIndicator;
 import com.fallom.metrics.FallomAssignmentMetrics;
 import com.fallom.metrics.FallomConfigSyncMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
+import com.fallom.metrics.FallomWebMetrics;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
 import com.fallom.models.SessionRecorder;
+import com.fallom.web.reactive.FallomSessionWebFilter;
+import com.fallom.web.servlet.FallomSessionFilter;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +68,9 @@ class FallomClasspathMatrixTests {
 		run(new ApplicationContextRunner(), new String[0], server, (context) -> {
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
-			assertHasBeans(context, ConfigRefresher.class, SessionRecorder.class);
+			assertHasBeans(context, ConfigRefresher.class, SessionRecorder.class, FallomSessionAspect.class);
+			// Not a web application: no filter, and so no web metrics.
+			assertHasNoBeans(context, FallomSessionFilter.class, FallomSessionWebFilter.class, FallomWebMetrics.class);
 		});
 	}
 
@@ -89,14 +95,21 @@ class FallomClasspathMatrixTests {
 	@Test
 	void servletOnly(FallomMockServer server) {
 		run(new WebApplicationContextRunner(), new String[] { "org.springframework.web.reactive" }, server,
-				(context) -> assertHasBeans(context, ACTUATOR_BEANS));
+				(context) -> {
+					assertHasBeans(context, ACTUATOR_BEANS);
+					assertHasBeans(context, FallomSessionFilter.class, FallomWebMetrics.class);
+					assertHasNoBeans(context, FallomSessionWebFilter.class);
+				});
 	}
 
 	@Test
 	void webFluxOnly(FallomMockServer server) {
 		run(new ReactiveWebApplicationContextRunner(),
-				new String[] { "org.springframework.web.servlet", "jakarta.servlet" }, server,
-				(context) -> assertHasBeans(context, ACTUATOR_BEANS));
+				new String[] { "org.springframework.web.servlet", "jakarta.servlet" }, server, (context) -> {
+					assertHasBeans(context, ACTUATOR_BEANS);
+					assertHasBeans(context, FallomSessionWebFilter.class, FallomWebMetrics.class);
+					assertHasNoBeans(context, FallomSessionFilter.class);
+				});
 	}
 
 	@Test
@@ -129,6 +142,7 @@ class FallomClasspathMatrixTests {
 	@Test
 	void noAspectJ(FallomMockServer server) {
 		run(new ApplicationContextRunner(), new String[] { "org.aspectj" }, server, (context) -> {
+			assertHasNoBeans(context, FallomSessionAspect.class);
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
 		});
@@ -143,6 +157,7 @@ class FallomClasspathMatrixTests {
 				server, (context) -> {
 					assertHasNoBeans(context, ACTUATOR_BEANS);
 					assertHasNoBeans(context, METRICS_BEANS);
+					assertHasNoBeans(context, FallomSessionAspect.class, FallomWebMetrics.class);
 				});
 	}
 
