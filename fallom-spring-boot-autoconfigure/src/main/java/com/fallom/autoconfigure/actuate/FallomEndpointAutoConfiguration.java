@@ -2,6 +2,7 @@ package com.fallom.autoconfigure.actuate;
 
 import java.time.Clock;
 
+import com.fallom.actuate.FallomActuateRuntimeHints;
 import com.fallom.actuate.FallomEndpoint;
 import com.fallom.autoconfigure.FallomProperties;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -29,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
 @ConditionalOnBean(ModelConfigRegistry.class)
+@ImportRuntimeHints(FallomActuateRuntimeHints.class)
 public final class FallomEndpointAutoConfiguration {
 
 	// On the method, not the class: the condition's class must not be resolved when
