@@ -23,8 +23,7 @@ import org.springframework.context.annotation.Bean;
  * of the {@code fallom} health indicator. It is in no health group unless the user adds
  * it, and it always reports {@code UP}, so a Fallom outage never fails a probe.
  */
-@AutoConfiguration(after = FallomModelsAutoConfiguration.class,
-		beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
+@AutoConfiguration(after = FallomModelsAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
 @ConditionalOnBean(ModelConfigRegistry.class)

@@ -26,6 +26,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,6 +38,9 @@ import static org.awaitility.Awaitility.await;
  * whose backend fails, with the API key nowhere in what an operator can see.
  */
 @ExtendWith(OutputCaptureExtension.class)
+// Closed after the class: a cached context would keep its refresh thread running while
+// other test classes check that no Fallom thread is left.
+@DirtiesContext
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,fallom",
 				"management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true",
