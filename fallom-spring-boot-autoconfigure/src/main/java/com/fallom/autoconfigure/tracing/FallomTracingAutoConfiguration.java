@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
@@ -103,10 +104,10 @@ public final class FallomTracingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		FallomSessionObservationHandler fallomSessionObservationHandler() {
+		FallomSessionObservationHandler fallomSessionObservationHandler(ResourceLoader resourceLoader) {
 			List<Class<? extends Observation.Context>> contexts = new ArrayList<>();
 			contexts.add(ChatModelObservationContext.class);
-			ClassLoader classLoader = FallomTracingAutoConfiguration.class.getClassLoader();
+			ClassLoader classLoader = resourceLoader.getClassLoader();
 			// ChatClient is in spring-ai-client-chat, which a ChatModel-only app may lack.
 			if (ClassUtils.isPresent(CHAT_CLIENT_OBSERVATION_CONTEXT, classLoader)) {
 				contexts.add(ClassUtils.resolveClassName(CHAT_CLIENT_OBSERVATION_CONTEXT, classLoader)
