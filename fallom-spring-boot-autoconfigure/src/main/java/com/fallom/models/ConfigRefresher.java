@@ -216,13 +216,20 @@ public class ConfigRefresher implements SmartLifecycle {
 	}
 
 	private Duration nextDelay(Outcome outcome) {
-		if (outcome != Outcome.REFUSED) {
-			return this.refreshInterval;
+		return delayAfter(outcome == Outcome.REFUSED, this.status.consecutiveFailures(), this.refreshInterval);
+	}
+
+	/**
+	 * Return the time to the next sync: the refresh interval, doubled per consecutive
+	 * refusal (401, 403, 404, 429, 5xx) up to the larger of 5 minutes and the interval.
+	 */
+	static Duration delayAfter(boolean refused, int consecutiveFailures, Duration refreshInterval) {
+		if (!refused) {
+			return refreshInterval;
 		}
-		int doublings = Math.min(this.status.consecutiveFailures(), MAX_BACKOFF_DOUBLINGS);
-		Duration maxBackoff = (this.refreshInterval.compareTo(MIN_MAX_BACKOFF) > 0) ? this.refreshInterval
-				: MIN_MAX_BACKOFF;
-		Duration backoff = this.refreshInterval.multipliedBy(1L << doublings);
+		int doublings = Math.min(consecutiveFailures, MAX_BACKOFF_DOUBLINGS);
+		Duration maxBackoff = (refreshInterval.compareTo(MIN_MAX_BACKOFF) > 0) ? refreshInterval : MIN_MAX_BACKOFF;
+		Duration backoff = refreshInterval.multipliedBy(1L << doublings);
 		return (backoff.compareTo(maxBackoff) > 0) ? maxBackoff : backoff;
 	}
 

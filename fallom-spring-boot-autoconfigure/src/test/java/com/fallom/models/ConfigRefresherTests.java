@@ -182,4 +182,14 @@ class ConfigRefresherTests {
 				.noneMatch((thread) -> thread.getName().startsWith("fallom-config-refresh")));
 	}
 
+	@Test
+	void backsOffOnRefusalsUpToAFewMinutes() {
+		Duration interval = Duration.ofSeconds(30);
+		assertThat(ConfigRefresher.delayAfter(false, 5, interval)).isEqualTo(interval);
+		assertThat(ConfigRefresher.delayAfter(true, 1, interval)).isEqualTo(Duration.ofSeconds(60));
+		assertThat(ConfigRefresher.delayAfter(true, 3, interval)).isEqualTo(Duration.ofSeconds(240));
+		assertThat(ConfigRefresher.delayAfter(true, 30, interval)).isEqualTo(Duration.ofMinutes(5));
+		assertThat(ConfigRefresher.delayAfter(true, 30, Duration.ofMinutes(10))).isEqualTo(Duration.ofMinutes(10));
+	}
+
 }

@@ -120,6 +120,18 @@ public final class ConfigParser {
 		if (node.isIntegralNumber() && node.canConvertToInt() && node.asInt() >= 1) {
 			return node.asInt();
 		}
+		if (node.isString()) {
+			// The reference SDK passes the version through untouched, so "3" works there.
+			try {
+				int version = Integer.parseInt(node.asString().strip());
+				if (version >= 1) {
+					return version;
+				}
+			}
+			catch (NumberFormatException ex) {
+				// Reported below.
+			}
+		}
 		throw new InvalidConfigException("'version' must be a whole number of 1 or more, was " + node);
 	}
 

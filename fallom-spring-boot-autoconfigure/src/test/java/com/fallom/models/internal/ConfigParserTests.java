@@ -21,14 +21,14 @@ class ConfigParserTests {
 				{"configs": [
 				  {"key": "a", "version": 3, "targeting": {"x": 1},
 				   "variants": [{"model": "gpt-4o", "weight": 50, "extra": true}, {"model": "o1", "weight": "50"}]},
-				  {"key": "b", "variants": {"control": {"model": "m1", "weight": 25}, "treatment": {"model": "m2", "weight": 75.5}}}
+				  {"key": "b", "version": "4", "variants": {"control": {"model": "m1", "weight": 25}, "treatment": {"model": "m2", "weight": 75.5}}}
 				]}""");
 		assertThat(parsed.rejected()).isEmpty();
 		ModelConfig a = parsed.configs().get(0);
 		assertThat(a.getVersion()).isEqualTo(3);
 		assertThat(a.getVariants()).containsExactly(new ModelVariant("gpt-4o", 50), new ModelVariant("o1", 50));
 		ModelConfig b = parsed.configs().get(1);
-		assertThat(b.getVersion()).isEqualTo(1);
+		assertThat(b.getVersion()).isEqualTo(4);
 		assertThat(b.getVariants()).containsExactly(new ModelVariant("m1", 25), new ModelVariant("m2", 75.5));
 	}
 
@@ -49,6 +49,14 @@ class ConfigParserTests {
 		assertThat(parsed.rejected()).extracting(ConfigParser.Rejected::key)
 			.containsExactly("no-variants", "negative", "nan", "no-model", "bad-version", null, null);
 		assertThat(parsed.rejected().get(1).reason()).contains("weight");
+	}
+
+	@Test
+	void missingVersionMeansOne() {
+		assertThat(parse("{\"configs\": [{\"key\": \"a\", \"variants\": [{\"model\": \"m\", \"weight\": 1}]}]}")
+			.configs()
+			.get(0)
+			.getVersion()).isOne();
 	}
 
 	@Test
