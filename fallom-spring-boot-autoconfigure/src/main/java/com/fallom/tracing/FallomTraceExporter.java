@@ -3,6 +3,7 @@ package com.fallom.tracing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -23,7 +24,7 @@ import org.springframework.context.SmartLifecycle;
  * its spans still join the application's traces because their parent is the
  * application's current span.
  */
-public class FallomTraceExporter implements SmartLifecycle {
+public class FallomTraceExporter implements SmartLifecycle, AutoCloseable {
 
 	/** The instrumentation scope of Fallom's spans. */
 	public static final String INSTRUMENTATION_SCOPE = "com.fallom.spring-boot";
@@ -41,6 +42,8 @@ public class FallomTraceExporter implements SmartLifecycle {
 	private final Tracer tracer;
 
 	private final Duration shutdownTimeout;
+
+	private final AtomicBoolean shutdown = new AtomicBoolean();
 
 	private volatile boolean running;
 
@@ -100,9 +103,20 @@ public class FallomTraceExporter implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		// The processor flushes within the shutdown timeout; the margin covers the
-		// exporter's own shutdown.
-		this.tracerProvider.shutdown().join(this.shutdownTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+		close();
+	}
+
+	/**
+	 * Flush what is queued within the shutdown timeout and release the exporter. Called
+	 * by {@link #stop()}, and on context close when the exporter was never started.
+	 */
+	@Override
+	public void close() {
+		if (this.shutdown.compareAndSet(false, true)) {
+			// The processor flushes within the shutdown timeout; the margin covers the
+			// exporter's own shutdown.
+			this.tracerProvider.shutdown().join(this.shutdownTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	@Override
