@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fallom.models.FallomModels;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,11 +97,11 @@ class FallomSessionFilterConcurrencyTests {
 
 		@GetMapping("/chat")
 		String chat() throws InterruptedException {
-			FallomSession before = FallomSessionHolder.get();
+			FallomSessionContext before = FallomSessionHolder.get();
 			// Hold each request until all are in flight (bounded), so that they overlap.
 			allInFlight.countDown();
 			allInFlight.await(10, TimeUnit.SECONDS);
-			FallomSession after = FallomSessionHolder.get();
+			FallomSessionContext after = FallomSessionHolder.get();
 			String model = this.models.get(after.configKey(), after.sessionId());
 			return before.sessionId() + " " + FallomSessionHolder.get().sessionId() + " " + model;
 		}
