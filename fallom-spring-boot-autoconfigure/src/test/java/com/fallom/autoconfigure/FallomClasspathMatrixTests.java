@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import com.fallom.actuate.FallomEndpoint;
 import com.fallom.annotation.FallomSessionAspect;
 import com.fallom.actuate.FallomHealthIndicator;
+import com.fallom.internal.QueueStatistics;
 import com.fallom.metrics.FallomAssignmentMetrics;
 import com.fallom.metrics.FallomConfigSyncMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
@@ -22,6 +23,8 @@ import com.fallom.web.reactive.FallomSessionWebFilter;
 import com.fallom.web.servlet.FallomSessionFilter;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +72,12 @@ class FallomClasspathMatrixTests {
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
 			assertHasBeans(context, ConfigRefresher.class, SessionRecorder.class, FallomSessionAspect.class);
+			assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics", "spans");
+			assertThat(context.getBean(FallomHealthIndicator.class).health().getDetails()).extractingByKey("queues")
+				.asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsOnlyKeys("sessions", "metrics", "spans");
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("fallom.queue.dropped").functionCounters()).hasSize(3);
 			// Not a web application: no filter, and so no web metrics.
 			assertHasNoBeans(context, FallomSessionFilter.class, FallomSessionWebFilter.class, FallomWebMetrics.class);
 		});
@@ -77,6 +86,8 @@ class FallomClasspathMatrixTests {
 	@Test
 	void noSpringAi(FallomMockServer server) {
 		run(new ApplicationContextRunner(), new String[] { "org.springframework.ai" }, server, (context) -> {
+			// No chat observations to export: no span queue, the others stay.
+			assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics");
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
 		});
@@ -134,6 +145,7 @@ class FallomClasspathMatrixTests {
 	void noTracingOrOpenTelemetry(FallomMockServer server) {
 		run(new ApplicationContextRunner(), new String[] { "io.micrometer.tracing", "io.opentelemetry" },
 				server, (context) -> {
+					assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics");
 					assertHasBeans(context, ACTUATOR_BEANS);
 					assertHasBeans(context, METRICS_BEANS);
 				});
@@ -226,6 +238,10 @@ class FallomClasspathMatrixTests {
 			});
 		assertThat(names).isNotEmpty();
 		return names;
+	}
+
+	private static List<String> queueNames(ApplicationContext context) {
+		return context.getBeansOfType(QueueStatistics.class).values().stream().map(QueueStatistics::getQueueName).toList();
 	}
 
 	private static void assertHasBeans(ApplicationContext context, Class<?>... types) {
