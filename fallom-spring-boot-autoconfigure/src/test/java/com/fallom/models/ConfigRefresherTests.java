@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.internal.SnapshotFile;
@@ -170,16 +172,24 @@ class ConfigRefresherTests {
 
 	@Test
 	void stopEndsTheRefreshThread() {
+		// Other tests' contexts may own refresh threads of their own: only ours must end.
+		Set<Thread> before = refreshThreads();
 		refresher(Duration.ofMillis(50), null).start();
 		assertThat(this.refresher.isRunning()).isTrue();
+		assertThat(refreshThreads()).isNotEqualTo(before);
 		this.refresher.stop();
 		assertThat(this.refresher.isRunning()).isFalse();
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(3))
-			.until(() -> Thread.getAllStackTraces()
-				.keySet()
-				.stream()
-				.noneMatch((thread) -> thread.getName().startsWith("fallom-config-refresh")));
+			.until(() -> before.containsAll(refreshThreads()));
+	}
+
+	private static Set<Thread> refreshThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("fallom-config-refresh"))
+			.collect(Collectors.toSet());
 	}
 
 	@Test
