@@ -25,6 +25,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private static final Log logger = LogFactory.getLog(BoundedSender.class);
 
+	private static final long INTERRUPT_GRACE_MILLIS = 250;
+
 	private final String name;
 
 	private final BlockingQueue<T> queue;
@@ -148,6 +150,14 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		if (thread.isAlive()) {
 			thread.interrupt();
+			try {
+				// A short grace, so that the interrupted in-flight batch is counted as failed
+				// before the counts are read.
+				thread.join(INTERRUPT_GRACE_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 		List<T> unsent = new ArrayList<>();
 		this.queue.drainTo(unsent);

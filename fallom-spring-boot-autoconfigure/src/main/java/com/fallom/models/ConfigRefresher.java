@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.DaemonThreadFactory;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.internal.ConfigParser;
@@ -33,9 +34,6 @@ import org.springframework.context.SmartLifecycle;
  * Whatever fails, the last good configs stay.
  */
 public class ConfigRefresher implements SmartLifecycle {
-
-	/** Starts before the web server takes traffic and stops after it. */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(ConfigRefresher.class);
 
@@ -170,7 +168,8 @@ public class ConfigRefresher implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		return PHASE;
+		// Starts before the web server takes traffic and stops after it.
+		return BackgroundSender.PHASE;
 	}
 
 	/**

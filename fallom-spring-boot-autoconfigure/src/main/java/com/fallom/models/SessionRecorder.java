@@ -5,10 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
-import com.fallom.internal.QueueStatistics;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,19 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
  * queue. An assignment already recorded by this process is not sent again while it stays
  * in a fixed-size recent-set, so a busy session costs one request, not one per call.
  */
-public class SessionRecorder implements SmartLifecycle, QueueStatistics {
+public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRecord> {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
-
-	private final BoundedSender<SessionRecord> sender;
-
-	private final Duration shutdownTimeout;
 
 	private final AtomicLongArray recent;
 
 	private final int recentMask;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a recorder; nothing is sent until {@link #start()}.
@@ -51,9 +44,8 @@ public class SessionRecorder implements SmartLifecycle, QueueStatistics {
 
 	SessionRecorder(BoundedSender.ItemSender<SessionRecord> itemSender, int queueCapacity, int recentCapacity,
 			Duration shutdownTimeout) {
+		super("sessions", queueCapacity, itemSender, shutdownTimeout);
 		Assert.isTrue(recentCapacity > 0, "'recentCapacity' must be positive");
-		this.sender = new BoundedSender<>("sessions", queueCapacity, itemSender);
-		this.shutdownTimeout = shutdownTimeout;
 		int size = Integer.highestOneBit(Math.max(1, recentCapacity - 1)) << 1;
 		this.recent = new AtomicLongArray(size);
 		this.recentMask = size - 1;
@@ -85,7 +77,7 @@ public class SessionRecorder implements SmartLifecycle, QueueStatistics {
 		// A lossy, direct-mapped set: a newer identity evicts the older one in its slot. Two
 		// racing threads may both send; the backend treats a repeat as the same record.
 		this.recent.set(slot, identity);
-		if (!this.sender.offer(new SessionRecord(configKey, configVersion, sessionId, model))) {
+		if (!offer(new SessionRecord(configKey, configVersion, sessionId, model))) {
 			// Not queued: let a later call try again.
 			this.recent.compareAndSet(slot, identity, 0);
 		}
@@ -103,69 +95,6 @@ public class SessionRecorder implements SmartLifecycle, QueueStatistics {
 		z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
 		z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
 		return z ^ (z >>> 31);
-	}
-
-	@Override
-	public void start() {
-		this.sender.start();
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		this.sender.stop(this.shutdownTimeout);
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return ConfigRefresher.PHASE;
-	}
-
-	@Override
-	public String getQueueName() {
-		return "sessions";
-	}
-
-	/**
-	 * Return the number of records waiting to be sent.
-	 * @return the queue size
-	 */
-	@Override
-	public int getQueueSize() {
-		return this.sender.getQueueSize();
-	}
-
-	/**
-	 * Return the number of records dropped because the queue was full.
-	 * @return the dropped count
-	 */
-	@Override
-	public long getDroppedCount() {
-		return this.sender.getDroppedCount();
-	}
-
-	/**
-	 * Return the number of records the backend accepted.
-	 * @return the sent count
-	 */
-	@Override
-	public long getSentCount() {
-		return this.sender.getSentCount();
-	}
-
-	/**
-	 * Return the number of records whose sending failed.
-	 * @return the failed count
-	 */
-	@Override
-	public long getFailedCount() {
-		return this.sender.getFailedCount();
 	}
 
 	/**

@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
-import com.fallom.internal.QueueStatistics;
-import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,18 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the background through a bounded queue: a full queue drops and counts, the caller never
  * waits on the network. Stopping flushes within the shutdown timeout.
  */
-public class CustomMetricsSender implements SmartLifecycle, QueueStatistics {
-
-	/** Stops after the web server, so that metrics of in-flight requests are still sent. */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.MetricRecord> {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
-
-	private final BoundedSender<MetricRecord> sender;
-
-	private final Duration shutdownTimeout;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a sender; nothing is sent until {@link #start()}.
@@ -47,8 +37,7 @@ public class CustomMetricsSender implements SmartLifecycle, QueueStatistics {
 
 	CustomMetricsSender(BoundedSender.ItemSender<MetricRecord> itemSender, int queueCapacity,
 			Duration shutdownTimeout) {
-		this.sender = new BoundedSender<>("metrics", queueCapacity, itemSender);
-		this.shutdownTimeout = shutdownTimeout;
+		super("metrics", queueCapacity, itemSender, shutdownTimeout);
 	}
 
 	static byte[] toJson(MetricRecord record) {
@@ -65,71 +54,7 @@ public class CustomMetricsSender implements SmartLifecycle, QueueStatistics {
 	 * @return {@code false} when the queue was full and the record was dropped
 	 */
 	public boolean send(MetricRecord record) {
-		return this.sender.offer(record);
-	}
-
-	@Override
-	public void start() {
-		this.sender.start();
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		this.sender.stop(this.shutdownTimeout);
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
-	}
-
-	@Override
-	public String getQueueName() {
-		return "metrics";
-	}
-
-	/**
-	 * Return the number of metric records waiting to be sent.
-	 * @return the queue size
-	 */
-	@Override
-	public int getQueueSize() {
-		return this.sender.getQueueSize();
-	}
-
-	/**
-	 * Return the number of metric records dropped because the queue was full or the
-	 * shutdown flush ran out of time.
-	 * @return the dropped count
-	 */
-	@Override
-	public long getDroppedCount() {
-		return this.sender.getDroppedCount();
-	}
-
-	/**
-	 * Return the number of metric records the backend accepted.
-	 * @return the sent count
-	 */
-	@Override
-	public long getSentCount() {
-		return this.sender.getSentCount();
-	}
-
-	/**
-	 * Return the number of metric records whose sending failed.
-	 * @return the failed count
-	 */
-	@Override
-	public long getFailedCount() {
-		return this.sender.getFailedCount();
+		return offer(record);
 	}
 
 	/**

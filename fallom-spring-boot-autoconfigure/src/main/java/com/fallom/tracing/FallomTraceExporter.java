@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -29,9 +30,6 @@ public class FallomTraceExporter implements SmartLifecycle, AutoCloseable, Queue
 
 	/** The instrumentation scope of Fallom's spans. */
 	public static final String INSTRUMENTATION_SCOPE = "com.fallom.spring-boot";
-
-	/** Stops after the web server, so that spans of in-flight requests are still sent. */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	/** Spans with long conversations carry two attributes per message. */
 	private static final int MAX_ATTRIBUTES = 1024;
@@ -127,7 +125,8 @@ public class FallomTraceExporter implements SmartLifecycle, AutoCloseable, Queue
 
 	@Override
 	public int getPhase() {
-		return PHASE;
+		// Starts before the web server takes traffic and stops after it.
+		return BackgroundSender.PHASE;
 	}
 
 	@Override
