@@ -78,6 +78,15 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private static final String JSON = "application/json";
 
+	static {
+		// The JDK server writes response headers and body separately; with Nagle's algorithm
+		// on, the body then waits for the client's delayed ACK, about 40 ms per request. Read
+		// once, when the JDK server's configuration class loads; an explicit setting wins.
+		if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+			System.setProperty("sun.net.httpserver.nodelay", "true");
+		}
+	}
+
 	private static final String PROTOBUF = "application/x-protobuf";
 
 	private static final byte[] EMPTY_JSON_OBJECT = ConfigStore.utf8("{}");
