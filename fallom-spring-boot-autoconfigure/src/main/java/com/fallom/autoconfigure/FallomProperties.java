@@ -337,12 +337,94 @@ public class FallomProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Name of the request header that carries the session id.
+		 */
+		private String sessionHeader = "X-Fallom-Session-Id";
+
+		/**
+		 * Name of a cookie to read the session id from when the header is absent. Not
+		 * read unless set.
+		 */
+		private String sessionCookie;
+
+		/**
+		 * Name of a query parameter to read the session id from when the header and the
+		 * cookie are absent. Not read unless set.
+		 */
+		private String sessionQueryParameter;
+
+		/**
+		 * Name of the request header that carries the config key.
+		 */
+		private String configKeyHeader = "X-Fallom-Config-Key";
+
+		/**
+		 * Config key of requests without a config key header. Without either, a request
+		 * gets no session.
+		 */
+		private String defaultConfigKey;
+
+		/**
+		 * Longest session id or config key accepted from a request; longer ones are
+		 * ignored and counted.
+		 */
+		private int maxSessionIdLength = 256;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public String getSessionHeader() {
+			return this.sessionHeader;
+		}
+
+		public void setSessionHeader(String sessionHeader) {
+			this.sessionHeader = sessionHeader;
+		}
+
+		public String getSessionCookie() {
+			return this.sessionCookie;
+		}
+
+		public void setSessionCookie(String sessionCookie) {
+			this.sessionCookie = sessionCookie;
+		}
+
+		public String getSessionQueryParameter() {
+			return this.sessionQueryParameter;
+		}
+
+		public void setSessionQueryParameter(String sessionQueryParameter) {
+			this.sessionQueryParameter = sessionQueryParameter;
+		}
+
+		public String getConfigKeyHeader() {
+			return this.configKeyHeader;
+		}
+
+		public void setConfigKeyHeader(String configKeyHeader) {
+			this.configKeyHeader = configKeyHeader;
+		}
+
+		public String getDefaultConfigKey() {
+			return this.defaultConfigKey;
+		}
+
+		public void setDefaultConfigKey(String defaultConfigKey) {
+			this.defaultConfigKey = defaultConfigKey;
+		}
+
+		public int getMaxSessionIdLength() {
+			return this.maxSessionIdLength;
+		}
+
+		public void setMaxSessionIdLength(int maxSessionIdLength) {
+			this.maxSessionIdLength = maxSessionIdLength;
 		}
 
 	}

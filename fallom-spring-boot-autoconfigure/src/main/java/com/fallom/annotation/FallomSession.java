@@ -1,0 +1,49 @@
+package com.fallom.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs a method in a Fallom session: every LLM call and span made while it runs is
+ * tagged with the config key and session id. On a class, it applies to every method of
+ * the bean; an annotation on the method wins.
+ *
+ * <pre class="code">
+ * &#64;FallomSession(configKey = "support-assistant", sessionId = "#conversationId")
+ * public String answer(String conversationId, String question) { ... }
+ * </pre>
+ *
+ * The session is set for the method's duration and the previous one is restored after,
+ * also when the method throws. A {@code Mono} or {@code Flux} result carries the session
+ * in its Reactor {@code Context}. Needs AspectJ ({@code spring-boot-starter-aspectj}) and
+ * works on Spring beans only, through their proxy.
+ *
+ * @see FallomSessionAspect
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@Documented
+public @interface FallomSession {
+
+	/**
+	 * The config key: a literal such as {@code "support-assistant"}, or a SpEL expression
+	 * over the method's parameters when it contains {@code #}, such as
+	 * {@code "#request.agent"}.
+	 * @return the config key or its expression
+	 */
+	String configKey();
+
+	/**
+	 * A SpEL expression over the method's parameters that gives the session id:
+	 * {@code "#conversationId"}, {@code "#p0"}, {@code "#request.id"}. It must not
+	 * evaluate to {@code null} or blank.
+	 * @return the session id expression
+	 */
+	String sessionId();
+
+}

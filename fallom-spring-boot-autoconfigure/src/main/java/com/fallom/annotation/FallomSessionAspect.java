@@ -1,0 +1,252 @@
+package com.fallom.annotation;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fallom.session.FallomSessionHolder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.annotation.Around;
+import org.aspectj.lang.annotation.Aspect;
+import org.aspectj.lang.reflect.MethodSignature;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
+import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.expression.AnnotatedElementKey;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.expression.EvaluationException;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.common.LiteralExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Aspect behind {@link FallomSession @FallomSession}: evaluates the session of each call
+ * and sets it as the current thread's Fallom session for the call, restoring the previous
+ * one afterwards.
+ * <p>
+ * Return values: a {@code Mono} or {@code Flux} carries the session in its Reactor
+ * {@code Context} and has it set while it is subscribed to. For a
+ * {@code CompletionStage}, the session is set while the method runs, so work it hands to
+ * an executor that propagates context (Spring's {@code ContextPropagatingTaskDecorator})
+ * carries it; callbacks that run on other threads do not see it otherwise.
+ * <p>
+ * Expressions are parsed once: for every bean when the application starts, so that a bad
+ * one fails start-up with the method's name.
+ */
+@Aspect
+public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingSingleton {
+
+	private static final Log logger = LogFactory.getLog(FallomSessionAspect.class);
+
+	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			FallomSessionAspect.class.getClassLoader());
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final ParameterNameDiscoverer parameterNameDiscoverer = new DefaultParameterNameDiscoverer();
+
+	private final Map<AnnotatedElementKey, SessionExpressions> expressions = new ConcurrentHashMap<>();
+
+	private @Nullable ConfigurableListableBeanFactory beanFactory;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		if (beanFactory instanceof ConfigurableListableBeanFactory listable) {
+			this.beanFactory = listable;
+		}
+	}
+
+	/**
+	 * Parse the expressions of every bean's {@code @FallomSession} annotations.
+	 * @throws IllegalStateException naming the method of an expression that does not
+	 * parse
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.beanFactory == null) {
+			return;
+		}
+		for (String beanName : this.beanFactory.getBeanNamesForType(Object.class, false, false)) {
+			if (!ScopedProxyUtils.isScopedTarget(beanName)) {
+				Class<?> type = targetClassOf(beanName);
+				if (type != null) {
+					validate(type);
+				}
+			}
+		}
+	}
+
+	private @Nullable Class<?> targetClassOf(String beanName) {
+		try {
+			Class<?> type = AutoProxyUtils.determineTargetClass(this.beanFactory, beanName);
+			return (type != null) ? ClassUtils.getUserClass(type) : null;
+		}
+		catch (RuntimeException | LinkageError ex) {
+			// An unresolvable bean type: nothing this aspect could apply to either.
+			logger.debug("Could not resolve the type of bean '" + beanName + "'", ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Parse the expressions of the {@code @FallomSession} annotations of a class and its
+	 * methods.
+	 * @param type the class
+	 * @throws IllegalStateException naming the method of an expression that does not
+	 * parse
+	 */
+	public void validate(Class<?> type) {
+		if (!AnnotationUtils.isCandidateClass(type, FallomSession.class)) {
+			return;
+		}
+		boolean annotatedClass = AnnotatedElementUtils.hasAnnotation(type, FallomSession.class);
+		Map<Method, Boolean> methods = MethodIntrospector.selectMethods(type,
+				(MethodIntrospector.MetadataLookup<Boolean>) (method) -> AnnotatedElementUtils.hasAnnotation(method,
+						FallomSession.class) ? Boolean.TRUE : null);
+		methods.keySet().forEach((method) -> expressionsFor(method, type));
+		if (annotatedClass) {
+			FallomSession annotation = AnnotatedElementUtils.findMergedAnnotation(type, FallomSession.class);
+			// Parsed to fail fast; methods are cached on their first call.
+			parse(annotation, "class " + type.getName());
+		}
+	}
+
+	/**
+	 * Run an annotated method in its session.
+	 * @param joinPoint the call
+	 * @return the method's result, a {@code Mono} or {@code Flux} carrying the session
+	 * @throws Throwable what the method throws
+	 */
+	@Around("@annotation(com.fallom.annotation.FallomSession) || @within(com.fallom.annotation.FallomSession)")
+	public @Nullable Object setSession(ProceedingJoinPoint joinPoint) throws Throwable {
+		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+		Object target = joinPoint.getTarget();
+		Class<?> targetClass = (target != null) ? AopProxyUtils.ultimateTargetClass(target)
+				: method.getDeclaringClass();
+		Method specificMethod = AopUtils.getMostSpecificMethod(method, targetClass);
+		SessionExpressions sessionExpressions = expressionsFor(specificMethod, targetClass);
+		if (sessionExpressions == null) {
+			return joinPoint.proceed();
+		}
+		com.fallom.session.FallomSession session = sessionExpressions.evaluate(specificMethod, joinPoint.getArgs());
+		com.fallom.session.FallomSession previous = FallomSessionHolder.set(session);
+		Object result;
+		try {
+			result = joinPoint.proceed();
+		}
+		finally {
+			FallomSessionHolder.set(previous);
+		}
+		return (reactorPresent) ? ReactorSessionScopes.scope(result, session) : result;
+	}
+
+	private @Nullable SessionExpressions expressionsFor(Method method, Class<?> targetClass) {
+		AnnotatedElementKey key = new AnnotatedElementKey(method, targetClass);
+		SessionExpressions cached = this.expressions.get(key);
+		if (cached != null) {
+			return cached;
+		}
+		FallomSession annotation = AnnotatedElementUtils.findMergedAnnotation(method, FallomSession.class);
+		if (annotation == null) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, FallomSession.class);
+		}
+		if (annotation == null) {
+			return null;
+		}
+		SessionExpressions parsed = parse(annotation, ClassUtils.getQualifiedMethodName(method, targetClass));
+		this.expressions.putIfAbsent(key, parsed);
+		return parsed;
+	}
+
+	private SessionExpressions parse(FallomSession annotation, String element) {
+		String configKey = annotation.configKey();
+		Expression configKeyExpression;
+		if (configKey.contains("#")) {
+			configKeyExpression = parse(configKey, "configKey", element);
+		}
+		else if (StringUtils.hasText(configKey)) {
+			configKeyExpression = new LiteralExpression(configKey);
+		}
+		else {
+			throw new IllegalStateException("@FallomSession on " + element + " has a blank configKey");
+		}
+		return new SessionExpressions(element, configKeyExpression,
+				parse(annotation.sessionId(), "sessionId", element));
+	}
+
+	private Expression parse(String expression, String attribute, String element) {
+		if (!StringUtils.hasText(expression)) {
+			throw new IllegalStateException("@FallomSession on " + element + " has a blank " + attribute);
+		}
+		try {
+			return this.parser.parseExpression(expression);
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException("@FallomSession on " + element + " has an invalid " + attribute
+					+ " expression '" + expression + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The parsed expressions of one annotated method.
+	 */
+	private final class SessionExpressions {
+
+		private final String element;
+
+		private final Expression configKey;
+
+		private final Expression sessionId;
+
+		SessionExpressions(String element, Expression configKey, Expression sessionId) {
+			this.element = element;
+			this.configKey = configKey;
+			this.sessionId = sessionId;
+		}
+
+		com.fallom.session.FallomSession evaluate(Method method, @Nullable Object[] args) {
+			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, method, args,
+					FallomSessionAspect.this.parameterNameDiscoverer);
+			return new com.fallom.session.FallomSession(value(this.configKey, "configKey", context),
+					value(this.sessionId, "sessionId", context));
+		}
+
+		private String value(Expression expression, String attribute, MethodBasedEvaluationContext context) {
+			Object value;
+			try {
+				value = expression.getValue(context);
+			}
+			catch (EvaluationException ex) {
+				throw new IllegalArgumentException("@FallomSession " + attribute + " expression '"
+						+ expression.getExpressionString() + "' of " + this.element + " failed: " + ex.getMessage(),
+						ex);
+			}
+			String text = (value != null) ? value.toString() : null;
+			if (!StringUtils.hasText(text)) {
+				throw new IllegalArgumentException("@FallomSession " + attribute + " expression '"
+						+ expression.getExpressionString() + "' of " + this.element + " evaluated to "
+						+ ((value != null) ? "a blank value" : "null"));
+			}
+			return text;
+		}
+
+	}
+
+}

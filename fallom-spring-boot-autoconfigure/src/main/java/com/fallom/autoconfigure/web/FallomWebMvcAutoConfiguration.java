@@ -1,0 +1,45 @@
+package com.fallom.autoconfigure.web;
+
+import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.web.servlet.FallomSessionFilter;
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the servlet filter that sets the Fallom session of each request.
+ */
+@AutoConfiguration(after = FallomAutoConfiguration.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
+@ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "fallom.web.enabled", matchIfMissing = true)
+public final class FallomWebMvcAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FallomSessionFilter fallomSessionFilter(FallomProperties properties) {
+		return new FallomSessionFilter(SessionIdExtractors.of(properties.getWeb()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "fallomSessionFilterRegistration")
+	FilterRegistrationBean<FallomSessionFilter> fallomSessionFilterRegistration(FallomSessionFilter filter) {
+		FilterRegistrationBean<FallomSessionFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(FallomSessionFilter.DEFAULT_ORDER);
+		// ASYNC too: the session must be set again on the thread of each async dispatch.
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+		return registration;
+	}
+
+}

@@ -1,0 +1,165 @@
+package com.fallom.web;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import com.fallom.session.FallomSession;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * Reads the {@link FallomSession} of an HTTP request: the session id from a header, or
+ * else a cookie or a query parameter when those are configured, and the config key from
+ * a header or else a default. Shared by the servlet and WebFlux filters so that both
+ * accept exactly the same input.
+ * <p>
+ * Bad input never fails a request: a value that is too long or holds control characters
+ * is ignored, counted, and logged at DEBUG without the value itself.
+ */
+public class SessionIdExtractor {
+
+	private static final Log logger = LogFactory.getLog(SessionIdExtractor.class);
+
+	private final String sessionHeader;
+
+	private final @Nullable String sessionCookie;
+
+	private final @Nullable String sessionQueryParameter;
+
+	private final String configKeyHeader;
+
+	private final @Nullable String defaultConfigKey;
+
+	private final int maxLength;
+
+	private final LongAdder invalid = new LongAdder();
+
+	/**
+	 * Create an instance.
+	 * @param sessionHeader the header of the session id
+	 * @param sessionCookie the cookie of the session id, or {@code null} not to read one
+	 * @param sessionQueryParameter the query parameter of the session id, or {@code null}
+	 * not to read one
+	 * @param configKeyHeader the header of the config key
+	 * @param defaultConfigKey the config key when the header is absent, or {@code null}
+	 * @param maxLength the longest session id or config key accepted
+	 */
+	public SessionIdExtractor(String sessionHeader, @Nullable String sessionCookie,
+			@Nullable String sessionQueryParameter, String configKeyHeader, @Nullable String defaultConfigKey,
+			int maxLength) {
+		Assert.hasText(sessionHeader, "'sessionHeader' must not be empty");
+		Assert.hasText(configKeyHeader, "'configKeyHeader' must not be empty");
+		Assert.isTrue(maxLength > 0, "'maxLength' must be positive");
+		this.sessionHeader = sessionHeader;
+		this.sessionCookie = StringUtils.hasText(sessionCookie) ? sessionCookie : null;
+		this.sessionQueryParameter = StringUtils.hasText(sessionQueryParameter) ? sessionQueryParameter : null;
+		this.configKeyHeader = configKeyHeader;
+		this.defaultConfigKey = StringUtils.hasText(defaultConfigKey) ? defaultConfigKey : null;
+		this.maxLength = maxLength;
+	}
+
+	/**
+	 * Return the session of a request.
+	 * @param request what the request carries
+	 * @return the session, or {@code null} when the request has none or a bad one
+	 */
+	public @Nullable FallomSession extract(RequestValues request) {
+		String sessionId = request.header(this.sessionHeader);
+		String source = this.sessionHeader;
+		if (!StringUtils.hasLength(sessionId) && this.sessionCookie != null) {
+			sessionId = request.cookie(this.sessionCookie);
+			source = this.sessionCookie;
+		}
+		if (!StringUtils.hasLength(sessionId) && this.sessionQueryParameter != null) {
+			sessionId = request.queryParameter(this.sessionQueryParameter);
+			source = this.sessionQueryParameter;
+		}
+		if (!StringUtils.hasText(sessionId) || !isValid("session id", source, sessionId)) {
+			return null;
+		}
+		String configKey = request.header(this.configKeyHeader);
+		if (StringUtils.hasText(configKey)) {
+			return isValid("config key", this.configKeyHeader, configKey) ? new FallomSession(configKey, sessionId)
+					: null;
+		}
+		if (this.defaultConfigKey == null) {
+			logger.debug("Ignored a Fallom session id: the request has no config key and there is no default");
+			return null;
+		}
+		return new FallomSession(this.defaultConfigKey, sessionId);
+	}
+
+	/**
+	 * Return how many session ids and config keys were ignored because they were too
+	 * long or held control characters.
+	 * @return the count since start-up
+	 */
+	public long getInvalidCount() {
+		return this.invalid.sum();
+	}
+
+	private boolean isValid(String what, String source, String value) {
+		String problem = null;
+		if (value.length() > this.maxLength) {
+			problem = "it is longer than " + this.maxLength;
+		}
+		else if (hasControlCharacter(value)) {
+			problem = "it holds control characters";
+		}
+		if (problem == null) {
+			return true;
+		}
+		this.invalid.increment();
+		if (logger.isDebugEnabled()) {
+			// Never the value: it is client input that may be crafted to forge log lines.
+			logger.debug("Ignored the Fallom " + what + " of '" + source + "' (" + value.length() + " chars): " + problem);
+		}
+		return false;
+	}
+
+	private static boolean hasControlCharacter(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			int type = Character.getType(c);
+			if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR
+					|| type == Character.PARAGRAPH_SEPARATOR) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * What {@link SessionIdExtractor} reads of a request, so that one implementation
+	 * serves servlet and reactive requests.
+	 */
+	public interface RequestValues {
+
+		/**
+		 * Return the first value of a header.
+		 * @param name the header name
+		 * @return the value, or {@code null}
+		 */
+		@Nullable String header(String name);
+
+		/**
+		 * Return the value of a cookie.
+		 * @param name the cookie name
+		 * @return the value, or {@code null}
+		 */
+		@Nullable String cookie(String name);
+
+		/**
+		 * Return the first value of a query parameter, decoded. Never reads a request
+		 * body.
+		 * @param name the parameter name
+		 * @return the value, or {@code null}
+		 */
+		@Nullable String queryParameter(String name);
+
+	}
+
+}

@@ -1,0 +1,133 @@
+package com.fallom.web.servlet;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionHolder;
+import com.fallom.web.SessionIdExtractor;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Servlet filter that sets the Fallom session of each request, read by a
+ * {@link SessionIdExtractor}, for the whole request, including its async dispatches, and
+ * clears it afterwards.
+ */
+public class FallomSessionFilter extends OncePerRequestFilter {
+
+	/**
+	 * Default order: right after Spring's {@code ServerHttpObservationFilter}
+	 * ({@code HIGHEST_PRECEDENCE + 1}), so that the request's observation is open while
+	 * the session is read, and before Spring Security ({@code -100}) and every other
+	 * filter, so that all of them see the session.
+	 */
+	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	private static final String SESSION_ATTRIBUTE = FallomSessionFilter.class.getName() + ".SESSION";
+
+	private static final Object NO_SESSION = new Object();
+
+	private final SessionIdExtractor extractor;
+
+	/**
+	 * Create an instance.
+	 * @param extractor reads the session of a request
+	 */
+	public FallomSessionFilter(SessionIdExtractor extractor) {
+		this.extractor = extractor;
+	}
+
+	/**
+	 * Return the extractor, whose count of ignored session ids this filter feeds.
+	 * @return the extractor
+	 */
+	public SessionIdExtractor getExtractor() {
+		return this.extractor;
+	}
+
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
+		// Async dispatches run on other container threads: each needs the session set.
+		return false;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
+			throws ServletException, IOException {
+		// Set even when null: container threads are pooled, and FallomModels and
+		// FallomTrace.setSession set the session without a scope, so a previous request may
+		// have left one behind. The request is the boundary, on both ends.
+		FallomSessionHolder.set(sessionOf(request));
+		try {
+			filterChain.doFilter(request, response);
+		}
+		finally {
+			FallomSessionHolder.clear();
+		}
+	}
+
+	private @Nullable FallomSession sessionOf(HttpServletRequest request) {
+		// Read once per request: async dispatches reuse it, so a bad id is counted once.
+		Object stored = request.getAttribute(SESSION_ATTRIBUTE);
+		if (stored == null) {
+			FallomSession session = this.extractor.extract(new ServletRequestValues(request));
+			request.setAttribute(SESSION_ATTRIBUTE, (session != null) ? session : NO_SESSION);
+			return session;
+		}
+		return (stored instanceof FallomSession session) ? session : null;
+	}
+
+	private record ServletRequestValues(HttpServletRequest request) implements SessionIdExtractor.RequestValues {
+
+		@Override
+		public @Nullable String header(String name) {
+			return this.request.getHeader(name);
+		}
+
+		@Override
+		public @Nullable String cookie(String name) {
+			Cookie[] cookies = this.request.getCookies();
+			if (cookies != null) {
+				for (Cookie cookie : cookies) {
+					if (name.equals(cookie.getName())) {
+						return cookie.getValue();
+					}
+				}
+			}
+			return null;
+		}
+
+		@Override
+		public @Nullable String queryParameter(String name) {
+			// Not getParameter(): on a form POST it would consume the body.
+			String query = this.request.getQueryString();
+			if (query == null) {
+				return null;
+			}
+			try {
+				for (String pair : query.split("&")) {
+					int eq = pair.indexOf('=');
+					String key = (eq < 0) ? pair : pair.substring(0, eq);
+					if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
+						return (eq < 0) ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+					}
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				// A malformed escape: no usable session id, and the request goes on.
+			}
+			return null;
+		}
+
+	}
+
+}

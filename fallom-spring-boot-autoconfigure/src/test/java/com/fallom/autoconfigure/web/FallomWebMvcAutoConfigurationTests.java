@@ -1,0 +1,158 @@
+package com.fallom.autoconfigure.web;
+
+import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionHolder;
+import com.fallom.web.SessionIdExtractor;
+import com.fallom.web.servlet.FallomSessionFilter;
+import jakarta.servlet.DispatcherType;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FallomWebMvcAutoConfiguration}.
+ */
+class FallomWebMvcAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(FallomAutoConfiguration.class, FallomWebMvcAutoConfiguration.class));
+
+	@Test
+	void registersFilterRightAfterObservationFilterForRequestAndAsyncDispatches() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(FallomSessionFilter.class);
+			FilterRegistrationBean<?> registration = context.getBean("fallomSessionFilterRegistration",
+					FilterRegistrationBean.class);
+			assertThat(registration.getFilter()).isSameAs(context.getBean(FallomSessionFilter.class));
+			assertThat(registration.getOrder()).isEqualTo(FallomSessionFilter.DEFAULT_ORDER)
+				.isEqualTo(Integer.MIN_VALUE + 2);
+			assertThat(registration.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST,
+					DispatcherType.ASYNC);
+		});
+	}
+
+	@Test
+	void bindsWebProperties() {
+		this.runner
+			.withPropertyValues("fallom.web.session-header=X-Conversation", "fallom.web.config-key-header=X-Agent",
+					"fallom.web.session-cookie=conv", "fallom.web.session-query-parameter=conv",
+					"fallom.web.default-config-key=support", "fallom.web.max-session-id-length=5")
+			.run((context) -> {
+				SessionIdExtractor extractor = context.getBean(FallomSessionFilter.class).getExtractor();
+				MockHttpServletRequest request = new MockHttpServletRequest();
+				request.addHeader("X-Conversation", "c-1");
+				request.addHeader("X-Agent", "agent");
+				assertThat(extract(context.getBean(FallomSessionFilter.class), request))
+					.isEqualTo(new FallomSession("agent", "c-1"));
+				MockHttpServletRequest byQuery = new MockHttpServletRequest();
+				byQuery.setQueryString("a=1&conv=q%2D1");
+				assertThat(extract(context.getBean(FallomSessionFilter.class), byQuery))
+					.isEqualTo(new FallomSession("support", "q-1"));
+				MockHttpServletRequest malformed = new MockHttpServletRequest();
+				malformed.setQueryString("conv=%zz");
+				assertThat(extract(context.getBean(FallomSessionFilter.class), malformed)).isNull();
+				MockHttpServletRequest tooLong = new MockHttpServletRequest();
+				tooLong.addHeader("X-Conversation", "c-1234");
+				assertThat(extract(context.getBean(FallomSessionFilter.class), tooLong)).isNull();
+				assertThat(extractor.getInvalidCount()).isOne();
+			});
+	}
+
+	@Test
+	void backsOffWhenWebIsDisabled() {
+		this.runner.withPropertyValues("fallom.web.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomSessionFilter.class)
+				.doesNotHaveBean("fallomSessionFilterRegistration"));
+	}
+
+	@Test
+	void backsOffWhenFallomIsDisabled() {
+		this.runner.withPropertyValues("fallom.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomSessionFilter.class));
+	}
+
+	@Test
+	void backsOffInReactiveApplication() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(FallomAutoConfiguration.class, FallomWebMvcAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomSessionFilter.class));
+	}
+
+	@Test
+	void backsOffInNonWebApplication() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(FallomAutoConfiguration.class, FallomWebMvcAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomSessionFilter.class));
+	}
+
+	@Test
+	void backsOffWithoutSpringWeb() {
+		this.runner.withClassLoader(new FilteredClassLoader(OncePerRequestFilter.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomSessionFilter.class));
+	}
+
+	@Test
+	void usesUserFilterWithTheSameRegistration() {
+		this.runner.withUserConfiguration(UserFilterConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(FallomSessionFilter.class);
+			assertThat(context.getBean(FallomSessionFilter.class)).isSameAs(UserFilterConfiguration.FILTER);
+			assertThat(context.getBean("fallomSessionFilterRegistration", FilterRegistrationBean.class).getFilter())
+				.isSameAs(UserFilterConfiguration.FILTER);
+		});
+	}
+
+	@Test
+	void failsOnNonPositiveMaxLength() {
+		this.runner.withPropertyValues("fallom.web.max-session-id-length=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("fallom.web.max-session-id-length"));
+	}
+
+	@Test
+	void failsOnBlankSessionHeader() {
+		this.runner.withPropertyValues("fallom.web.session-header= ")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("fallom.web.session-header"));
+	}
+
+	private static FallomSession extract(FallomSessionFilter filter, MockHttpServletRequest request)
+			throws Exception {
+		FallomSession[] seen = new FallomSession[1];
+		filter.doFilter(request, new MockHttpServletResponse(),
+				(req, res) -> seen[0] = FallomSessionHolder.get());
+		return seen[0];
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterConfiguration {
+
+		static final FallomSessionFilter FILTER = new FallomSessionFilter(
+				new SessionIdExtractor("X-S", null, null, "X-C", "k", 10));
+
+		@Bean
+		FallomSessionFilter customFallomSessionFilter() {
+			return FILTER;
+		}
+
+	}
+
+}
