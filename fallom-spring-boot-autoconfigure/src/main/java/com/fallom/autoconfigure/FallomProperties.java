@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for Fallom. The Python SDK's environment variables
@@ -316,12 +317,79 @@ public class FallomProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Most spans waiting to be exported; more are dropped and counted.
+		 */
+		private int queueCapacity = 2048;
+
+		/**
+		 * Most estimated bytes of spans waiting to be exported; more are dropped and
+		 * counted.
+		 */
+		private DataSize maxQueuedBytes = DataSize.ofMegabytes(16);
+
+		/**
+		 * Most spans sent to the backend in one export request.
+		 */
+		private int batchSize = 256;
+
+		/**
+		 * Timeout of each export request (connect and response), also used for custom
+		 * metrics.
+		 */
+		private Duration exportTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Most custom metric records waiting to be sent; more are dropped and counted.
+		 */
+		private int metricsQueueCapacity = 10_000;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public DataSize getMaxQueuedBytes() {
+			return this.maxQueuedBytes;
+		}
+
+		public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+			this.maxQueuedBytes = maxQueuedBytes;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getExportTimeout() {
+			return this.exportTimeout;
+		}
+
+		public void setExportTimeout(Duration exportTimeout) {
+			this.exportTimeout = exportTimeout;
+		}
+
+		public int getMetricsQueueCapacity() {
+			return this.metricsQueueCapacity;
+		}
+
+		public void setMetricsQueueCapacity(int metricsQueueCapacity) {
+			this.metricsQueueCapacity = metricsQueueCapacity;
 		}
 
 	}

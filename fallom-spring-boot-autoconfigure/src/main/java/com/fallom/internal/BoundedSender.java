@@ -1,10 +1,13 @@
 package com.fallom.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,7 +16,8 @@ import org.springframework.util.Assert;
 /**
  * Sends items to the backend from one background thread through a bounded queue. A full
  * queue drops the item and counts it: callers never block and memory never grows. Stopping
- * flushes what is queued within a bounded time. Internal API.
+ * flushes what is queued within a bounded time. Optionally the queue is also bounded by
+ * the estimated bytes of its items, and items are sent in batches. Internal API.
  *
  * @param <T> the item type
  */
@@ -25,7 +29,15 @@ public final class BoundedSender<T> {
 
 	private final BlockingQueue<T> queue;
 
-	private final ItemSender<T> sender;
+	private final BatchSender<T> sender;
+
+	private final int maxBatchSize;
+
+	private final long maxBytes;
+
+	private final ToLongFunction<? super T> weigher;
+
+	private final AtomicLong queuedBytes = new AtomicLong();
 
 	private final AtomicLong dropped = new AtomicLong();
 
@@ -48,9 +60,29 @@ public final class BoundedSender<T> {
 	 * @param sender sends one item, throwing on failure
 	 */
 	public BoundedSender(String name, int capacity, ItemSender<T> sender) {
+		this(name, capacity, Long.MAX_VALUE, (item) -> 0, 1, (batch) -> sender.send(batch.get(0)));
+	}
+
+	/**
+	 * Create a sender of batches bounded by count and by bytes; nothing is sent until
+	 * {@link #start()}.
+	 * @param name the purpose, used in the thread name and log lines
+	 * @param capacity the queue capacity
+	 * @param maxBytes the most estimated bytes queued
+	 * @param weigher estimates the bytes of an item, on the caller's thread
+	 * @param maxBatchSize the most items sent at once
+	 * @param sender sends one batch, throwing on failure
+	 */
+	public BoundedSender(String name, int capacity, long maxBytes, ToLongFunction<? super T> weigher,
+			int maxBatchSize, BatchSender<T> sender) {
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
+		Assert.isTrue(maxBytes > 0, "'maxBytes' must be positive");
+		Assert.isTrue(maxBatchSize > 0, "'maxBatchSize' must be positive");
 		this.name = name;
 		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.maxBytes = maxBytes;
+		this.weigher = weigher;
+		this.maxBatchSize = maxBatchSize;
 		this.sender = sender;
 	}
 
@@ -60,7 +92,18 @@ public final class BoundedSender<T> {
 	 * @return {@code false} when the queue was full and the item was dropped
 	 */
 	public boolean offer(T item) {
-		if (this.stopping || !this.queue.offer(item)) {
+		if (this.stopping) {
+			this.dropped.incrementAndGet();
+			return false;
+		}
+		long bytes = this.weigher.applyAsLong(item);
+		if (bytes > 0 && this.queuedBytes.addAndGet(bytes) > this.maxBytes) {
+			this.queuedBytes.addAndGet(-bytes);
+			this.dropped.incrementAndGet();
+			return false;
+		}
+		if (!this.queue.offer(item)) {
+			this.queuedBytes.addAndGet(-bytes);
 			this.dropped.incrementAndGet();
 			return false;
 		}
@@ -106,8 +149,10 @@ public final class BoundedSender<T> {
 		if (thread.isAlive()) {
 			thread.interrupt();
 		}
-		int left = this.queue.size();
-		this.queue.clear();
+		List<T> unsent = new ArrayList<>();
+		this.queue.drainTo(unsent);
+		unsent.forEach(this::taken);
+		int left = unsent.size();
 		if (left > 0) {
 			this.dropped.addAndGet(left);
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
@@ -116,6 +161,7 @@ public final class BoundedSender<T> {
 	}
 
 	private void run() {
+		List<T> batch = new ArrayList<>(Math.min(this.maxBatchSize, 1024));
 		while (true) {
 			T item;
 			try {
@@ -130,17 +176,31 @@ public final class BoundedSender<T> {
 				}
 				continue;
 			}
-			sendSafely(item);
+			batch.add(item);
+			if (this.maxBatchSize > 1) {
+				this.queue.drainTo(batch, this.maxBatchSize - 1);
+			}
+			batch.forEach(this::taken);
+			sendSafely(batch);
+			batch.clear();
 			if (Thread.currentThread().isInterrupted()) {
 				return;
 			}
 		}
 	}
 
-	private void sendSafely(T item) {
+	private void taken(T item) {
+		long bytes = this.weigher.applyAsLong(item);
+		if (bytes > 0) {
+			this.queuedBytes.addAndGet(-bytes);
+		}
+	}
+
+	private void sendSafely(List<T> batch) {
+		int size = batch.size();
 		try {
-			this.sender.send(item);
-			this.sent.incrementAndGet();
+			this.sender.send(batch);
+			this.sent.addAndGet(size);
 			if (this.failing) {
 				this.failing = false;
 				logger.info("Fallom " + this.name + ": sending recovered");
@@ -148,10 +208,10 @@ public final class BoundedSender<T> {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.failed.incrementAndGet();
+			this.failed.addAndGet(size);
 		}
 		catch (Throwable ex) {
-			this.failed.incrementAndGet();
+			this.failed.addAndGet(size);
 			if (!this.failing) {
 				this.failing = true;
 				logger.warn("Fallom " + this.name + ": sending failed, items are dropped until it recovers: " + ex);
@@ -168,6 +228,14 @@ public final class BoundedSender<T> {
 	 */
 	public int getQueueSize() {
 		return this.queue.size();
+	}
+
+	/**
+	 * Return the estimated bytes of the items waiting.
+	 * @return the queued bytes
+	 */
+	public long getQueuedBytes() {
+		return this.queuedBytes.get();
 	}
 
 	/**
@@ -209,6 +277,23 @@ public final class BoundedSender<T> {
 		 * @throws Exception on failure: the item is counted as failed and not retried
 		 */
 		void send(T item) throws Exception;
+
+	}
+
+	/**
+	 * Sends a batch of items.
+	 *
+	 * @param <T> the item type
+	 */
+	@FunctionalInterface
+	public interface BatchSender<T> {
+
+		/**
+		 * Send a batch; the list is reused after the call returns.
+		 * @param batch the items, never empty
+		 * @throws Exception on failure: the items are counted as failed and not retried
+		 */
+		void send(List<T> batch) throws Exception;
 
 	}
 

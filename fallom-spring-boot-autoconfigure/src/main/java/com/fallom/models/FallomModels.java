@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Every call also sets the current thread's Fallom session to the config key and session
- * id, so the LLM calls that follow are traced under them.
+ * id, with the config version, variant and model when a variant was assigned, so the LLM
+ * calls that follow are traced under them.
  */
 public class FallomModels {
 
@@ -208,6 +209,9 @@ public class FallomModels {
 		SessionHasher hasher = SessionHasher.current().hash(sessionId);
 		int variantIndex = config.variantIndexFor(hasher.bucket());
 		String model = config.modelAt(variantIndex);
+		// Upgrade the context set in configFor with the assignment, so that traces carry the
+		// config version and variant.
+		FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model);
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.record(config.getKey(), config.getVersion(), sessionId, model, hasher.fingerprint());
 		}

@@ -57,6 +57,24 @@ public final class FallomSessionHolder {
 	}
 
 	/**
+	 * Set the session with its assignment unless the current one already has the same
+	 * config key, session id and assignment. Allocation-free when nothing changes, which
+	 * is every call but the first of a session.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param configVersion the config version
+	 * @param variantIndex the index of the assigned variant
+	 * @param model the assigned model
+	 */
+	public static void setIfChanged(String configKey, String sessionId, int configVersion, int variantIndex,
+			String model) {
+		FallomSession current = CURRENT.get();
+		if (current == null || !current.matches(configKey, sessionId, configVersion, variantIndex, model)) {
+			CURRENT.set(new FallomSession(configKey, sessionId, configVersion, variantIndex, model));
+		}
+	}
+
+	/**
 	 * Clear the current thread's session.
 	 */
 	public static void clear() {

@@ -95,7 +95,12 @@ class FallomModelsTests {
 	void getSetsTheSessionContext() {
 		FallomSessionHolder.set(new FallomSession("my-agent", "s1"));
 		this.models.get("support", "s1");
-		assertThat(FallomSessionHolder.get()).isEqualTo(new FallomSession("support", "s1"));
+		FallomSession session = FallomSessionHolder.get();
+		assertThat(session.matches("support", "s1")).isTrue();
+		assertThat(session.hasAssignment()).isTrue();
+		assertThat(session.configVersion()).isEqualTo(3);
+		assertThat(session.model()).isEqualTo(this.models.get("support", "s1"));
+		assertThat(FallomSessionHolder.get()).isSameAs(session);
 		this.models.get("nope", "s2", "fb");
 		assertThat(FallomSessionHolder.get()).isEqualTo(new FallomSession("nope", "s2"));
 	}

@@ -1,0 +1,117 @@
+package com.fallom.tracing;
+
+import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionHolder;
+import com.fallom.tracing.internal.GenAiSpans;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.util.StringUtils;
+
+/**
+ * Turns every Spring AI chat model observation, call or stream, into a span of Fallom's
+ * private tracer: provider, models, token counts, duration, errors and the Fallom
+ * session, plus prompts and completions when content capture is on. The span's parent is
+ * the application's current OpenTelemetry span, sampled or not, so it joins the
+ * application's trace.
+ * <p>
+ * The session and parent are read on start, on the calling thread; a streamed call
+ * stops on another thread, with the response Spring AI has aggregated.
+ */
+public class FallomChatObservationHandler implements ObservationHandler<ChatModelObservationContext> {
+
+	/** The key of the Fallom span in the observation context. */
+	private static final Object SPAN_KEY = FallomChatObservationHandler.class;
+
+	private final Tracer tracer;
+
+	private final boolean captureContent;
+
+	/**
+	 * Create a handler.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record prompt and completion text, tool-call
+	 * arguments and tool results
+	 */
+	public FallomChatObservationHandler(Tracer tracer, boolean captureContent) {
+		this.tracer = tracer;
+		this.captureContent = captureContent;
+	}
+
+	@Override
+	public boolean supportsContext(Observation.Context context) {
+		return context instanceof ChatModelObservationContext;
+	}
+
+	@Override
+	public void onStart(ChatModelObservationContext context) {
+		// The tracing handler opens the observation's own span scope only after start, so
+		// the current context is the span the chat call runs in: Fallom's span becomes its
+		// sibling, in the same trace.
+		Span span = this.tracer.spanBuilder(context.getOperationMetadata().operationType())
+			.setParent(Context.current())
+			.setSpanKind(SpanKind.CLIENT)
+			.startSpan();
+		span.setAttribute(GenAiSpans.SYSTEM, context.getOperationMetadata().provider());
+		ChatOptions options = context.getRequest().getOptions();
+		if (options != null && options.getModel() != null) {
+			span.setAttribute(GenAiSpans.REQUEST_MODEL, options.getModel());
+		}
+		if (context.isStreaming()) {
+			span.setAttribute(GenAiSpans.STREAMING, true);
+		}
+		FallomSession session = FallomSessionHolder.get();
+		if (session != null) {
+			span.setAttribute(FallomSpanProcessor.CONFIG_KEY, session.configKey());
+			span.setAttribute(FallomSpanProcessor.SESSION_ID, session.sessionId());
+			if (session.hasAssignment()) {
+				span.setAttribute(FallomSpanProcessor.CONFIG_VERSION, Integer.toString(session.configVersion()));
+				span.setAttribute(FallomSpanProcessor.VARIANT, Integer.toString(session.variantIndex()));
+			}
+		}
+		if (this.captureContent) {
+			GenAiSpans.prompt(span, context.getRequest().getInstructions());
+		}
+		context.put(SPAN_KEY, span);
+	}
+
+	@Override
+	public void onStop(ChatModelObservationContext context) {
+		Span span = context.get(SPAN_KEY);
+		if (span == null) {
+			return;
+		}
+		String name = context.getContextualName();
+		if (StringUtils.hasText(name)) {
+			span.updateName(name);
+		}
+		ChatResponse response = context.getResponse();
+		if (response != null) {
+			String model = response.getMetadata().getModel();
+			if (StringUtils.hasText(model)) {
+				span.setAttribute(GenAiSpans.RESPONSE_MODEL, model);
+			}
+			GenAiSpans.usage(span, response.getMetadata().getUsage());
+			if (this.captureContent) {
+				GenAiSpans.completions(span, response);
+			}
+		}
+		Throwable error = context.getError();
+		if (error != null) {
+			String type = error.getClass().getName();
+			span.setAttribute(GenAiSpans.ERROR_TYPE, type);
+			// Provider errors may quote the prompt: in privacy mode only the type leaves.
+			span.setStatus(StatusCode.ERROR,
+					(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
+		}
+		span.end();
+	}
+
+}

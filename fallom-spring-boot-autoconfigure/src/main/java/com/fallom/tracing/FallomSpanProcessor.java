@@ -1,0 +1,55 @@
+package com.fallom.tracing;
+
+import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionHolder;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+
+/**
+ * Tags every span the application starts inside a Fallom session with
+ * {@code fallom.config_key} and {@code fallom.session_id} (and the config version and
+ * variant when known), as the Python SDK's span processor does. Declared as a
+ * {@link SpanProcessor} bean, Spring Boot adds it to the application's own tracer
+ * provider beside its exporting processor.
+ */
+public class FallomSpanProcessor implements SpanProcessor {
+
+	static final AttributeKey<String> CONFIG_KEY = AttributeKey.stringKey(FallomAttributes.CONFIG_KEY);
+
+	static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey(FallomAttributes.SESSION_ID);
+
+	static final AttributeKey<String> CONFIG_VERSION = AttributeKey.stringKey(FallomAttributes.CONFIG_VERSION);
+
+	static final AttributeKey<String> VARIANT = AttributeKey.stringKey(FallomAttributes.VARIANT);
+
+	@Override
+	public void onStart(Context parentContext, ReadWriteSpan span) {
+		FallomSession session = FallomSessionHolder.get();
+		if (session != null) {
+			span.setAttribute(CONFIG_KEY, session.configKey());
+			span.setAttribute(SESSION_ID, session.sessionId());
+			if (session.hasAssignment()) {
+				span.setAttribute(CONFIG_VERSION, Integer.toString(session.configVersion()));
+				span.setAttribute(VARIANT, Integer.toString(session.variantIndex()));
+			}
+		}
+	}
+
+	@Override
+	public boolean isStartRequired() {
+		return true;
+	}
+
+	@Override
+	public void onEnd(ReadableSpan span) {
+	}
+
+	@Override
+	public boolean isEndRequired() {
+		return false;
+	}
+
+}

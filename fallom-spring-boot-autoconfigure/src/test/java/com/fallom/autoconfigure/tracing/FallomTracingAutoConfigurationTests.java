@@ -1,0 +1,206 @@
+package com.fallom.autoconfigure.tracing;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.tracing.CustomMetricsSender;
+import com.fallom.tracing.FallomChatObservationHandler;
+import com.fallom.tracing.FallomSessionObservationHandler;
+import com.fallom.tracing.FallomSpanProcessor;
+import com.fallom.tracing.FallomTrace;
+import com.fallom.tracing.FallomTraceExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.ai.chat.client.observation.ChatClientObservationContext;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.Configurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
+import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FallomTracingAutoConfiguration}.
+ */
+class FallomTracingAutoConfigurationTests {
+
+	private static final String[] ONLINE = { "fallom.api-key=test-key", "fallom.base-url=http://127.0.0.1:9" };
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomTracingAutoConfiguration.class));
+
+	@Test
+	void offlineRegistersTheSessionContextAndTaggingButNothingThatSends() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(FallomTrace.class)
+				.hasSingleBean(FallomSessionObservationHandler.class)
+				.hasSingleBean(FallomSpanProcessor.class)
+				.doesNotHaveBean(FallomTraceExporter.class)
+				.doesNotHaveBean(FallomChatObservationHandler.class)
+				.doesNotHaveBean(CustomMetricsSender.class);
+		});
+	}
+
+	@Test
+	void onlineRegistersExportAndMetricsButNeverBeansThatMakeBootsTracingBackOff() {
+		this.runner.withPropertyValues(ONLINE).run((context) -> {
+			assertThat(context).hasSingleBean(FallomTraceExporter.class)
+				.hasSingleBean(FallomChatObservationHandler.class)
+				.hasSingleBean(CustomMetricsSender.class)
+				.doesNotHaveBean(OtlpHttpSpanExporter.class)
+				.doesNotHaveBean(SpanExporter.class)
+				.doesNotHaveBean(SdkTracerProvider.class);
+			// The only SpanProcessor bean is the tagging one, meant for the app's provider.
+			assertThat(context.getBeansOfType(SpanProcessor.class).values()).singleElement()
+				.isInstanceOf(FallomSpanProcessor.class);
+		});
+	}
+
+	@Test
+	void tracingDisabledKeepsTheSessionContextAndCustomMetricsOnly() {
+		this.runner.withPropertyValues(ONLINE).withPropertyValues("fallom.tracing.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(FallomTrace.class)
+				.hasSingleBean(CustomMetricsSender.class)
+				.doesNotHaveBean(FallomSessionObservationHandler.class)
+				.doesNotHaveBean(FallomSpanProcessor.class)
+				.doesNotHaveBean(FallomTraceExporter.class)
+				.doesNotHaveBean(FallomChatObservationHandler.class);
+		});
+	}
+
+	@Test
+	void fallomDisabledRegistersNothing() {
+		this.runner.withPropertyValues(ONLINE).withPropertyValues("fallom.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(FallomTrace.class).doesNotHaveBean(FallomSpanProcessor.class);
+		});
+	}
+
+	@Test
+	void withoutTheOpenTelemetrySdkTheSessionContextAndObservationTaggingRemain() {
+		this.runner.withPropertyValues(ONLINE)
+			.withClassLoader(new FilteredClassLoader("io.opentelemetry.sdk", "io.opentelemetry.exporter"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FallomTrace.class)
+					.hasSingleBean(FallomSessionObservationHandler.class)
+					.doesNotHaveBean(FallomSpanProcessor.class)
+					.doesNotHaveBean(FallomTraceExporter.class);
+			});
+	}
+
+	@Test
+	void withoutTheOtlpExporterThereIsNoExportButAppSpansAreTagged() {
+		this.runner.withPropertyValues(ONLINE)
+			.withClassLoader(new FilteredClassLoader(OtlpHttpSpanExporter.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FallomSpanProcessor.class)
+					.doesNotHaveBean(FallomTraceExporter.class)
+					.doesNotHaveBean(FallomChatObservationHandler.class);
+			});
+	}
+
+	@Test
+	void withoutSpringAiThereAreNoObservationHandlers() {
+		this.runner.withPropertyValues(ONLINE)
+			.withClassLoader(new FilteredClassLoader("org.springframework.ai"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FallomTrace.class)
+					.hasSingleBean(FallomSpanProcessor.class)
+					.doesNotHaveBean(FallomSessionObservationHandler.class)
+					.doesNotHaveBean(FallomChatObservationHandler.class);
+			});
+	}
+
+	@Test
+	void withoutChatClientOnlyChatModelObservationsAreTagged() {
+		this.runner.withClassLoader(new FilteredClassLoader(ChatClientObservationContext.class)).run((context) -> {
+			assertThat(context).hasSingleBean(FallomSessionObservationHandler.class);
+		});
+	}
+
+	@Test
+	void userBeansReplaceFallomsOwn() {
+		this.runner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context).getBean(FallomTrace.class).isSameAs(context.getBean("myTrace"));
+			assertThat(context).getBean(FallomSpanProcessor.class).isSameAs(context.getBean("mySpanProcessor"));
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "fallom.tracing.queue-capacity=0", "fallom.tracing.batch-size=-1",
+			"fallom.tracing.metrics-queue-capacity=0", "fallom.tracing.max-queued-bytes=0",
+			"fallom.tracing.export-timeout=0s" })
+	void invalidTracingPropertiesFailFastNamingTheProperty(String property) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining(property.substring(0, property.indexOf('=')));
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "0", "no" })
+	void pythonSdkEnvironmentVariableTurnsContentCaptureOff(String value) {
+		this.runner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("env", Map.of("FALLOM_CAPTURE_CONTENT", value))))
+			.run((context) -> assertThat(context.getBean(FallomProperties.class).isCaptureContent()).isFalse());
+	}
+
+	@Test
+	void contentCaptureIsOnByDefaultAsInThePythonSdk() {
+		this.runner.run((context) -> assertThat(context.getBean(FallomProperties.class).isCaptureContent()).isTrue());
+	}
+
+	@Test
+	void ordersAfterBootsObservationAndOpenTelemetryAutoConfigurationsByTheirRealNames() throws Exception {
+		String[] afterNames = FallomTracingAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName();
+		assertThat(afterNames).isNotEmpty();
+		for (String name : afterNames) {
+			// A stale name is silently ignored by Boot: make sure each one is a real class.
+			assertThat(Class.forName(name)).isNotNull();
+		}
+		List<Class<?>> bootFirst = List.of(ObservationAutoConfiguration.class, OpenTelemetrySdkAutoConfiguration.class,
+				OpenTelemetryTracingAutoConfiguration.class);
+		// Boot sorts auto-configurations by their ordering annotations, whatever the order given.
+		List<Class<?>> sorted = List.of(Configurations.getClasses(AutoConfigurations.of(
+				FallomTracingAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
+				OpenTelemetrySdkAutoConfiguration.class, ObservationAutoConfiguration.class)));
+		for (Class<?> boot : bootFirst) {
+			assertThat(sorted.indexOf(boot)).isLessThan(sorted.indexOf(FallomTracingAutoConfiguration.class));
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		@Bean
+		FallomTrace myTrace() {
+			return new FallomTrace();
+		}
+
+		@Bean
+		FallomSpanProcessor mySpanProcessor() {
+			return new FallomSpanProcessor();
+		}
+
+	}
+
+}
