@@ -84,7 +84,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 			}
 		}
 		FallomMockServer server = this.mockServer.getIfAvailable();
-		BackendSummary received = (server != null) ? awaitDelivery(server, sessions * callsPerSession) : null;
+		BackendSummary received = (server != null) ? awaitDelivery(server, sessions, sessions * callsPerSession)
+				: null;
 		return new Result(modelsBySession, callsPerSession, received);
 	}
 
@@ -92,10 +93,11 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 	 * Session records and spans are sent in the background, in batches: wait until they
 	 * have all arrived, or a while.
 	 */
-	private static BackendSummary awaitDelivery(FallomMockServer server, int calls) {
+	private static BackendSummary awaitDelivery(FallomMockServer server, int sessions, int calls) {
 		long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
 		BackendSummary summary = BackendSummary.of(server);
-		while (total(summary.tracedCallsByModel()) < calls && System.nanoTime() < deadline) {
+		while ((total(summary.sessionsByModel()) < sessions || total(summary.tracedCallsByModel()) < calls)
+				&& System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(100);
 			}

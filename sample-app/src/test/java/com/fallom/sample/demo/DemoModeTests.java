@@ -22,10 +22,18 @@ class DemoModeTests {
 
 		assertThat(output).contains("Demo: 40 sessions x 2 calls through POST /chat, config 'support-assistant'")
 			.containsPattern("model +\\| sessions \\| share \\| calls \\| traced calls received \\| session records received")
-			.containsPattern("claude-3-5-sonnet \\| +\\d+ \\| +\\d+\\.\\d% \\|")
-			.containsPattern("gpt-4o +\\| +\\d+ \\| +\\d+\\.\\d% \\|")
+			.containsPattern(row("claude-3-5-sonnet"))
+			.containsPattern(row("gpt-4o"))
 			.contains("Sticky: 40 of 40 sessions got the same model on every call (all sticky)")
 			.contains("Graceful shutdown complete");
+	}
+
+	/**
+	 * A table row in which every call was traced and every session recorded: model,
+	 * sessions (n), share, calls (2n), traced calls (2n), session records (n).
+	 */
+	private static String row(String model) {
+		return model + " +\\| +(\\d+) \\| +\\d+\\.\\d% \\| +(\\d+) \\| +\\2 \\| +\\1\\R";
 	}
 
 }
