@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -145,8 +146,8 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 		if (sessionExpressions == null) {
 			return joinPoint.proceed();
 		}
-		com.fallom.session.FallomSession session = sessionExpressions.evaluate(specificMethod, joinPoint.getArgs());
-		com.fallom.session.FallomSession previous = FallomSessionHolder.set(session);
+		FallomSessionContext session = sessionExpressions.evaluate(specificMethod, joinPoint.getArgs());
+		FallomSessionContext previous = FallomSessionHolder.set(session);
 		Object result;
 		try {
 			result = joinPoint.proceed();
@@ -221,10 +222,10 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 			this.sessionId = sessionId;
 		}
 
-		com.fallom.session.FallomSession evaluate(Method method, @Nullable Object[] args) {
+		FallomSessionContext evaluate(Method method, @Nullable Object[] args) {
 			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, method, args,
 					FallomSessionAspect.this.parameterNameDiscoverer);
-			return new com.fallom.session.FallomSession(value(this.configKey, "configKey", context),
+			return new FallomSessionContext(value(this.configKey, "configKey", context),
 					value(this.sessionId, "sessionId", context));
 		}
 

@@ -1,6 +1,6 @@
 package com.fallom.annotation;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
 import reactor.core.CoreSubscriber;
@@ -18,7 +18,7 @@ final class ReactorSessionScopes {
 	private ReactorSessionScopes() {
 	}
 
-	static Object scope(Object result, FallomSession session) {
+	static Object scope(Object result, FallomSessionContext session) {
 		// The Context reaches every operator of the result (thread-locals restored from it
 		// with spring.reactor.context-propagation=auto); the thread-local set around
 		// subscribe covers sources that run synchronously there, such as fromCallable,
@@ -36,16 +36,16 @@ final class ReactorSessionScopes {
 
 	private static final class SessionMono<T> extends MonoOperator<T, T> {
 
-		private final FallomSession session;
+		private final FallomSessionContext session;
 
-		SessionMono(Mono<? extends T> source, FallomSession session) {
+		SessionMono(Mono<? extends T> source, FallomSessionContext session) {
 			super(source);
 			this.session = session;
 		}
 
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
-			FallomSession previous = FallomSessionHolder.set(this.session);
+			FallomSessionContext previous = FallomSessionHolder.set(this.session);
 			try {
 				this.source.subscribe(actual);
 			}
@@ -58,16 +58,16 @@ final class ReactorSessionScopes {
 
 	private static final class SessionFlux<T> extends FluxOperator<T, T> {
 
-		private final FallomSession session;
+		private final FallomSessionContext session;
 
-		SessionFlux(Flux<? extends T> source, FallomSession session) {
+		SessionFlux(Flux<? extends T> source, FallomSessionContext session) {
 			super(source);
 			this.session = session;
 		}
 
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
-			FallomSession previous = FallomSessionHolder.set(this.session);
+			FallomSessionContext previous = FallomSessionHolder.set(this.session);
 			try {
 				this.source.subscribe(actual);
 			}

@@ -34,6 +34,15 @@ public final class FallomPropertiesValidator {
 		positive("fallom.models.session-queue-capacity", models.getSessionQueueCapacity());
 		positive("fallom.models.recent-sessions", models.getRecentSessions());
 		bootstrapConfigs(models);
+		FallomProperties.Tracing tracing = properties.getTracing();
+		positive("fallom.tracing.queue-capacity", tracing.getQueueCapacity());
+		positive("fallom.tracing.batch-size", tracing.getBatchSize());
+		positive("fallom.tracing.metrics-queue-capacity", tracing.getMetricsQueueCapacity());
+		positive("fallom.tracing.export-timeout", tracing.getExportTimeout());
+		if (tracing.getMaxQueuedBytes() == null || tracing.getMaxQueuedBytes().toBytes() <= 0) {
+			throw new InvalidConfigurationPropertyValueException("fallom.tracing.max-queued-bytes",
+					tracing.getMaxQueuedBytes(), "The size must be positive.");
+		}
 	}
 
 	/**

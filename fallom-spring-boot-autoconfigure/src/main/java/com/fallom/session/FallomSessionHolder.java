@@ -3,14 +3,14 @@ package com.fallom.session;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds the current thread's {@link FallomSession}. The web filters, the
+ * Holds the current thread's {@link FallomSessionContext}. The web filters, the
  * {@code @FallomSession} aspect, {@code FallomTrace} and {@code FallomModels} write it;
  * the tracing pieces read it. A context-propagation {@code ThreadLocalAccessor} carries it
  * across Reactor operators and executors.
  */
 public final class FallomSessionHolder {
 
-	private static final ThreadLocal<FallomSession> CURRENT = new ThreadLocal<>();
+	private static final ThreadLocal<FallomSessionContext> CURRENT = new ThreadLocal<>();
 
 	private FallomSessionHolder() {
 	}
@@ -20,7 +20,7 @@ public final class FallomSessionHolder {
 	 * @return the session, or {@code null} when none is set
 	 */
 	@Nullable
-	public static FallomSession get() {
+	public static FallomSessionContext get() {
 		return CURRENT.get();
 	}
 
@@ -31,8 +31,8 @@ public final class FallomSessionHolder {
 	 * @return the previous session, or {@code null}
 	 */
 	@Nullable
-	public static FallomSession set(@Nullable FallomSession session) {
-		FallomSession previous = CURRENT.get();
+	public static FallomSessionContext set(@Nullable FallomSessionContext session) {
+		FallomSessionContext previous = CURRENT.get();
 		if (session == null) {
 			CURRENT.remove();
 		}
@@ -50,9 +50,9 @@ public final class FallomSessionHolder {
 	 * @param sessionId the session id
 	 */
 	public static void setIfChanged(String configKey, String sessionId) {
-		FallomSession current = CURRENT.get();
+		FallomSessionContext current = CURRENT.get();
 		if (current == null || !current.matches(configKey, sessionId)) {
-			CURRENT.set(new FallomSession(configKey, sessionId));
+			CURRENT.set(new FallomSessionContext(configKey, sessionId));
 		}
 	}
 
@@ -68,9 +68,9 @@ public final class FallomSessionHolder {
 	 */
 	public static void setIfChanged(String configKey, String sessionId, int configVersion, int variantIndex,
 			String model) {
-		FallomSession current = CURRENT.get();
+		FallomSessionContext current = CURRENT.get();
 		if (current == null || !current.matches(configKey, sessionId, configVersion, variantIndex, model)) {
-			CURRENT.set(new FallomSession(configKey, sessionId, configVersion, variantIndex, model));
+			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model));
 		}
 	}
 

@@ -1,6 +1,6 @@
 package com.fallom.tracing;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.internal.GenAiSpans;
 import io.micrometer.observation.Observation;
@@ -67,7 +67,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		if (context.isStreaming()) {
 			span.setAttribute(GenAiSpans.STREAMING, true);
 		}
-		FallomSession session = FallomSessionHolder.get();
+		FallomSessionContext session = FallomSessionHolder.get();
 		if (session != null) {
 			span.setAttribute(FallomSpanProcessor.CONFIG_KEY, session.configKey());
 			span.setAttribute(FallomSpanProcessor.SESSION_ID, session.sessionId());

@@ -2,7 +2,7 @@ package com.fallom.tracing;
 
 import java.util.List;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
@@ -42,7 +42,7 @@ public class FallomSessionObservationHandler implements ObservationHandler<Obser
 
 	@Override
 	public void onStart(Observation.Context context) {
-		FallomSession session = FallomSessionHolder.get();
+		FallomSessionContext session = FallomSessionHolder.get();
 		if (session == null) {
 			return;
 		}

@@ -1,6 +1,6 @@
 package com.fallom.tracing;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
@@ -27,7 +27,7 @@ public class FallomSpanProcessor implements SpanProcessor {
 
 	@Override
 	public void onStart(Context parentContext, ReadWriteSpan span) {
-		FallomSession session = FallomSessionHolder.get();
+		FallomSessionContext session = FallomSessionHolder.get();
 		if (session != null) {
 			span.setAttribute(CONFIG_KEY, session.configKey());
 			span.setAttribute(SESSION_ID, session.sessionId());

@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -69,7 +69,7 @@ public class FallomTrace {
 	 * Return the current thread's session.
 	 * @return the session, or {@code null} when none is set
 	 */
-	public @Nullable FallomSession getSession() {
+	public @Nullable FallomSessionContext getSession() {
 		return FallomSessionHolder.get();
 	}
 
@@ -109,7 +109,7 @@ public class FallomTrace {
 	 */
 	public void span(Map<String, ?> data, @Nullable String configKey, @Nullable String sessionId) {
 		Map<String, Object> metrics = validate(data);
-		FallomSession current = FallomSessionHolder.get();
+		FallomSessionContext current = FallomSessionHolder.get();
 		String key = StringUtils.hasText(configKey) ? configKey : (current != null) ? current.configKey() : null;
 		String id = StringUtils.hasLength(sessionId) ? sessionId : (current != null) ? current.sessionId() : null;
 		if (key == null || id == null) {
@@ -156,14 +156,14 @@ public class FallomTrace {
 				+ value.getClass().getName());
 	}
 
-	private static FallomSession session(String configKey, String sessionId) {
+	private static FallomSessionContext session(String configKey, String sessionId) {
 		if (configKey == null || configKey.isBlank()) {
 			throw new IllegalArgumentException("Config key must not be null or blank");
 		}
 		if (sessionId == null || sessionId.isEmpty()) {
 			throw new IllegalArgumentException("Session id must not be null or empty");
 		}
-		return new FallomSession(configKey, sessionId);
+		return new FallomSessionContext(configKey, sessionId);
 	}
 
 	/**
@@ -171,11 +171,11 @@ public class FallomTrace {
 	 */
 	public static final class Scope implements AutoCloseable {
 
-		private final @Nullable FallomSession previous;
+		private final @Nullable FallomSessionContext previous;
 
 		private boolean closed;
 
-		Scope(@Nullable FallomSession previous) {
+		Scope(@Nullable FallomSessionContext previous) {
 			this.previous = previous;
 		}
 

@@ -2,7 +2,7 @@ package com.fallom.web;
 
 import java.util.concurrent.atomic.LongAdder;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +11,7 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Reads the {@link FallomSession} of an HTTP request: the session id from a header, or
+ * Reads the {@link FallomSessionContext} of an HTTP request: the session id from a header, or
  * else a cookie or a query parameter when those are configured, and the config key from
  * a header or else a default. Shared by the servlet and WebFlux filters so that both
  * accept exactly the same input.
@@ -66,7 +66,7 @@ public class SessionIdExtractor {
 	 * @param request what the request carries
 	 * @return the session, or {@code null} when the request has none or a bad one
 	 */
-	public @Nullable FallomSession extract(RequestValues request) {
+	public @Nullable FallomSessionContext extract(RequestValues request) {
 		String sessionId = request.header(this.sessionHeader);
 		String source = this.sessionHeader;
 		if (!StringUtils.hasLength(sessionId) && this.sessionCookie != null) {
@@ -82,14 +82,14 @@ public class SessionIdExtractor {
 		}
 		String configKey = request.header(this.configKeyHeader);
 		if (StringUtils.hasText(configKey)) {
-			return isValid("config key", this.configKeyHeader, configKey) ? new FallomSession(configKey, sessionId)
+			return isValid("config key", this.configKeyHeader, configKey) ? new FallomSessionContext(configKey, sessionId)
 					: null;
 		}
 		if (this.defaultConfigKey == null) {
 			logger.debug("Ignored a Fallom session id: the request has no config key and there is no default");
 			return null;
 		}
-		return new FallomSession(this.defaultConfigKey, sessionId);
+		return new FallomSessionContext(this.defaultConfigKey, sessionId);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.fallom.autoconfigure.aop.FallomSessionAspectAutoConfiguration;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
 import io.micrometer.context.ContextExecutorService;
@@ -65,7 +66,7 @@ class FallomSessionAspectTests {
 	@Test
 	void restoresThePreviousSession() {
 		run((assistant) -> {
-			FallomSessionHolder.set(new com.fallom.session.FallomSession("outer", "o-1"));
+			FallomSessionHolder.set(new FallomSessionContext("outer", "o-1"));
 			assertThat(assistant.answer("c-1", "hi")).isEqualTo("support-assistant/c-1");
 			assertThat(describe()).isEqualTo("outer/o-1");
 		});
@@ -74,7 +75,7 @@ class FallomSessionAspectTests {
 	@Test
 	void restoresThePreviousSessionWhenTheMethodThrows() {
 		run((assistant) -> {
-			FallomSessionHolder.set(new com.fallom.session.FallomSession("outer", "o-1"));
+			FallomSessionHolder.set(new FallomSessionContext("outer", "o-1"));
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> assistant.fail("c-1"))
 				.withMessage("failed in support/c-1");
 			assertThat(describe()).isEqualTo("outer/o-1");
@@ -185,7 +186,7 @@ class FallomSessionAspectTests {
 	}
 
 	static String describe() {
-		com.fallom.session.FallomSession session = FallomSessionHolder.get();
+		FallomSessionContext session = FallomSessionHolder.get();
 		return (session != null) ? session.configKey() + "/" + session.sessionId() : "none";
 	}
 
@@ -288,7 +289,7 @@ class FallomSessionAspectTests {
 			// fromCallable runs at subscribe time, after this method has returned.
 			return Mono.fromCallable(FallomSessionAspectTests::describe)
 				.flatMap((atSubscribe) -> Mono.deferContextual((context) -> Mono.just(context
-					.<com.fallom.session.FallomSession>getOrEmpty(FallomSessionThreadLocalAccessor.KEY)
+					.<FallomSessionContext>getOrEmpty(FallomSessionThreadLocalAccessor.KEY)
 					.map((session) -> session.configKey() + "/" + session.sessionId())
 					.orElse("none") + " in context, " + atSubscribe + " at subscribe")));
 		}

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,16 +93,16 @@ class FallomModelsTests {
 
 	@Test
 	void getSetsTheSessionContext() {
-		FallomSessionHolder.set(new FallomSession("my-agent", "s1"));
+		FallomSessionHolder.set(new FallomSessionContext("my-agent", "s1"));
 		this.models.get("support", "s1");
-		FallomSession session = FallomSessionHolder.get();
+		FallomSessionContext session = FallomSessionHolder.get();
 		assertThat(session.matches("support", "s1")).isTrue();
 		assertThat(session.hasAssignment()).isTrue();
 		assertThat(session.configVersion()).isEqualTo(3);
 		assertThat(session.model()).isEqualTo(this.models.get("support", "s1"));
 		assertThat(FallomSessionHolder.get()).isSameAs(session);
 		this.models.get("nope", "s2", "fb");
-		assertThat(FallomSessionHolder.get()).isEqualTo(new FallomSession("nope", "s2"));
+		assertThat(FallomSessionHolder.get()).isEqualTo(new FallomSessionContext("nope", "s2"));
 	}
 
 	@Test

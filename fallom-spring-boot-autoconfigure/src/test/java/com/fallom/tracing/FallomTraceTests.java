@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.internal.FallomHttpClient;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
@@ -57,7 +57,7 @@ class FallomTraceTests {
 		FallomTrace trace = new FallomTrace();
 		FallomSessionHolder.setIfChanged("support", "s1", 3, 1, "gpt-4o");
 		trace.setSession("support", "s1");
-		assertThat(trace.getSession()).isEqualTo(new FallomSession("support", "s1"));
+		assertThat(trace.getSession()).isEqualTo(new FallomSessionContext("support", "s1"));
 		assertThat(trace.getSession().hasAssignment()).isFalse();
 		trace.clearSession();
 		assertThat(trace.getSession()).isNull();
@@ -70,7 +70,7 @@ class FallomTraceTests {
 		try (FallomTrace.Scope scope = trace.withSession("inner", "s2")) {
 			assertThat(trace.getSession().configKey()).isEqualTo("inner");
 		}
-		assertThat(trace.getSession()).isEqualTo(new FallomSession("outer", "s1"));
+		assertThat(trace.getSession()).isEqualTo(new FallomSessionContext("outer", "s1"));
 	}
 
 	@Test

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,29 +28,29 @@ class SessionIdExtractorTests {
 	@Test
 	void readsSessionIdFromHeaderWithDefaultConfigKey() {
 		assertThat(this.extractor.extract(new Request().header("X-Fallom-Session-Id", "s-1")))
-			.isEqualTo(new FallomSession("support", "s-1"));
+			.isEqualTo(new FallomSessionContext("support", "s-1"));
 	}
 
 	@Test
 	void readsConfigKeyFromHeader() {
 		assertThat(this.extractor
 			.extract(new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Config-Key", "summarizer")))
-			.isEqualTo(new FallomSession("summarizer", "s-1"));
+			.isEqualTo(new FallomSessionContext("summarizer", "s-1"));
 	}
 
 	@Test
 	void fallsBackToCookieThenQueryParameter() {
 		assertThat(this.extractor.extract(new Request().cookie("fallom_session", "c-1").query("fallomSession", "q-1")))
-			.isEqualTo(new FallomSession("support", "c-1"));
+			.isEqualTo(new FallomSessionContext("support", "c-1"));
 		assertThat(this.extractor.extract(new Request().query("fallomSession", "q-1")))
-			.isEqualTo(new FallomSession("support", "q-1"));
+			.isEqualTo(new FallomSessionContext("support", "q-1"));
 	}
 
 	@Test
 	void headerWinsOverCookie() {
 		assertThat(this.extractor.extract(new Request().header("X-Fallom-Session-Id", "h-1").cookie("fallom_session",
 				"c-1")))
-			.isEqualTo(new FallomSession("support", "h-1"));
+			.isEqualTo(new FallomSessionContext("support", "h-1"));
 	}
 
 	@Test
@@ -75,7 +75,7 @@ class SessionIdExtractorTests {
 		assertThat(noDefault.extract(new Request().header("X-Fallom-Session-Id", "s-1"))).isNull();
 		assertThat(noDefault
 			.extract(new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Config-Key", "support")))
-			.isEqualTo(new FallomSession("support", "s-1"));
+			.isEqualTo(new FallomSessionContext("support", "s-1"));
 	}
 
 	@Test
@@ -117,7 +117,7 @@ class SessionIdExtractorTests {
 	@Test
 	void acceptsUnicodeSessionIds() {
 		assertThat(this.extractor.extract(new Request().header("X-Fallom-Session-Id", "über-会话-1")))
-			.isEqualTo(new FallomSession("support", "über-会话-1"));
+			.isEqualTo(new FallomSessionContext("support", "über-会话-1"));
 	}
 
 	private static void withDebugLogging(Runnable runnable) {

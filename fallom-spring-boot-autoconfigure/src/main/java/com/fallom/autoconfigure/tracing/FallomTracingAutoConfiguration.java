@@ -1,6 +1,5 @@
 package com.fallom.autoconfigure.tracing;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -57,10 +55,6 @@ public final class FallomTracingAutoConfiguration {
 	private static final String CHAT_CLIENT_OBSERVATION_CONTEXT = "org.springframework.ai.chat.client.observation."
 			+ "ChatClientObservationContext";
 
-	FallomTracingAutoConfiguration(FallomProperties properties) {
-		validate(properties.getTracing());
-	}
-
 	@Bean
 	@ConditionalOnMissingBean
 	FallomTrace fallomTrace(ObjectProvider<CustomMetricsSender> metricsSender) {
@@ -74,27 +68,6 @@ public final class FallomTracingAutoConfiguration {
 		FallomProperties.Tracing tracing = properties.getTracing();
 		return new CustomMetricsSender(client, tracing.getMetricsQueueCapacity(), tracing.getExportTimeout(),
 				properties.getShutdownTimeout());
-	}
-
-	private static void validate(FallomProperties.Tracing tracing) {
-		positive("fallom.tracing.queue-capacity", tracing.getQueueCapacity());
-		positive("fallom.tracing.batch-size", tracing.getBatchSize());
-		positive("fallom.tracing.metrics-queue-capacity", tracing.getMetricsQueueCapacity());
-		if (tracing.getMaxQueuedBytes() == null || tracing.getMaxQueuedBytes().toBytes() <= 0) {
-			throw new InvalidConfigurationPropertyValueException("fallom.tracing.max-queued-bytes",
-					tracing.getMaxQueuedBytes(), "The size must be positive.");
-		}
-		Duration timeout = tracing.getExportTimeout();
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new InvalidConfigurationPropertyValueException("fallom.tracing.export-timeout", timeout,
-					"The duration must be positive.");
-		}
-	}
-
-	private static void positive(String name, int value) {
-		if (value <= 0) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "The value must be positive.");
-		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

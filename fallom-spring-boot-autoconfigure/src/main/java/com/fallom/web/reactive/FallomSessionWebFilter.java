@@ -1,6 +1,6 @@
 package com.fallom.web.reactive;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
 import com.fallom.web.SessionIdExtractor;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +65,7 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		FallomSession session = this.extractor.extract(new ReactiveRequestValues(exchange.getRequest()));
+		FallomSessionContext session = this.extractor.extract(new ReactiveRequestValues(exchange.getRequest()));
 		if (session == null) {
 			return chain.filter(exchange);
 		}

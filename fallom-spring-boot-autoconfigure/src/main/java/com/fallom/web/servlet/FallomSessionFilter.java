@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.web.SessionIdExtractor;
 import jakarta.servlet.FilterChain;
@@ -75,15 +75,15 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private @Nullable FallomSession sessionOf(HttpServletRequest request) {
+	private @Nullable FallomSessionContext sessionOf(HttpServletRequest request) {
 		// Read once per request: async dispatches reuse it, so a bad id is counted once.
 		Object stored = request.getAttribute(SESSION_ATTRIBUTE);
 		if (stored == null) {
-			FallomSession session = this.extractor.extract(new ServletRequestValues(request));
+			FallomSessionContext session = this.extractor.extract(new ServletRequestValues(request));
 			request.setAttribute(SESSION_ATTRIBUTE, (session != null) ? session : NO_SESSION);
 			return session;
 		}
-		return (stored instanceof FallomSession session) ? session : null;
+		return (stored instanceof FallomSessionContext session) ? session : null;
 	}
 
 	private record ServletRequestValues(HttpServletRequest request) implements SessionIdExtractor.RequestValues {

@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.ObservedChatModel;
@@ -57,7 +57,7 @@ class SessionContextPropagationTests {
 				FallomTrace trace = context.getBean(FallomTrace.class);
 				ObservedChatModel chatModel = context.getBean(ObservedChatModel.class);
 				trace.setSession("reactive-agent", "user-r");
-				FallomSession seen = Mono.just("hop")
+				FallomSessionContext seen = Mono.just("hop")
 					.publishOn(Schedulers.boundedElastic())
 					.map((ignored) -> {
 						assertThat(Thread.currentThread().getName()).contains("boundedElastic");
@@ -65,7 +65,7 @@ class SessionContextPropagationTests {
 						return FallomSessionHolder.get();
 					})
 					.block(WAIT);
-				assertThat(seen).isEqualTo(new FallomSession("reactive-agent", "user-r"));
+				assertThat(seen).isEqualTo(new FallomSessionContext("reactive-agent", "user-r"));
 				List<String> streamed = Mono.just("hop")
 					.publishOn(Schedulers.parallel())
 					.flatMapMany((ignored) -> context.getBean(ChatClient.class).prompt().user("stream").stream().content())
@@ -90,11 +90,11 @@ class SessionContextPropagationTests {
 			try {
 				context.getBean(FallomTrace.class).setSession("async-agent", "user-e");
 				ObservedChatModel chatModel = context.getBean(ObservedChatModel.class);
-				FallomSession seen = executor.submit(() -> {
+				FallomSessionContext seen = executor.submit(() -> {
 					chatModel.call(new Prompt(new UserMessage("from a pool thread")));
 					return FallomSessionHolder.get();
 				}).get(10, TimeUnit.SECONDS);
-				assertThat(seen).isEqualTo(new FallomSession("async-agent", "user-e"));
+				assertThat(seen).isEqualTo(new FallomSessionContext("async-agent", "user-e"));
 				ReceivedSpan span = await().atMost(WAIT)
 					.until(server::receivedSpans, (spans) -> spans.size() == 1)
 					.get(0);
@@ -115,9 +115,9 @@ class SessionContextPropagationTests {
 		try {
 			new FallomTrace().setSession("batch-agent", "job-1");
 			ContextSnapshotFactory snapshots = ContextSnapshotFactory.builder().build();
-			FallomSession seen = executor.submit(snapshots.captureAll().wrap(FallomSessionHolder::get))
+			FallomSessionContext seen = executor.submit(snapshots.captureAll().wrap(FallomSessionHolder::get))
 				.get(10, TimeUnit.SECONDS);
-			assertThat(seen).isEqualTo(new FallomSession("batch-agent", "job-1"));
+			assertThat(seen).isEqualTo(new FallomSessionContext("batch-agent", "job-1"));
 			// Without the snapshot the session stays behind: the wrapping is what carries it.
 			assertThat(executor.submit(FallomSessionHolder::get).get(10, TimeUnit.SECONDS)).isNull();
 		}

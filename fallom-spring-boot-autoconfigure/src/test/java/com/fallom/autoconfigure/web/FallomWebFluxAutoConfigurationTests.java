@@ -3,7 +3,7 @@ package com.fallom.autoconfigure.web;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fallom.autoconfigure.FallomAutoConfiguration;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
 import com.fallom.web.SessionIdExtractor;
 import com.fallom.web.reactive.FallomSessionWebFilter;
@@ -54,12 +54,12 @@ class FallomWebFluxAutoConfigurationTests {
 				MockServerWebExchange exchange = MockServerWebExchange
 					.from(MockServerHttpRequest.get("/").header("X-Conversation", "c-1"));
 				StepVerifier.create(sessionSeenBy(filter, exchange))
-					.expectNext(new FallomSession("support", "c-1"))
+					.expectNext(new FallomSessionContext("support", "c-1"))
 					.verifyComplete();
 				MockServerWebExchange byCookie = MockServerWebExchange.from(MockServerHttpRequest.get("/")
 					.cookie(new HttpCookie("conv", "k-1")));
 				StepVerifier.create(sessionSeenBy(filter, byCookie))
-					.expectNext(new FallomSession("support", "k-1"))
+					.expectNext(new FallomSessionContext("support", "k-1"))
 					.verifyComplete();
 			});
 	}
@@ -116,10 +116,10 @@ class FallomWebFluxAutoConfigurationTests {
 				.hasBean("customFallomSessionWebFilter"));
 	}
 
-	private static Mono<FallomSession> sessionSeenBy(FallomSessionWebFilter filter, MockServerWebExchange exchange) {
-		AtomicReference<FallomSession> seen = new AtomicReference<>();
+	private static Mono<FallomSessionContext> sessionSeenBy(FallomSessionWebFilter filter, MockServerWebExchange exchange) {
+		AtomicReference<FallomSessionContext> seen = new AtomicReference<>();
 		WebFilterChain chain = (filtered) -> Mono.deferContextual((context) -> {
-			context.<FallomSession>getOrEmpty(FallomSessionThreadLocalAccessor.KEY).ifPresent(seen::set);
+			context.<FallomSessionContext>getOrEmpty(FallomSessionThreadLocalAccessor.KEY).ifPresent(seen::set);
 			return Mono.empty();
 		});
 		return filter.filter(exchange, chain).then(Mono.fromSupplier(seen::get));

@@ -1,7 +1,7 @@
 package com.fallom.autoconfigure.web;
 
 import com.fallom.autoconfigure.FallomAutoConfiguration;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.web.SessionIdExtractor;
 import com.fallom.web.servlet.FallomSessionFilter;
@@ -57,11 +57,11 @@ class FallomWebMvcAutoConfigurationTests {
 				request.addHeader("X-Conversation", "c-1");
 				request.addHeader("X-Agent", "agent");
 				assertThat(extract(context.getBean(FallomSessionFilter.class), request))
-					.isEqualTo(new FallomSession("agent", "c-1"));
+					.isEqualTo(new FallomSessionContext("agent", "c-1"));
 				MockHttpServletRequest byQuery = new MockHttpServletRequest();
 				byQuery.setQueryString("a=1&conv=q%2D1");
 				assertThat(extract(context.getBean(FallomSessionFilter.class), byQuery))
-					.isEqualTo(new FallomSession("support", "q-1"));
+					.isEqualTo(new FallomSessionContext("support", "q-1"));
 				MockHttpServletRequest malformed = new MockHttpServletRequest();
 				malformed.setQueryString("conv=%zz");
 				assertThat(extract(context.getBean(FallomSessionFilter.class), malformed)).isNull();
@@ -134,9 +134,9 @@ class FallomWebMvcAutoConfigurationTests {
 				.hasMessageContaining("fallom.web.session-header"));
 	}
 
-	private static FallomSession extract(FallomSessionFilter filter, MockHttpServletRequest request)
+	private static FallomSessionContext extract(FallomSessionFilter filter, MockHttpServletRequest request)
 			throws Exception {
-		FallomSession[] seen = new FallomSession[1];
+		FallomSessionContext[] seen = new FallomSessionContext[1];
 		filter.doFilter(request, new MockHttpServletResponse(),
 				(req, res) -> seen[0] = FallomSessionHolder.get());
 		return seen[0];

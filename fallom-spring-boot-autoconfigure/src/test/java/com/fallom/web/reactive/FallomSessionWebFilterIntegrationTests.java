@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fallom.models.FallomModels;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
@@ -122,7 +122,7 @@ class FallomSessionWebFilterIntegrationTests {
 		return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).join();
 	}
 
-	static String describe(@Nullable FallomSession session) {
+	static String describe(@Nullable FallomSessionContext session) {
 		return (session != null) ? session.configKey() + "/" + session.sessionId() : "none";
 	}
 
@@ -145,7 +145,7 @@ class FallomSessionWebFilterIntegrationTests {
 		@GetMapping("/hop")
 		Mono<String> hop() {
 			return Mono.deferContextual((context) -> Mono.just(describe(
-					context.<FallomSession>getOrEmpty(FallomSessionThreadLocalAccessor.KEY).orElse(null))))
+					context.<FallomSessionContext>getOrEmpty(FallomSessionThreadLocalAccessor.KEY).orElse(null))))
 				.publishOn(Schedulers.parallel())
 				.map((inContext) -> inContext + " in context, " + describe(FallomSessionHolder.get()) + " on "
 						+ Thread.currentThread().getName());
@@ -159,7 +159,7 @@ class FallomSessionWebFilterIntegrationTests {
 				.delayElement(Duration.ofMillis(ThreadLocalRandom.current().nextInt(20)))
 				.publishOn(Schedulers.parallel())
 				.map((first) -> {
-					FallomSession session = FallomSessionHolder.get();
+					FallomSessionContext session = FallomSessionHolder.get();
 					return first + " " + session.sessionId() + " "
 							+ this.models.get(session.configKey(), session.sessionId());
 				});

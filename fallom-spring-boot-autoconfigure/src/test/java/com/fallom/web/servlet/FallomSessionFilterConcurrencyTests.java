@@ -4,34 +4,48 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fallom.models.FallomModels;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.ReceivedSpan;
+import com.fallom.tracing.ObservedChatModel;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link FallomSessionFilter} under 200 concurrent requests on a real Tomcat:
- * each request sees its own session, never another's.
+ * each request sees its own session, never another's, and so does the chat span it exports
+ * to the Fallom backend.
  */
 class FallomSessionFilterConcurrencyTests {
 
@@ -39,14 +53,21 @@ class FallomSessionFilterConcurrencyTests {
 
 	private static final CountDownLatch allInFlight = new CountDownLatch(REQUESTS);
 
+	private static FallomMockServer backend;
+
 	private static ConfigurableApplicationContext context;
 
 	private static URI base;
 
 	@BeforeAll
 	static void startServer() {
+		backend = FallomMockServer.start();
+		// Online, the backend's configs replace the bootstrap ones below.
+		backend.putConfig("{\"key\": \"support\", \"variants\": [{\"model\": \"gpt-4o\", \"weight\": 50}, "
+				+ "{\"model\": \"claude-3-5-sonnet\", \"weight\": 50}]}");
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
-			.properties("server.port=0", "server.tomcat.threads.max=" + REQUESTS,
+			.properties(backend.propertyValues())
+			.properties("server.port=0", "fallom.tracing.queue-capacity=" + (REQUESTS * 2), "server.tomcat.threads.max=" + REQUESTS,
 					"fallom.web.default-config-key=support", "fallom.models.configs.support.variants[0].model=gpt-4o",
 					"fallom.models.configs.support.variants[0].weight=50",
 					"fallom.models.configs.support.variants[1].model=claude-3-5-sonnet",
@@ -58,6 +79,7 @@ class FallomSessionFilterConcurrencyTests {
 	@AfterAll
 	static void stopServer() {
 		context.close();
+		backend.close();
 	}
 
 	@Test
@@ -77,12 +99,29 @@ class FallomSessionFilterConcurrencyTests {
 			String id = "session-" + i;
 			assertThat(response.body()).isEqualTo(id + " " + id + " " + models.get("support", id, "none"));
 		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> backend.receivedSpans().size() == REQUESTS);
+		Map<String, ReceivedSpan> spansBySession = backend.receivedSpans()
+			.stream()
+			.collect(Collectors.toMap((span) -> span.attribute("fallom.session_id"), Function.identity()));
+		assertThat(spansBySession).hasSize(REQUESTS);
+		for (int i = 0; i < REQUESTS; i++) {
+			String id = "session-" + i;
+			ReceivedSpan span = spansBySession.get(id);
+			assertThat(span.attribute("fallom.config_key")).isEqualTo("support");
+			assertThat(span.attribute("gen_ai.request.model")).isEqualTo(models.get("support", id, "none"));
+			assertThat(span.attribute("gen_ai.prompt.0.content")).isEqualTo("question from " + id);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	@Import(ChatController.class)
 	static class TestApplication {
+
+		@Bean
+		ObservedChatModel chatModel(ObservationRegistry observationRegistry) {
+			return new ObservedChatModel(observationRegistry);
+		}
 
 	}
 
@@ -91,18 +130,23 @@ class FallomSessionFilterConcurrencyTests {
 
 		private final FallomModels models;
 
-		ChatController(FallomModels models) {
+		private final ObservedChatModel chatModel;
+
+		ChatController(FallomModels models, ObservedChatModel chatModel) {
 			this.models = models;
+			this.chatModel = chatModel;
 		}
 
 		@GetMapping("/chat")
 		String chat() throws InterruptedException {
-			FallomSession before = FallomSessionHolder.get();
+			FallomSessionContext before = FallomSessionHolder.get();
 			// Hold each request until all are in flight (bounded), so that they overlap.
 			allInFlight.countDown();
 			allInFlight.await(10, TimeUnit.SECONDS);
-			FallomSession after = FallomSessionHolder.get();
+			FallomSessionContext after = FallomSessionHolder.get();
 			String model = this.models.get(after.configKey(), after.sessionId());
+			this.chatModel.call(new Prompt(List.of(new UserMessage("question from " + after.sessionId())),
+					ChatOptions.builder().model(model).build()));
 			return before.sessionId() + " " + FallomSessionHolder.get().sessionId() + " " + model;
 		}
 

@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.fallom.models.FallomModels;
-import com.fallom.session.FallomSession;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -148,7 +148,7 @@ class FallomSessionFilterSingleThreadTests {
 		return response.body();
 	}
 
-	static String describe(@Nullable FallomSession session) {
+	static String describe(@Nullable FallomSessionContext session) {
 		return (session != null) ? session.configKey() + "/" + session.sessionId() : "none";
 	}
 

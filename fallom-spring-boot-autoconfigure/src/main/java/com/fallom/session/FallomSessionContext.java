@@ -17,10 +17,10 @@ import org.springframework.util.Assert;
  * @param variantIndex the index of the assigned variant, or {@code -1} when unknown
  * @param model the assigned model, or {@code null} when unknown
  */
-public record FallomSession(String configKey, String sessionId, int configVersion, int variantIndex,
+public record FallomSessionContext(String configKey, String sessionId, int configVersion, int variantIndex,
 		@Nullable String model) {
 
-	public FallomSession {
+	public FallomSessionContext {
 		Assert.hasText(configKey, "'configKey' must not be null or blank");
 		Assert.hasText(sessionId, "'sessionId' must not be null or blank");
 	}
@@ -30,7 +30,7 @@ public record FallomSession(String configKey, String sessionId, int configVersio
 	 * @param configKey the config key, never blank
 	 * @param sessionId the session id, never blank
 	 */
-	public FallomSession(String configKey, String sessionId) {
+	public FallomSessionContext(String configKey, String sessionId) {
 		this(configKey, sessionId, 0, -1, null);
 	}
 
@@ -70,7 +70,7 @@ public record FallomSession(String configKey, String sessionId, int configVersio
 	@Override
 	public String toString() {
 		// Session ids can carry user identifiers: keep them out of accidental log lines.
-		return "FallomSession[configKey=" + this.configKey + ", sessionId=<" + this.sessionId.length()
+		return "FallomSessionContext[configKey=" + this.configKey + ", sessionId=<" + this.sessionId.length()
 				+ " chars>, configVersion=" + this.configVersion + ", variantIndex=" + this.variantIndex + ", model="
 				+ this.model + "]";
 	}
