@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fallom.sample.backend.BackendSummary;
 import com.fallom.sample.support.ChatController;
 import com.fallom.sample.support.ChatController.ChatRequest;
 import com.fallom.sample.support.SupportAssistant.ChatAnswer;
@@ -92,6 +93,11 @@ class SampleApplicationTests {
 			spansPerSession.merge(sessionId, 1, Integer::sum);
 		}
 		assertThat(spansPerSession).hasSize(SESSIONS).allSatisfy((sessionId, spans) -> assertThat(spans).isEqualTo(2));
+
+		BackendSummary received = this.client.get().uri("/fallom/received").retrieve().body(BackendSummary.class);
+		assertThat(received.sessionsByModel()).containsOnlyKeys("gpt-4o", "claude-3-5-sonnet");
+		assertThat(received.tracedCallsByModel()).containsOnlyKeys("gpt-4o", "claude-3-5-sonnet");
+		assertThat(received.configFetches()).isPositive();
 	}
 
 	@Test
