@@ -21,7 +21,7 @@ import org.springframework.util.Assert;
  *
  * @param <T> the item type
  */
-public final class BoundedSender<T> {
+public final class BoundedSender<T> implements QueueStatistics {
 
 	private static final Log logger = LogFactory.getLog(BoundedSender.class);
 
@@ -222,10 +222,16 @@ public final class BoundedSender<T> {
 		}
 	}
 
+	@Override
+	public String getQueueName() {
+		return this.name;
+	}
+
 	/**
 	 * Return the number of items waiting.
 	 * @return the queue size
 	 */
+	@Override
 	public int getQueueSize() {
 		return this.queue.size();
 	}
@@ -243,6 +249,7 @@ public final class BoundedSender<T> {
 	 * time.
 	 * @return the dropped count
 	 */
+	@Override
 	public long getDroppedCount() {
 		return this.dropped.get();
 	}
@@ -251,6 +258,7 @@ public final class BoundedSender<T> {
 	 * Return the number of items the backend accepted.
 	 * @return the sent count
 	 */
+	@Override
 	public long getSentCount() {
 		return this.sent.get();
 	}
@@ -259,6 +267,7 @@ public final class BoundedSender<T> {
 	 * Return the number of items whose sending failed.
 	 * @return the failed count
 	 */
+	@Override
 	public long getFailedCount() {
 		return this.failed.get();
 	}

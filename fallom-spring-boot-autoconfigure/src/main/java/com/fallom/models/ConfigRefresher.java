@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -54,6 +55,8 @@ public class ConfigRefresher implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final ConfigSyncListener[] listeners;
+
 	private final AtomicBoolean inProgress = new AtomicBoolean();
 
 	private final Set<String> warnedInvalidKeys = new HashSet<>();
@@ -63,6 +66,8 @@ public class ConfigRefresher implements SmartLifecycle {
 	private volatile SyncStatus status = SyncStatus.NEVER;
 
 	private volatile @Nullable String etag;
+
+	private volatile @Nullable Duration lastSyncDuration;
 
 	private @Nullable ScheduledExecutorService executor;
 
@@ -79,6 +84,24 @@ public class ConfigRefresher implements SmartLifecycle {
 	 */
 	public ConfigRefresher(FallomHttpClient client, ModelConfigRegistry registry, Duration refreshInterval,
 			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock) {
+		this(client, registry, refreshInterval, startupTimeout, snapshotFile, clock, List.of());
+	}
+
+	/**
+	 * Create a refresher that tells listeners of every sync; nothing runs until
+	 * {@link #start()}.
+	 * @param client the HTTP client
+	 * @param registry the registry to update
+	 * @param refreshInterval the time between syncs
+	 * @param startupTimeout the longest {@link #start()} waits for the first sync
+	 * @param snapshotFile where to write every good sync, or {@code null}
+	 * @param clock the clock
+	 * @param listeners told of every sync, on the syncing thread
+	 */
+	public ConfigRefresher(FallomHttpClient client, ModelConfigRegistry registry, Duration refreshInterval,
+			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock,
+			List<ConfigSyncListener> listeners) {
+		this.listeners = listeners.toArray(ConfigSyncListener[]::new);
 		this.client = client;
 		this.registry = registry;
 		this.refreshInterval = refreshInterval;
@@ -167,6 +190,14 @@ public class ConfigRefresher implements SmartLifecycle {
 	}
 
 	/**
+	 * Return how long the last sync took, from request to applied configs.
+	 * @return the duration, or {@code null} before the first sync
+	 */
+	public @Nullable Duration getLastSyncDuration() {
+		return this.lastSyncDuration;
+	}
+
+	/**
 	 * Sync now, on the calling thread, unless a sync is already running.
 	 * @return whether a sync ran and succeeded
 	 */
@@ -175,7 +206,7 @@ public class ConfigRefresher implements SmartLifecycle {
 			return false;
 		}
 		try {
-			return refresh() == Outcome.SUCCESS;
+			return timedRefresh().isSuccess();
 		}
 		finally {
 			this.inProgress.set(false);
@@ -187,7 +218,7 @@ public class ConfigRefresher implements SmartLifecycle {
 		try {
 			if (this.inProgress.compareAndSet(false, true)) {
 				try {
-					delay = nextDelay(refresh());
+					delay = nextDelay(timedRefresh());
 				}
 				finally {
 					this.inProgress.set(false);
@@ -215,8 +246,8 @@ public class ConfigRefresher implements SmartLifecycle {
 		return Duration.ofMillis(Math.max(1, millis + ((jitter > 0) ? ThreadLocalRandom.current().nextLong(-jitter, jitter + 1) : 0)));
 	}
 
-	private Duration nextDelay(Outcome outcome) {
-		return delayAfter(outcome == Outcome.REFUSED, this.status.consecutiveFailures(), this.refreshInterval);
+	private Duration nextDelay(SyncOutcome outcome) {
+		return delayAfter(outcome == SyncOutcome.REFUSED, this.status.consecutiveFailures(), this.refreshInterval);
 	}
 
 	/**
@@ -233,36 +264,53 @@ public class ConfigRefresher implements SmartLifecycle {
 		return (backoff.compareTo(maxBackoff) > 0) ? maxBackoff : backoff;
 	}
 
-	private Outcome refresh() {
+	private SyncOutcome timedRefresh() {
+		long start = System.nanoTime();
+		SyncOutcome outcome = refresh();
+		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		this.lastSyncDuration = duration;
+		for (ConfigSyncListener listener : this.listeners) {
+			try {
+				listener.onSync(outcome, duration);
+			}
+			catch (RuntimeException ex) {
+				// A broken listener (metrics) must not break the sync itself.
+				logger.debug("Fallom config sync listener failed", ex);
+			}
+		}
+		return outcome;
+	}
+
+	private SyncOutcome refresh() {
 		Instant attempt = this.clock.instant();
 		FallomHttpClient.Response response;
 		try {
 			response = this.client.get("/configs", this.etag);
 		}
 		catch (IOException ex) {
-			return failed(attempt, "request failed: " + ex, Outcome.FAILED);
+			return failed(attempt, "request failed: " + ex, SyncOutcome.FAILED);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return failed(attempt, "interrupted", Outcome.FAILED);
+			return failed(attempt, "interrupted", SyncOutcome.FAILED);
 		}
 		if (response.status() == 304) {
-			return succeeded(attempt);
+			return succeeded(attempt, SyncOutcome.NOT_MODIFIED);
 		}
 		if (!response.isSuccessful()) {
-			return failed(attempt, "HTTP " + response.status(), Outcome.REFUSED);
+			return failed(attempt, "HTTP " + response.status(), SyncOutcome.REFUSED);
 		}
 		ConfigParser.ParsedConfigs parsed;
 		try {
 			parsed = ConfigParser.parseConfigs(response.body(), ConfigOrigin.FETCHED);
 		}
 		catch (ConfigParser.InvalidConfigException ex) {
-			return failed(attempt, "malformed response: " + ex.getMessage(), Outcome.FAILED);
+			return failed(attempt, "malformed response: " + ex.getMessage(), SyncOutcome.FAILED);
 		}
 		ConfigState state = this.registry.applyFetched(merge(parsed), attempt);
 		this.etag = response.etag();
 		writeSnapshot(state);
-		return succeeded(attempt);
+		return succeeded(attempt, SyncOutcome.UPDATED);
 	}
 
 	private Map<String, ModelConfig> merge(ConfigParser.ParsedConfigs parsed) {
@@ -307,7 +355,7 @@ public class ConfigRefresher implements SmartLifecycle {
 		}
 	}
 
-	private Outcome succeeded(Instant attempt) {
+	private SyncOutcome succeeded(Instant attempt, SyncOutcome outcome) {
 		SyncStatus previous = this.status;
 		this.status = new SyncStatus(attempt, attempt, previous.lastFailure(), previous.lastFailureReason(), 0,
 				previous.successes() + 1, previous.failures());
@@ -315,10 +363,10 @@ public class ConfigRefresher implements SmartLifecycle {
 			this.failing = false;
 			logger.info("Fallom config sync recovered after " + previous.consecutiveFailures() + " failure(s)");
 		}
-		return Outcome.SUCCESS;
+		return outcome;
 	}
 
-	private Outcome failed(Instant attempt, String reason, Outcome outcome) {
+	private SyncOutcome failed(Instant attempt, String reason, SyncOutcome outcome) {
 		SyncStatus previous = this.status;
 		this.status = new SyncStatus(attempt, previous.lastSuccess(), attempt, reason,
 				previous.consecutiveFailures() + 1, previous.successes(), previous.failures() + 1);
@@ -338,18 +386,6 @@ public class ConfigRefresher implements SmartLifecycle {
 			return "no configs (callers get their fallback)";
 		}
 		return state.configs().size() + " " + state.origin().name().toLowerCase() + " config(s)";
-	}
-
-	private enum Outcome {
-
-		SUCCESS,
-
-		/** A network failure or a malformed body: retried at the normal interval. */
-		FAILED,
-
-		/** The backend answered with an error status: back off. */
-		REFUSED
-
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.QueueStatistics;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * queue. An assignment already recorded by this process is not sent again while it stays
  * in a fixed-size recent-set, so a busy session costs one request, not one per call.
  */
-public class SessionRecorder implements SmartLifecycle {
+public class SessionRecorder implements SmartLifecycle, QueueStatistics {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -126,10 +127,16 @@ public class SessionRecorder implements SmartLifecycle {
 		return ConfigRefresher.PHASE;
 	}
 
+	@Override
+	public String getQueueName() {
+		return "sessions";
+	}
+
 	/**
 	 * Return the number of records waiting to be sent.
 	 * @return the queue size
 	 */
+	@Override
 	public int getQueueSize() {
 		return this.sender.getQueueSize();
 	}
@@ -138,6 +145,7 @@ public class SessionRecorder implements SmartLifecycle {
 	 * Return the number of records dropped because the queue was full.
 	 * @return the dropped count
 	 */
+	@Override
 	public long getDroppedCount() {
 		return this.sender.getDroppedCount();
 	}
@@ -146,6 +154,7 @@ public class SessionRecorder implements SmartLifecycle {
 	 * Return the number of records the backend accepted.
 	 * @return the sent count
 	 */
+	@Override
 	public long getSentCount() {
 		return this.sender.getSentCount();
 	}
@@ -154,6 +163,7 @@ public class SessionRecorder implements SmartLifecycle {
 	 * Return the number of records whose sending failed.
 	 * @return the failed count
 	 */
+	@Override
 	public long getFailedCount() {
 		return this.sender.getFailedCount();
 	}

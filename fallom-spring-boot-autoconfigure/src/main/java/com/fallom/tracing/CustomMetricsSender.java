@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.QueueStatistics;
 import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the background through a bounded queue: a full queue drops and counts, the caller never
  * waits on the network. Stopping flushes within the shutdown timeout.
  */
-public class CustomMetricsSender implements SmartLifecycle {
+public class CustomMetricsSender implements SmartLifecycle, QueueStatistics {
 
 	/** Stops after the web server, so that metrics of in-flight requests are still sent. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -89,10 +90,16 @@ public class CustomMetricsSender implements SmartLifecycle {
 		return PHASE;
 	}
 
+	@Override
+	public String getQueueName() {
+		return "metrics";
+	}
+
 	/**
 	 * Return the number of metric records waiting to be sent.
 	 * @return the queue size
 	 */
+	@Override
 	public int getQueueSize() {
 		return this.sender.getQueueSize();
 	}
@@ -102,6 +109,7 @@ public class CustomMetricsSender implements SmartLifecycle {
 	 * shutdown flush ran out of time.
 	 * @return the dropped count
 	 */
+	@Override
 	public long getDroppedCount() {
 		return this.sender.getDroppedCount();
 	}
@@ -110,6 +118,7 @@ public class CustomMetricsSender implements SmartLifecycle {
 	 * Return the number of metric records the backend accepted.
 	 * @return the sent count
 	 */
+	@Override
 	public long getSentCount() {
 		return this.sender.getSentCount();
 	}
@@ -118,6 +127,7 @@ public class CustomMetricsSender implements SmartLifecycle {
 	 * Return the number of metric records whose sending failed.
 	 * @return the failed count
 	 */
+	@Override
 	public long getFailedCount() {
 		return this.sender.getFailedCount();
 	}

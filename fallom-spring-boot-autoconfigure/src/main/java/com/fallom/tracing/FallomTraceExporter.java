@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.internal.QueueStatistics;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
@@ -24,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
  * its spans still join the application's traces because their parent is the
  * application's current span.
  */
-public class FallomTraceExporter implements SmartLifecycle, AutoCloseable {
+public class FallomTraceExporter implements SmartLifecycle, AutoCloseable, QueueStatistics {
 
 	/** The instrumentation scope of Fallom's spans. */
 	public static final String INSTRUMENTATION_SCOPE = "com.fallom.spring-boot";
@@ -129,10 +130,16 @@ public class FallomTraceExporter implements SmartLifecycle, AutoCloseable {
 		return PHASE;
 	}
 
+	@Override
+	public String getQueueName() {
+		return "spans";
+	}
+
 	/**
 	 * Return the number of spans waiting to be exported.
 	 * @return the queue size
 	 */
+	@Override
 	public int getQueueSize() {
 		return this.processor.getQueueSize();
 	}
@@ -150,6 +157,7 @@ public class FallomTraceExporter implements SmartLifecycle, AutoCloseable {
 	 * ran out of time.
 	 * @return the dropped count
 	 */
+	@Override
 	public long getDroppedCount() {
 		return this.processor.getDroppedCount();
 	}
@@ -162,10 +170,16 @@ public class FallomTraceExporter implements SmartLifecycle, AutoCloseable {
 		return this.processor.getExportedCount();
 	}
 
+	@Override
+	public long getSentCount() {
+		return getExportedCount();
+	}
+
 	/**
 	 * Return the number of spans whose export failed.
 	 * @return the failed count
 	 */
+	@Override
 	public long getFailedCount() {
 		return this.processor.getFailedCount();
 	}

@@ -8,6 +8,7 @@ import com.fallom.autoconfigure.FallomPropertiesValidator;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
+import com.fallom.models.ConfigSyncListener;
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.SessionRecorder;
@@ -42,10 +43,10 @@ public final class FallomModelsAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(FallomHttpClient.class)
 	ConfigRefresher fallomConfigRefresher(FallomHttpClient client, ModelConfigRegistry registry,
-			FallomProperties properties) {
+			FallomProperties properties, ObjectProvider<ConfigSyncListener> syncListeners) {
 		FallomProperties.Models models = properties.getModels();
 		return new ConfigRefresher(client, registry, models.getRefreshInterval(), models.getStartupTimeout(),
-				snapshotFile(properties), Clock.systemUTC());
+				snapshotFile(properties), Clock.systemUTC(), syncListeners.orderedStream().toList());
 	}
 
 	@Bean

@@ -1,0 +1,207 @@
+package com.fallom.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fallom.internal.QueueStatistics;
+import com.fallom.models.ConfigRefresher;
+import com.fallom.models.ConfigState;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelConfigRegistry;
+import com.fallom.models.ModelVariant;
+import com.fallom.models.SyncStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@link Endpoint @Endpoint} that shows what Fallom serves and how it fares: the configs
+ * with their versions, variants and origin, the config sync, the send queues and the
+ * settings that matter to an operator. The API key is never shown, only its last two
+ * characters. A write operation syncs the configs at once.
+ */
+@Endpoint(id = "fallom")
+public class FallomEndpoint {
+
+	private final ModelConfigRegistry registry;
+
+	private final @Nullable ConfigRefresher refresher;
+
+	private final List<QueueStatistics> queues;
+
+	private final SettingsDescriptor settings;
+
+	private final Clock clock;
+
+	/**
+	 * Create an endpoint.
+	 * @param registry the configs being served
+	 * @param refresher the config sync, or {@code null} when offline
+	 * @param queues the send queues
+	 * @param settings the settings to show
+	 * @param clock the clock
+	 */
+	public FallomEndpoint(ModelConfigRegistry registry, @Nullable ConfigRefresher refresher,
+			List<? extends QueueStatistics> queues, SettingsDescriptor settings, Clock clock) {
+		this.registry = registry;
+		this.refresher = refresher;
+		this.queues = List.copyOf(queues);
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	/**
+	 * Describe Fallom's state.
+	 * @return the description
+	 */
+	@ReadOperation
+	public FallomDescriptor fallom() {
+		ConfigState state = this.registry.getState();
+		Map<String, ConfigDescriptor> configs = new LinkedHashMap<>();
+		state.configs().values().forEach((config) -> configs.put(config.getKey(), ConfigDescriptor.of(config)));
+		List<ConfigDescriptor> pinned = this.registry.getPinnedVersions()
+			.stream()
+			.sorted(Comparator.comparing(ModelConfig::getKey).thenComparingInt(ModelConfig::getVersion))
+			.map(ConfigDescriptor::of)
+			.toList();
+		Map<String, QueueDescriptor> queues = new LinkedHashMap<>();
+		this.queues.forEach((queue) -> queues.put(queue.getQueueName(), QueueDescriptor.of(queue)));
+		return new FallomDescriptor((this.refresher != null) ? "online" : "offline", this.settings, sync(state),
+				configs, pinned, queues);
+	}
+
+	/**
+	 * Sync the configs now, unless a sync is running or Fallom is offline.
+	 * @return the description after the sync
+	 */
+	@WriteOperation
+	public FallomDescriptor refresh() {
+		if (this.refresher != null) {
+			this.refresher.refreshNow();
+		}
+		return fallom();
+	}
+
+	private SyncDescriptor sync(ConfigState state) {
+		SyncStatus status = (this.refresher != null) ? this.refresher.getStatus() : SyncStatus.NEVER;
+		return new SyncDescriptor(FallomHealthIndicator.originOf(state), state.updatedAt(),
+				Staleness.configAge(state, this.clock), Staleness.isStale(this.refresher, this.clock),
+				(this.refresher != null) ? this.refresher.getRefreshInterval() : null, status.lastAttempt(),
+				status.lastSuccess(), status.lastFailure(), status.lastFailureReason(), status.consecutiveFailures(),
+				status.successes(), status.failures(),
+				(this.refresher != null) ? this.refresher.getLastSyncDuration() : null);
+	}
+
+	/**
+	 * Mask an API key for display: its last two characters only, and nothing of a key
+	 * too short to hide.
+	 * @param apiKey the API key, or {@code null}
+	 * @return the masked key, or {@code null} when there is none
+	 */
+	public static @Nullable String mask(@Nullable String apiKey) {
+		if (apiKey == null || apiKey.isBlank()) {
+			return null;
+		}
+		return (apiKey.length() >= 12) ? "****" + apiKey.substring(apiKey.length() - 2) : "****";
+	}
+
+	/**
+	 * Fallom's state.
+	 *
+	 * @param mode {@code online} with an API key, otherwise {@code offline}
+	 * @param settings the settings
+	 * @param sync the config sync
+	 * @param configs the latest version of each config, by key
+	 * @param pinnedVersions the pinned versions fetched so far
+	 * @param queues the send queues, by name
+	 */
+	public record FallomDescriptor(String mode, SettingsDescriptor settings, SyncDescriptor sync,
+			Map<String, ConfigDescriptor> configs, List<ConfigDescriptor> pinnedVersions,
+			Map<String, QueueDescriptor> queues) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The settings an operator needs to see.
+	 *
+	 * @param apiKey the masked API key (see {@link FallomEndpoint#mask(String)}), or
+	 * {@code null} when there is none
+	 * @param baseUrl the backend's base URL
+	 * @param captureContent whether prompt and completion text is sent with traces
+	 * @param tracing whether chat calls are traced
+	 */
+	public record SettingsDescriptor(@Nullable String apiKey, String baseUrl, boolean captureContent,
+			boolean tracing) {
+
+	}
+
+	/**
+	 * The config sync.
+	 *
+	 * @param origin where the served configs come from: {@code fetched},
+	 * {@code snapshot}, {@code bootstrap} or {@code none}
+	 * @param updatedAt when they were fetched or written
+	 * @param configAge how old they are
+	 * @param stale whether they have not been refreshed for three refresh intervals
+	 * @param refreshInterval the time between syncs
+	 * @param lastAttempt when the last sync started
+	 * @param lastSuccess when the backend last answered
+	 * @param lastFailure when a sync last failed
+	 * @param lastFailureReason why it failed
+	 * @param consecutiveFailures failures since the last success
+	 * @param successes successful syncs so far
+	 * @param failures failed syncs so far
+	 * @param lastDuration how long the last sync took
+	 */
+	public record SyncDescriptor(String origin, @Nullable Instant updatedAt, @Nullable Duration configAge,
+			boolean stale, @Nullable Duration refreshInterval, @Nullable Instant lastAttempt,
+			@Nullable Instant lastSuccess, @Nullable Instant lastFailure, @Nullable String lastFailureReason,
+			int consecutiveFailures, long successes, long failures, @Nullable Duration lastDuration) {
+
+	}
+
+	/**
+	 * One config version.
+	 *
+	 * @param key the config key
+	 * @param version the version
+	 * @param origin where it came from: {@code fetched}, {@code snapshot} or
+	 * {@code bootstrap}
+	 * @param variants the variants, in order
+	 */
+	public record ConfigDescriptor(String key, int version, String origin, List<ModelVariant> variants) {
+
+		static ConfigDescriptor of(ModelConfig config) {
+			return new ConfigDescriptor(config.getKey(), config.getVersion(),
+					config.getOrigin().name().toLowerCase(Locale.ROOT), config.getVariants());
+		}
+
+	}
+
+	/**
+	 * One send queue.
+	 *
+	 * @param size items waiting
+	 * @param dropped items dropped because the queue was full
+	 * @param sent items the backend accepted
+	 * @param failed items whose sending failed
+	 */
+	public record QueueDescriptor(int size, long dropped, long sent, long failed) {
+
+		static QueueDescriptor of(QueueStatistics queue) {
+			return new QueueDescriptor(queue.getQueueSize(), queue.getDroppedCount(), queue.getSentCount(),
+					queue.getFailedCount());
+		}
+
+	}
+
+}

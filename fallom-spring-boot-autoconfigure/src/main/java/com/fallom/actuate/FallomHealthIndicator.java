@@ -1,0 +1,93 @@
+package com.fallom.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fallom.internal.QueueStatistics;
+import com.fallom.models.ConfigRefresher;
+import com.fallom.models.ConfigState;
+import com.fallom.models.ModelConfigRegistry;
+import com.fallom.models.SyncStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of Fallom: where the served configs come from, how old they are, how the
+ * config sync fares and how full the send queues are. Always {@code UP}: Fallom keeps
+ * serving its last good configs when its backend is down, so an outage must never take
+ * the application out of service. The {@code stale} detail says when the configs have
+ * not been refreshed for {@value Staleness#MISSED_SYNCS} refresh intervals.
+ */
+public class FallomHealthIndicator extends AbstractHealthIndicator {
+
+	private final ModelConfigRegistry registry;
+
+	private final @Nullable ConfigRefresher refresher;
+
+	private final List<QueueStatistics> queues;
+
+	private final Clock clock;
+
+	/**
+	 * Create an indicator.
+	 * @param registry the configs being served
+	 * @param refresher the config sync, or {@code null} when offline
+	 * @param queues the send queues
+	 * @param clock the clock
+	 */
+	public FallomHealthIndicator(ModelConfigRegistry registry, @Nullable ConfigRefresher refresher,
+			List<? extends QueueStatistics> queues, Clock clock) {
+		super("Fallom health check failed");
+		this.registry = registry;
+		this.refresher = refresher;
+		this.queues = List.copyOf(queues);
+		this.clock = clock;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		ConfigState state = this.registry.getState();
+		builder.up().withDetail("mode", (this.refresher != null) ? "online" : "offline");
+		builder.withDetail("origin", originOf(state));
+		builder.withDetail("configs", state.configs().size());
+		Duration age = Staleness.configAge(state, this.clock);
+		if (age != null) {
+			builder.withDetail("configAge", age.toString());
+		}
+		builder.withDetail("stale", Staleness.isStale(this.refresher, this.clock));
+		if (this.refresher != null) {
+			SyncStatus status = this.refresher.getStatus();
+			putIfPresent(builder, "lastSuccess", status.lastSuccess());
+			putIfPresent(builder, "lastFailure", status.lastFailure());
+			putIfPresent(builder, "lastFailureReason", status.lastFailureReason());
+			builder.withDetail("consecutiveFailures", status.consecutiveFailures());
+		}
+		if (!this.queues.isEmpty()) {
+			Map<String, Object> queues = new LinkedHashMap<>();
+			for (QueueStatistics queue : this.queues) {
+				Map<String, Object> details = new LinkedHashMap<>();
+				details.put("size", queue.getQueueSize());
+				details.put("dropped", queue.getDroppedCount());
+				queues.put(queue.getQueueName(), details);
+			}
+			builder.withDetail("queues", queues);
+		}
+	}
+
+	static String originOf(ConfigState state) {
+		return (state.origin() != null) ? state.origin().name().toLowerCase(Locale.ROOT) : "none";
+	}
+
+	private static void putIfPresent(Health.Builder builder, String name, @Nullable Object value) {
+		if (value != null) {
+			builder.withDetail(name, value.toString());
+		}
+	}
+
+}

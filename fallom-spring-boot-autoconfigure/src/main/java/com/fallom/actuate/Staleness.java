@@ -1,0 +1,50 @@
+package com.fallom.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.fallom.models.ConfigRefresher;
+import com.fallom.models.ConfigState;
+import com.fallom.models.SyncStatus;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides when served configs count as stale, the same way for health and the endpoint.
+ */
+final class Staleness {
+
+	/** Syncs that may be missed before the configs count as stale. */
+	static final int MISSED_SYNCS = 3;
+
+	private Staleness() {
+	}
+
+	static @Nullable Duration configAge(ConfigState state, Clock clock) {
+		Instant updatedAt = state.updatedAt();
+		return (updatedAt != null) ? nonNegative(Duration.between(updatedAt, clock.instant())) : null;
+	}
+
+	/**
+	 * An offline process is never stale: bootstrap configs are all it will ever have. An
+	 * online one is stale when the backend has failed and has not answered within
+	 * {@link #MISSED_SYNCS} refresh intervals (or never answered at all).
+	 */
+	static boolean isStale(@Nullable ConfigRefresher refresher, Clock clock) {
+		if (refresher == null) {
+			return false;
+		}
+		SyncStatus status = refresher.getStatus();
+		if (status.lastSuccess() == null) {
+			return status.failures() > 0;
+		}
+		Duration limit = refresher.getRefreshInterval().multipliedBy(MISSED_SYNCS);
+		return Duration.between(status.lastSuccess(), clock.instant()).compareTo(limit) > 0;
+	}
+
+	private static Duration nonNegative(Duration duration) {
+		// Clocks of the backend's timestamps and ours may disagree a little.
+		return duration.isNegative() ? Duration.ZERO : duration;
+	}
+
+}

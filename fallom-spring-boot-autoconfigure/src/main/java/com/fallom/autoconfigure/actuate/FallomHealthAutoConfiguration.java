@@ -1,0 +1,43 @@
+package com.fallom.autoconfigure.actuate;
+
+import java.time.Clock;
+
+import com.fallom.actuate.FallomHealthIndicator;
+import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.internal.QueueStatistics;
+import com.fallom.models.ConfigRefresher;
+import com.fallom.models.ModelConfigRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of the {@code fallom} health indicator. It is in no health group unless the user adds
+ * it, and it always reports {@code UP}, so a Fallom outage never fails a probe.
+ */
+@AutoConfiguration(after = FallomModelsAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
+@ConditionalOnBean(ModelConfigRegistry.class)
+public final class FallomHealthAutoConfiguration {
+
+	// On the method, not the class: the condition's class must not be resolved when
+	// spring-boot-health is absent, which the class-level @ConditionalOnClass checks first.
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnEnabledHealthIndicator("fallom")
+	FallomHealthIndicator fallomHealthIndicator(ModelConfigRegistry registry, ObjectProvider<ConfigRefresher> refresher,
+			ObjectProvider<QueueStatistics> queues) {
+		return new FallomHealthIndicator(registry, refresher.getIfAvailable(), queues.orderedStream().toList(),
+				Clock.systemUTC());
+	}
+
+}

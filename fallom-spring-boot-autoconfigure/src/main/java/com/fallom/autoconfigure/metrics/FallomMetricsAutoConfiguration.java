@@ -1,0 +1,86 @@
+package com.fallom.autoconfigure.metrics;
+
+import java.time.Clock;
+
+import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.autoconfigure.web.FallomWebFluxAutoConfiguration;
+import com.fallom.autoconfigure.web.FallomWebMvcAutoConfiguration;
+import com.fallom.internal.QueueStatistics;
+import com.fallom.metrics.FallomAssignmentMetrics;
+import com.fallom.metrics.FallomConfigSyncMetrics;
+import com.fallom.metrics.FallomQueueMetrics;
+import com.fallom.metrics.FallomWebMetrics;
+import com.fallom.models.ModelConfigRegistry;
+import com.fallom.web.reactive.FallomSessionWebFilter;
+import com.fallom.web.servlet.FallomSessionFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of Fallom's Micrometer metrics: assignments, config sync and send queues. Ordered after
+ * Boot's metrics auto-configuration so that its {@link MeterRegistry} is known.
+ */
+@AutoConfiguration(
+		after = { FallomModelsAutoConfiguration.class, FallomWebMvcAutoConfiguration.class,
+				FallomWebFluxAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
+@ConditionalOnBean({ MeterRegistry.class, ModelConfigRegistry.class })
+public final class FallomMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FallomAssignmentMetrics fallomAssignmentMetrics(MeterRegistry meterRegistry) {
+		return new FallomAssignmentMetrics(meterRegistry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FallomConfigSyncMetrics fallomConfigSyncMetrics(MeterRegistry meterRegistry, ModelConfigRegistry configRegistry) {
+		return new FallomConfigSyncMetrics(meterRegistry, configRegistry, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FallomQueueMetrics fallomQueueMetrics(ObjectProvider<QueueStatistics> queues) {
+		return new FallomQueueMetrics(queues.orderedStream().toList());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.filter.OncePerRequestFilter")
+	@ConditionalOnBean(FallomSessionFilter.class)
+	static class ServletWebMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FallomWebMetrics fallomWebMetrics(FallomSessionFilter filter) {
+			return new FallomWebMetrics(filter.getExtractor());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+	@ConditionalOnBean(FallomSessionWebFilter.class)
+	static class ReactiveWebMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FallomWebMetrics fallomWebMetrics(FallomSessionWebFilter filter) {
+			return new FallomWebMetrics(filter.getExtractor());
+		}
+
+	}
+
+}

@@ -1,0 +1,42 @@
+package com.fallom.internal;
+
+/**
+ * What a background send queue has done, for health, the actuator endpoint and metrics.
+ * Implemented by every queue of the engine, so that operations code finds them all as
+ * beans of this type. Internal API.
+ */
+public interface QueueStatistics {
+
+	/**
+	 * Return the queue's name, used as the {@code queue} metric tag: {@code sessions},
+	 * {@code metrics} or {@code spans}.
+	 * @return the name
+	 */
+	String getQueueName();
+
+	/**
+	 * Return the number of items waiting to be sent.
+	 * @return the queue size
+	 */
+	int getQueueSize();
+
+	/**
+	 * Return the number of items dropped because the queue was full or shutdown ran out
+	 * of time.
+	 * @return the dropped count
+	 */
+	long getDroppedCount();
+
+	/**
+	 * Return the number of items the backend accepted.
+	 * @return the sent count
+	 */
+	long getSentCount();
+
+	/**
+	 * Return the number of items whose sending failed.
+	 * @return the failed count
+	 */
+	long getFailedCount();
+
+}

@@ -1,0 +1,182 @@
+package com.fallom.autoconfigure.actuate;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fallom.actuate.FallomEndpoint;
+import com.fallom.actuate.FallomEndpoint.FallomDescriptor;
+import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.models.FallomModels;
+import com.fallom.models.ModelConfigRegistry;
+import com.fallom.models.ModelOptions;
+import com.fallom.models.ModelVariant;
+import com.fallom.test.Endpoint;
+import com.fallom.test.Fault;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.FallomMockServerTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FallomEndpointAutoConfiguration}.
+ */
+@FallomMockServerTest
+class FallomEndpointAutoConfigurationTests {
+
+	private static final String[] BOOTSTRAP = { "fallom.models.configs.support.version=2",
+			"fallom.models.configs.support.variants[0].model=gpt-4o",
+			"fallom.models.configs.support.variants[0].weight=60",
+			"fallom.models.configs.support.variants[1].model=claude-3-5-sonnet",
+			"fallom.models.configs.support.variants[1].weight=40" };
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomModelsAutoConfiguration.class,
+				FallomEndpointAutoConfiguration.class))
+		.withPropertyValues("management.endpoints.web.exposure.include=fallom")
+		.withPropertyValues(BOOTSTRAP);
+
+	@BeforeEach
+	void reset(FallomMockServer server) {
+		server.reset();
+	}
+
+	@Test
+	void backendUpShowsFetchedConfigsPinnedVersionsSyncAndQueues(FallomMockServer server) {
+		server.putConfig("support", 5, Map.of("gpt-4o-mini", 100));
+		server.putConfig("support", 7, Map.of("o3-mini", 100));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			context.getBean(FallomModels.class).get("support", "s1", ModelOptions.version(5));
+			FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
+			assertThat(fallom.mode()).isEqualTo("online");
+			assertThat(fallom.configs()).containsOnlyKeys("support");
+			assertThat(fallom.configs().get("support").version()).isEqualTo(7);
+			assertThat(fallom.configs().get("support").origin()).isEqualTo("fetched");
+			assertThat(fallom.configs().get("support").variants()).containsExactly(new ModelVariant("o3-mini", 100));
+			assertThat(fallom.pinnedVersions()).singleElement()
+				.satisfies((pinned) -> assertThat(pinned.version()).isEqualTo(5));
+			assertThat(fallom.sync().origin()).isEqualTo("fetched");
+			assertThat(fallom.sync().stale()).isFalse();
+			assertThat(fallom.sync().successes()).isEqualTo(1);
+			assertThat(fallom.sync().lastSuccess()).isNotNull();
+			assertThat(fallom.sync().lastDuration()).isNotNull();
+			assertThat(fallom.sync().configAge()).isNotNull();
+			assertThat(fallom.queues()).containsOnlyKeys("sessions");
+			assertThat(fallom.settings().baseUrl()).isEqualTo(server.baseUrl());
+			assertThat(fallom.settings().captureContent()).isTrue();
+		});
+	}
+
+	@Test
+	void backendDownShowsBootstrapConfigsAndTheFailure(FallomMockServer server) {
+		server.fault(Endpoint.CONFIGS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
+			assertThat(fallom.configs().get("support").origin()).isEqualTo("bootstrap");
+			assertThat(fallom.configs().get("support").variants()).extracting(ModelVariant::model)
+				.containsExactly("gpt-4o", "claude-3-5-sonnet");
+			assertThat(fallom.sync().origin()).isEqualTo("bootstrap");
+			assertThat(fallom.sync().stale()).isTrue();
+			assertThat(fallom.sync().lastFailureReason()).isEqualTo("HTTP 503");
+			assertThat(fallom.sync().lastSuccess()).isNull();
+			assertThat(fallom.sync().configAge()).isNull();
+		});
+	}
+
+	@Test
+	void backendNeverReachedShowsTheNetworkFailure() {
+		this.runner.withPropertyValues("fallom.api-key=key-that-is-long-enough-42", "fallom.base-url=http://127.0.0.1:1")
+			.run((context) -> {
+				FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
+				assertThat(fallom.sync().failures()).isEqualTo(1);
+				assertThat(fallom.sync().lastFailureReason()).startsWith("request failed");
+				assertThat(fallom.settings().apiKey()).isEqualTo("****42");
+			});
+	}
+
+	@Test
+	void refreshSyncsAtOnceAndReturnsTheNewState(FallomMockServer server) {
+		server.fault(Endpoint.CONFIGS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
+			assertThat(endpoint.fallom().sync().origin()).isEqualTo("bootstrap");
+			server.clearFaults();
+			server.putConfig("support", 8, Map.of("o3-mini", 100));
+			FallomDescriptor refreshed = endpoint.refresh();
+			assertThat(refreshed.sync().origin()).isEqualTo("fetched");
+			assertThat(refreshed.sync().consecutiveFailures()).isZero();
+			assertThat(refreshed.configs().get("support").version()).isEqualTo(8);
+		});
+	}
+
+	@Test
+	void offlineModeShowsBootstrapConfigsAndNoApiKey() {
+		this.runner.run((context) -> {
+			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
+			FallomDescriptor fallom = endpoint.refresh();
+			assertThat(fallom.mode()).isEqualTo("offline");
+			assertThat(fallom.settings().apiKey()).isNull();
+			assertThat(fallom.sync().refreshInterval()).isNull();
+			assertThat(fallom.queues()).isEmpty();
+			assertThat(fallom.configs().get("support").origin()).isEqualTo("bootstrap");
+		});
+	}
+
+	@Test
+	void apiKeyIsMaskedToItsLastTwoCharactersOrHiddenWhenShort() {
+		assertThat(FallomEndpoint.mask("sk-very-secret-123")).isEqualTo("****23");
+		assertThat(FallomEndpoint.mask("short")).isEqualTo("****");
+		assertThat(FallomEndpoint.mask(" ")).isNull();
+		assertThat(FallomEndpoint.mask(null)).isNull();
+	}
+
+	@Test
+	void backsOffWhenTheEndpointIsNotExposed() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.exclude=fallom")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomEndpoint.class));
+	}
+
+	@Test
+	void backsOffWithoutTheActuator() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(FallomEndpoint.class)
+				.hasSingleBean(FallomModels.class));
+	}
+
+	@Test
+	void backsOffWhenFallomIsDisabled() {
+		this.runner.withPropertyValues("fallom.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomEndpoint.class));
+	}
+
+	@Test
+	void userDefinedEndpointWins() {
+		this.runner.withUserConfiguration(CustomEndpointConfiguration.class)
+			.run((context) -> assertThat(context).getBean(FallomEndpoint.class)
+				.isSameAs(context.getBean(CustomEndpointConfiguration.class).endpoint));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomEndpointConfiguration {
+
+		final FallomEndpoint endpoint = new FallomEndpoint(new ModelConfigRegistry(List.of(), null), null, List.of(),
+				new FallomEndpoint.SettingsDescriptor(null, "http://localhost", false, false),
+				java.time.Clock.systemUTC());
+
+		@Bean
+		FallomEndpoint customFallomEndpoint() {
+			return this.endpoint;
+		}
+
+	}
+
+}

@@ -1,0 +1,168 @@
+package com.fallom.autoconfigure.actuate;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fallom.actuate.FallomHealthIndicator;
+import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.models.ModelConfigRegistry;
+import com.fallom.test.Endpoint;
+import com.fallom.test.Fault;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.FallomMockServerTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FallomHealthAutoConfiguration}.
+ */
+@FallomMockServerTest
+class FallomHealthAutoConfigurationTests {
+
+	private static final String[] BOOTSTRAP = { "fallom.models.configs.support.version=2",
+			"fallom.models.configs.support.variants[0].model=gpt-4o",
+			"fallom.models.configs.support.variants[0].weight=100" };
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomModelsAutoConfiguration.class,
+				FallomHealthAutoConfiguration.class))
+		.withPropertyValues(BOOTSTRAP);
+
+	@BeforeEach
+	void reset(FallomMockServer server) {
+		server.reset();
+	}
+
+	@Test
+	void backendUpReportsFetchedConfigsThatAreFresh(FallomMockServer server) {
+		server.putConfig("support", 7, Map.of("o3-mini", 100));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("mode", "online")
+				.containsEntry("origin", "fetched")
+				.containsEntry("configs", 1)
+				.containsEntry("stale", false)
+				.containsEntry("consecutiveFailures", 0)
+				.containsKeys("configAge", "lastSuccess")
+				.doesNotContainKeys("lastFailure", "lastFailureReason");
+			assertThat(health.getDetails()).extractingByKey("queues")
+				.isEqualTo(Map.of("sessions", Map.of("size", 0, "dropped", 0L)));
+		});
+	}
+
+	@Test
+	void backendDownReportsUpWithBootstrapConfigsAndTheFailure(FallomMockServer server) {
+		server.fault(Endpoint.CONFIGS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("origin", "bootstrap")
+				.containsEntry("stale", true)
+				.containsEntry("lastFailureReason", "HTTP 503")
+				.containsEntry("consecutiveFailures", 1)
+				.containsKey("lastFailure")
+				.doesNotContainKeys("lastSuccess", "configAge");
+		});
+	}
+
+	@Test
+	void backendGoingDownAfterASuccessKeepsFetchedConfigsAndReportsTheFailure(FallomMockServer server) {
+		server.putConfig("support", 7, Map.of("o3-mini", 100));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			server.fault(Endpoint.CONFIGS, Fault.malformedBody());
+			context.getBean(com.fallom.models.ConfigRefresher.class).refreshNow();
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("origin", "fetched")
+				.containsEntry("stale", false)
+				.containsEntry("consecutiveFailures", 1)
+				.containsKeys("lastSuccess", "lastFailure");
+			assertThat((String) health.getDetails().get("lastFailureReason")).startsWith("malformed response");
+		});
+	}
+
+	@Test
+	void backendNeverReachedReportsUpAndStale() {
+		this.runner.withPropertyValues("fallom.api-key=k", "fallom.base-url=http://127.0.0.1:1").run((context) -> {
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("origin", "bootstrap")
+				.containsEntry("stale", true)
+				.containsEntry("consecutiveFailures", 1);
+			assertThat((String) health.getDetails().get("lastFailureReason")).startsWith("request failed");
+		});
+	}
+
+	@Test
+	void offlineModeReportsUpWithBootstrapConfigs() {
+		this.runner.run((context) -> {
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("mode", "offline")
+				.containsEntry("origin", "bootstrap")
+				.containsEntry("stale", false)
+				.doesNotContainKeys("queues", "lastSuccess", "consecutiveFailures");
+		});
+	}
+
+	@Test
+	void offlineModeWithoutConfigsReportsOriginNone() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class,
+					FallomModelsAutoConfiguration.class, FallomHealthAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(FallomHealthIndicator.class).health().getDetails())
+				.containsEntry("origin", "none")
+				.containsEntry("configs", 0));
+	}
+
+	@Test
+	void backsOffWhenTheHealthIndicatorIsDisabled() {
+		this.runner.withPropertyValues("management.health.fallom.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomHealthIndicator.class));
+	}
+
+	@Test
+	void backsOffWithoutSpringBootHealth() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(FallomHealthIndicator.class));
+	}
+
+	@Test
+	void backsOffWhenFallomIsDisabled() {
+		this.runner.withPropertyValues("fallom.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomHealthIndicator.class));
+	}
+
+	@Test
+	void userDefinedHealthIndicatorWins() {
+		this.runner.withUserConfiguration(CustomHealthConfiguration.class)
+			.run((context) -> assertThat(context).getBean(FallomHealthIndicator.class)
+				.isSameAs(context.getBean(CustomHealthConfiguration.class).indicator));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomHealthConfiguration {
+
+		final FallomHealthIndicator indicator = new FallomHealthIndicator(new ModelConfigRegistry(List.of(), null),
+				null, List.of(), java.time.Clock.systemUTC());
+
+		@Bean
+		FallomHealthIndicator customFallomHealthIndicator() {
+			return this.indicator;
+		}
+
+	}
+
+}
