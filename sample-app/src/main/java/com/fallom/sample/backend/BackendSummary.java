@@ -1,0 +1,52 @@
+package com.fallom.sample.backend;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fallom.test.Endpoint;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.ReceivedSpan;
+
+/**
+ * What the embedded mock backend has received: the numbers that show A/B testing and
+ * tracing working end to end.
+ *
+ * @param baseUrl the base URL of the mock backend
+ * @param configFetches the number of config sync requests
+ * @param sessionsByModel the session records ({@code POST /sessions}) per assigned model
+ * @param tracedCallsByModel the traced chat calls ({@code POST /v1/traces}) per model
+ * @param metrics the number of custom metric records ({@code POST /spans})
+ * @param latestMetrics the last few custom metric records
+ */
+public record BackendSummary(String baseUrl, int configFetches, Map<String, Integer> sessionsByModel,
+		Map<String, Integer> tracedCallsByModel, int metrics, List<Map<String, Object>> latestMetrics) {
+
+	private static final int LATEST = 10;
+
+	/**
+	 * The span attribute that holds the model a chat call asked for.
+	 */
+	public static final String REQUEST_MODEL = "gen_ai.request.model";
+
+	/**
+	 * Summarize what a mock backend has received so far.
+	 * @param server the mock backend
+	 * @return the summary
+	 */
+	public static BackendSummary of(FallomMockServer server) {
+		Map<String, Integer> sessions = new TreeMap<>();
+		server.sessions().forEach((record) -> sessions.merge(String.valueOf(record.get("assigned_model")), 1, Integer::sum));
+		Map<String, Integer> traced = new TreeMap<>();
+		for (ReceivedSpan span : server.receivedSpans()) {
+			String model = span.attribute(REQUEST_MODEL);
+			if (model != null) {
+				traced.merge(model, 1, Integer::sum);
+			}
+		}
+		List<Map<String, Object>> metrics = server.metrics();
+		return new BackendSummary(server.baseUrl(), server.requestCount(Endpoint.CONFIGS), sessions, traced,
+				metrics.size(), metrics.subList(Math.max(0, metrics.size() - LATEST), metrics.size()));
+	}
+
+}

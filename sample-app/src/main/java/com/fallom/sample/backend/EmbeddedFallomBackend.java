@@ -1,0 +1,130 @@
+package com.fallom.sample.backend;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.test.FallomMockServer;
+import org.apache.commons.logging.Log;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.StringUtils;
+
+/**
+ * Runs the sample on nothing but the local machine: when no {@code fallom.api-key} is set
+ * (nor {@code FALLOM_API_KEY}), starts the {@code fallom-test} mock backend in-process
+ * and points Fallom at it, so that config sync, session records, traces and custom
+ * metrics all travel over real HTTP.
+ * <p>
+ * It runs as an {@link EnvironmentPostProcessor}, after {@code application.yml} is read and
+ * before any Fallom bean exists: the engine then sees an ordinary online configuration.
+ * The mock serves the bootstrap configs of {@code fallom.models.configs}, so the app
+ * fetches them as it would from Fallom. The server becomes the {@code fallomMockServer}
+ * bean and closes with the context.
+ */
+public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered {
+
+	/**
+	 * The API key of the embedded backend: it never leaves the machine.
+	 */
+	public static final String LOCAL_API_KEY = "sample-local-key";
+
+	/**
+	 * The name of the mock server bean.
+	 */
+	public static final String BEAN_NAME = "fallomMockServer";
+
+	private static final String PROPERTY_SOURCE_NAME = "fallomEmbeddedBackend";
+
+	private final Log logger;
+
+	/**
+	 * Create an instance.
+	 * @param logFactory the factory of a log that is replayed once logging is set up
+	 */
+	public EmbeddedFallomBackend(DeferredLogFactory logFactory) {
+		this.logger = logFactory.getLog(EmbeddedFallomBackend.class);
+	}
+
+	@Override
+	public int getOrder() {
+		// After ConfigDataEnvironmentPostProcessor, so application.yml and profiles are read
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (StringUtils.hasText(environment.getProperty("fallom.api-key"))
+				|| !environment.getProperty("fallom.enabled", Boolean.class, true)
+				|| !environment.getProperty("sample.mock-backend.enabled", Boolean.class, true)
+				|| environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
+			return;
+		}
+		int port = environment.getProperty("sample.mock-backend.port", Integer.class, 8001);
+		FallomMockServer server = FallomMockServer.start(port, LOCAL_API_KEY);
+		bootstrapConfigs(environment).forEach(server::putConfig);
+		Map<String, Object> properties = new LinkedHashMap<>(server.properties());
+		environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
+		application.addInitializers((context) -> register(context, server));
+		// A start-up that fails before the context exists would otherwise leave it running
+		application.addListeners((event) -> {
+			if (event instanceof ApplicationFailedEvent) {
+				server.close();
+			}
+		});
+		this.logger.info("No fallom.api-key set: started the embedded mock Fallom backend on " + server.baseUrl()
+				+ " (set FALLOM_API_KEY to use a real backend)");
+	}
+
+	private static void register(ConfigurableApplicationContext context, FallomMockServer server) {
+		if (context instanceof GenericApplicationContext generic) {
+			generic.registerBean(BEAN_NAME, FallomMockServer.class, () -> server,
+					(definition) -> definition.setDestroyMethodName("close"));
+		}
+		else {
+			context.getBeanFactory().registerSingleton(BEAN_NAME, server);
+			context.addApplicationListener((event) -> {
+				if (event instanceof ContextClosedEvent) {
+					server.close();
+				}
+			});
+		}
+	}
+
+	/**
+	 * Render the bootstrap configs of {@code fallom.models.configs} as the backend's
+	 * config JSON.
+	 */
+	private static List<String> bootstrapConfigs(ConfigurableEnvironment environment) {
+		Map<String, FallomProperties.Config> configs = Binder.get(environment)
+			.bind("fallom.models.configs", Bindable.mapOf(String.class, FallomProperties.Config.class))
+			.orElse(Map.of());
+		List<String> json = new ArrayList<>();
+		configs.forEach((key, config) -> {
+			List<Map<String, Object>> variants = new ArrayList<>();
+			config.getVariants()
+				.forEach((variant) -> variants.add(Map.of("model", variant.getModel(), "weight", variant.getWeight())));
+			Map<String, Object> document = new LinkedHashMap<>();
+			document.put("key", key);
+			document.put("version", config.getVersion());
+			document.put("variants", variants);
+			json.add(JsonMapper.shared().writeValueAsString(document));
+		});
+		return json;
+	}
+
+}

@@ -1,0 +1,181 @@
+package com.fallom.sample.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import com.fallom.sample.SampleProperties;
+import com.fallom.sample.backend.BackendSummary;
+import com.fallom.sample.support.ChatController;
+import com.fallom.sample.support.ChatController.ChatRequest;
+import com.fallom.sample.support.SupportAssistant.ChatAnswer;
+import com.fallom.test.FallomMockServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Demo mode ({@code --sample.demo.sessions=200}): once the app is up, drives that many
+ * sessions through the real {@code POST /chat} endpoint, twice each, then logs a table of
+ * the models they got, their share, and what the embedded Fallom backend received. The
+ * 50/50 split shows, and so does stickiness: every call of a session gets the same
+ * model. The app then stops, unless {@code sample.demo.exit=false}.
+ */
+@Component
+public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
+
+	private static final Log logger = LogFactory.getLog(DemoRunner.class);
+
+	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+
+	private static final String[] MESSAGES = { "I can't log in to my account", "Where is my refund?",
+			"The app crashes when I upload a photo", "How do I change my plan?" };
+
+	private final SampleProperties properties;
+
+	private final ObjectProvider<FallomMockServer> mockServer;
+
+	public DemoRunner(SampleProperties properties, ObjectProvider<FallomMockServer> mockServer) {
+		this.properties = properties;
+		this.mockServer = mockServer;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		SampleProperties.Demo demo = this.properties.getDemo();
+		if (demo.getSessions() <= 0) {
+			return;
+		}
+		ConfigurableApplicationContext context = event.getApplicationContext();
+		int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		Result result = run(RestClient.create("http://localhost:" + port), demo.getSessions(),
+				demo.getCallsPerSession());
+		logger.info(report(result));
+		if (demo.isExit()) {
+			SpringApplication.exit(context);
+		}
+	}
+
+	private Result run(RestClient client, int sessions, int callsPerSession) {
+		Map<String, Set<String>> modelsBySession = new LinkedHashMap<>();
+		for (int session = 1; session <= sessions; session++) {
+			String sessionId = String.format("demo-user-%04d", session);
+			for (int call = 0; call < callsPerSession; call++) {
+				ChatAnswer answer = client.post()
+					.uri("/chat")
+					.header(ChatController.SESSION_HEADER, sessionId)
+					.body(new ChatRequest(MESSAGES[(session + call) % MESSAGES.length]))
+					.retrieve()
+					.body(ChatAnswer.class);
+				modelsBySession.computeIfAbsent(sessionId, (id) -> new TreeSet<>()).add(answer.model());
+			}
+		}
+		FallomMockServer server = this.mockServer.getIfAvailable();
+		BackendSummary received = (server != null) ? awaitDelivery(server, sessions, sessions * callsPerSession)
+				: null;
+		return new Result(modelsBySession, callsPerSession, received);
+	}
+
+	/**
+	 * Session records and spans are sent in the background, in batches: wait until they
+	 * have all arrived, or a while.
+	 */
+	private static BackendSummary awaitDelivery(FallomMockServer server, int sessions, int calls) {
+		long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+		BackendSummary summary = BackendSummary.of(server);
+		while ((total(summary.sessionsByModel()) < sessions || total(summary.tracedCallsByModel()) < calls)
+				&& System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			summary = BackendSummary.of(server);
+		}
+		return summary;
+	}
+
+	private String report(Result result) {
+		Map<String, Integer> sessionsByModel = new TreeMap<>();
+		int sticky = 0;
+		for (Set<String> models : result.modelsBySession().values()) {
+			if (models.size() == 1) {
+				sticky++;
+			}
+			models.forEach((model) -> sessionsByModel.merge(model, 1, Integer::sum));
+		}
+		int sessions = result.modelsBySession().size();
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "model", "sessions", "share", "calls", "traced calls received",
+				"session records received" });
+		sessionsByModel.forEach((model, count) -> rows.add(new String[] { model, Integer.toString(count),
+				String.format("%.1f%%", 100.0 * count / sessions), Integer.toString(count * result.callsPerSession()),
+				received(result, BackendSummary::tracedCallsByModel, model),
+				received(result, BackendSummary::sessionsByModel, model) }));
+		StringBuilder report = new StringBuilder();
+		report.append(String.format("Demo: %d sessions x %d calls through POST /chat, config '%s'%n", sessions,
+				result.callsPerSession(), this.properties.getConfigKey()));
+		report.append(table(rows));
+		report.append(String.format("Sticky: %d of %d sessions got the same model on every call%s", sticky,
+				sessions, (sticky == sessions) ? " (all sticky)" : " (NOT all sticky)"));
+		if (result.received() == null) {
+			report.append(String.format("%nTraces and session records went to the real backend: see Fallom's dashboard"));
+		}
+		return report.toString();
+	}
+
+	private static String received(Result result,
+			Function<BackendSummary, Map<String, Integer>> counts, String model) {
+		return (result.received() != null) ? Integer.toString(counts.apply(result.received()).getOrDefault(model, 0))
+				: "-";
+	}
+
+	private static String table(List<String[]> rows) {
+		int[] widths = new int[rows.get(0).length];
+		for (String[] row : rows) {
+			for (int i = 0; i < row.length; i++) {
+				widths[i] = Math.max(widths[i], row[i].length());
+			}
+		}
+		StringBuilder table = new StringBuilder();
+		for (int r = 0; r < rows.size(); r++) {
+			String[] row = rows.get(r);
+			for (int i = 0; i < row.length; i++) {
+				// The model column reads best left-aligned, numbers right-aligned
+				String format = (i == 0) ? "%-" + widths[i] + "s" : "%" + widths[i] + "s";
+				table.append((i == 0) ? "" : " | ").append(String.format(format, row[i]));
+			}
+			table.append(System.lineSeparator());
+			if (r == 0) {
+				for (int i = 0; i < widths.length; i++) {
+					table.append((i == 0) ? "" : "-+-").append("-".repeat(widths[i]));
+				}
+				table.append(System.lineSeparator());
+			}
+		}
+		return table.toString();
+	}
+
+	private static int total(Map<String, Integer> counts) {
+		return counts.values().stream().mapToInt(Integer::intValue).sum();
+	}
+
+	private record Result(Map<String, Set<String>> modelsBySession, int callsPerSession, BackendSummary received) {
+	}
+
+}
