@@ -37,7 +37,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -488,17 +487,7 @@ public final class FallomMockServer implements AutoCloseable {
 		}
 	}
 
-	// Spring and properties
-
-	/**
-	 * Point a Spring test context at this server by setting {@code fallom.base-url} and
-	 * {@code fallom.api-key}. Use from a {@code @DynamicPropertySource} method.
-	 * @param registry the registry of the test context
-	 */
-	public void registerProperties(DynamicPropertyRegistry registry) {
-		// Only this method touches spring-test, so the server works without it
-		properties().forEach((name, value) -> registry.add(name, () -> value));
-	}
+	// Properties
 
 	/**
 	 * Return the properties that point a Fallom client at this server:

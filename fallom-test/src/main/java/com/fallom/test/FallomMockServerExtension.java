@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * JUnit Jupiter extension that runs a {@link FallomMockServer} for a test class.
  * <p>
@@ -124,6 +126,18 @@ public class FallomMockServerExtension
 			this.server = null;
 		}
 		this.ownerId = null;
+	}
+
+	/**
+	 * Point a Spring test context at this extension's server by setting
+	 * {@code fallom.base-url} and {@code fallom.api-key}. Use from a
+	 * {@code @DynamicPropertySource} method. It lives here, not on
+	 * {@link FallomMockServer}, so that the server never needs spring-test: an app may
+	 * run it as a bean, which Spring introspects.
+	 * @param registry the registry of the test context
+	 */
+	public void registerProperties(DynamicPropertyRegistry registry) {
+		server().properties().forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 }

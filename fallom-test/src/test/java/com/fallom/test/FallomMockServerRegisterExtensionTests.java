@@ -26,7 +26,7 @@ class FallomMockServerRegisterExtensionTests {
 	@Test
 	void registersPropertiesForADynamicPropertySource() {
 		Map<String, Object> properties = new HashMap<>();
-		fallom.server().registerProperties((name, value) -> properties.put(name, value.get()));
+		fallom.registerProperties((name, value) -> properties.put(name, value.get()));
 		assertThat(properties).containsEntry("fallom.base-url", fallom.server().baseUrl())
 			.containsEntry("fallom.api-key", "custom-key");
 	}

@@ -24,7 +24,7 @@ class FallomMockServerSpringTests {
 
 	@DynamicPropertySource
 	static void fallomProperties(DynamicPropertyRegistry registry) {
-		fallom.server().registerProperties(registry);
+		fallom.registerProperties(registry);
 	}
 
 	@Autowired

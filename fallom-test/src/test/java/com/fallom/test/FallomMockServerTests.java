@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -326,9 +325,6 @@ class FallomMockServerTests {
 		assertThat(this.server.properties()).containsExactlyInAnyOrderEntriesOf(expected);
 		assertThat(this.server.propertyValues()).containsExactly("fallom.base-url=" + this.server.baseUrl(),
 				"fallom.api-key=test-api-key");
-		Map<String, Object> registered = new HashMap<>();
-		this.server.registerProperties((name, supplier) -> registered.put(name, supplier.get()));
-		assertThat(registered).containsExactlyInAnyOrderEntriesOf(expected);
 	}
 
 	@Test

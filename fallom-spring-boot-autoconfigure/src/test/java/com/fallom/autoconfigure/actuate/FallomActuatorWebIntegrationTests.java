@@ -70,7 +70,7 @@ class FallomActuatorWebIntegrationTests {
 
 	@DynamicPropertySource
 	static void fallomProperties(DynamicPropertyRegistry registry) {
-		server.registerProperties(registry);
+		server.properties().forEach((name, value) -> registry.add(name, () -> value));
 		// Set before the context starts, so that the very first sync already fails.
 		server.fault(Endpoint.CONFIGS, Fault.malformedBody());
 		server.fault(Endpoint.SESSIONS, Fault.status(500));

@@ -29,7 +29,7 @@ class SupportAssistantFallomTests {
 
 	@DynamicPropertySource
 	static void fallomProperties(DynamicPropertyRegistry registry) {
-		fallom.server().registerProperties(registry); // fallom.base-url and fallom.api-key
+		fallom.registerProperties(registry); // fallom.base-url and fallom.api-key
 	}
 
 	@BeforeAll
