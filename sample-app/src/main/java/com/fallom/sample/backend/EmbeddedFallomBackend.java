@@ -48,6 +48,9 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 	 */
 	public static final String BEAN_NAME = "fallomMockServer";
 
+	/** Set by Spring Boot while it processes the application ahead of time. */
+	private static final String AOT_PROCESSING = "spring.aot.processing";
+
 	private static final String PROPERTY_SOURCE_NAME = "fallomEmbeddedBackend";
 
 	private final Log logger;
@@ -68,6 +71,11 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		// Build-time AOT processing runs this too: it must not start a server, and it cannot
+		// generate code for a bean given as an instance.
+		if (Boolean.getBoolean(AOT_PROCESSING)) {
+			return;
+		}
 		if (StringUtils.hasText(environment.getProperty("fallom.api-key"))
 				|| !environment.getProperty("fallom.enabled", Boolean.class, true)
 				|| !environment.getProperty("sample.mock-backend.enabled", Boolean.class, true)
