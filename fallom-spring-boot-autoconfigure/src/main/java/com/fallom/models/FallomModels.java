@@ -140,7 +140,7 @@ public class FallomModels {
 	}
 
 	/**
-	 * Validate a call, set the session context and find its config.
+	 * Validate a call and find its config; without one, set the plain session context.
 	 * @return the config, or {@code null} when the fallback is to be used
 	 */
 	private @Nullable ModelConfig configFor(String configKey, String sessionId, ModelOptions options) {
@@ -151,12 +151,11 @@ public class FallomModels {
 			throw new IllegalArgumentException("Session id of config '" + configKey
 					+ "' must not be null or empty: an empty id would put every such session in one bucket");
 		}
-		FallomSessionHolder.setIfChanged(configKey, sessionId);
 		Integer version = options.getVersion();
 		if (version == null) {
 			ModelConfig config = this.registry.getLatest(configKey);
 			if (config == null) {
-				noConfig(configKey, options, "Config '" + configKey + "' not found", null);
+				noConfig(configKey, sessionId, options, "Config '" + configKey + "' not found", null);
 			}
 			return config;
 		}
@@ -166,17 +165,17 @@ public class FallomModels {
 		}
 		String notFound = "Config '" + configKey + "' version " + version + " not found";
 		if (this.pinnedVersionLoader == null) {
-			noConfig(configKey, options, notFound + " (offline: no fallom.api-key)", null);
+			noConfig(configKey, sessionId, options, notFound + " (offline: no fallom.api-key)", null);
 			return null;
 		}
 		try {
 			return this.pinnedVersionLoader.load(configKey, version);
 		}
 		catch (PinnedVersionLoader.VersionNotFoundException ex) {
-			noConfig(configKey, options, notFound, null);
+			noConfig(configKey, sessionId, options, notFound, null);
 		}
 		catch (PinnedVersionLoader.VersionLoadException ex) {
-			noConfig(configKey, options,
+			noConfig(configKey, sessionId, options,
 					"Config '" + configKey + "' version " + version + " could not be fetched: " + ex.getMessage(), ex);
 		}
 		return null;
@@ -185,7 +184,10 @@ public class FallomModels {
 	/**
 	 * Throw when there is no fallback, otherwise log the problem once per config key.
 	 */
-	private void noConfig(String configKey, ModelOptions options, String problem, @Nullable Throwable cause) {
+	private void noConfig(String configKey, String sessionId, ModelOptions options, String problem,
+			@Nullable Throwable cause) {
+		// No assignment to carry: the session context alone, as the reference SDK sets it.
+		FallomSessionHolder.setIfChanged(configKey, sessionId);
 		String fallback = options.getFallback();
 		if (fallback == null) {
 			if (cause == null) {
@@ -209,8 +211,8 @@ public class FallomModels {
 		SessionHasher hasher = SessionHasher.current().hash(sessionId);
 		int variantIndex = config.variantIndexFor(hasher.bucket());
 		String model = config.modelAt(variantIndex);
-		// Upgrade the context set in configFor with the assignment, so that traces carry the
-		// config version and variant.
+		// The session context with its assignment, so that traces carry the config version
+		// and variant; set once, here, to allocate at most one context per new session.
 		FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model);
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.record(config.getKey(), config.getVersion(), sessionId, model, hasher.fingerprint());
