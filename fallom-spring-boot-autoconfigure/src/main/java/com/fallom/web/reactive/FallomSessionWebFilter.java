@@ -1,6 +1,7 @@
 package com.fallom.web.reactive;
 
 import com.fallom.session.FallomSessionContext;
+import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
 import com.fallom.web.SessionIdExtractor;
 import org.jspecify.annotations.Nullable;
@@ -66,11 +67,16 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		FallomSessionContext session = this.extractor.extract(new ReactiveRequestValues(exchange.getRequest()));
-		if (session == null) {
-			return chain.filter(exchange);
-		}
-		return chain.filter(exchange)
-			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session));
+		Mono<Void> filtered = (session != null) ? chain.filter(exchange)
+			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session))
+				: chain.filter(exchange);
+		// FallomModels.get() and FallomTrace.setSession() set the thread-local without a scope.
+		// Event-loop threads serve many requests: clear it at both ends of this one, so that
+		// the next request on the thread does not inherit a session.
+		return Mono.defer(() -> {
+			FallomSessionHolder.clear();
+			return filtered;
+		}).doFinally((signal) -> FallomSessionHolder.clear());
 	}
 
 	private record ReactiveRequestValues(ServerHttpRequest request) implements SessionIdExtractor.RequestValues {
