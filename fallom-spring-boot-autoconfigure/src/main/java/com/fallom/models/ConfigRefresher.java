@@ -65,6 +65,8 @@ public class ConfigRefresher implements SmartLifecycle {
 
 	private volatile @Nullable String etag;
 
+	private volatile @Nullable Duration retryAfter;
+
 	private volatile @Nullable Duration lastSyncDuration;
 
 	private @Nullable ScheduledExecutorService executor;
@@ -246,7 +248,41 @@ public class ConfigRefresher implements SmartLifecycle {
 	}
 
 	private Duration nextDelay(SyncOutcome outcome) {
-		return delayAfter(outcome == SyncOutcome.REFUSED, this.status.consecutiveFailures(), this.refreshInterval);
+		Duration delay = delayAfter(outcome == SyncOutcome.REFUSED, this.status.consecutiveFailures(),
+				this.refreshInterval);
+		Duration retryAfter = this.retryAfter;
+		this.retryAfter = null;
+		return (retryAfter != null) ? honourRetryAfter(delay, retryAfter, this.refreshInterval) : delay;
+	}
+
+	private static Duration maxBackoff(Duration refreshInterval) {
+		return (refreshInterval.compareTo(MIN_MAX_BACKOFF) > 0) ? refreshInterval : MIN_MAX_BACKOFF;
+	}
+
+	/**
+	 * Return the delay stretched to a {@code Retry-After} the backend asked for, never
+	 * longer than the back-off's own cap.
+	 */
+	static Duration honourRetryAfter(Duration delay, Duration retryAfter, Duration refreshInterval) {
+		Duration maxBackoff = maxBackoff(refreshInterval);
+		Duration wanted = (retryAfter.compareTo(delay) > 0) ? retryAfter : delay;
+		return (wanted.compareTo(maxBackoff) > 0) ? maxBackoff : wanted;
+	}
+
+	/**
+	 * Parse a {@code Retry-After} header given in seconds (the HTTP-date form is ignored).
+	 */
+	static @Nullable Duration parseRetryAfter(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		try {
+			long seconds = Long.parseLong(header.strip());
+			return (seconds > 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	/**
@@ -258,7 +294,7 @@ public class ConfigRefresher implements SmartLifecycle {
 			return refreshInterval;
 		}
 		int doublings = Math.min(consecutiveFailures, MAX_BACKOFF_DOUBLINGS);
-		Duration maxBackoff = (refreshInterval.compareTo(MIN_MAX_BACKOFF) > 0) ? refreshInterval : MIN_MAX_BACKOFF;
+		Duration maxBackoff = maxBackoff(refreshInterval);
 		Duration backoff = refreshInterval.multipliedBy(1L << doublings);
 		return (backoff.compareTo(maxBackoff) > 0) ? maxBackoff : backoff;
 	}
@@ -297,6 +333,7 @@ public class ConfigRefresher implements SmartLifecycle {
 			return succeeded(attempt, SyncOutcome.NOT_MODIFIED);
 		}
 		if (!response.isSuccessful()) {
+			this.retryAfter = parseRetryAfter(response.retryAfter());
 			return failed(attempt, "HTTP " + response.status(), SyncOutcome.REFUSED);
 		}
 		ConfigParser.ParsedConfigs parsed;

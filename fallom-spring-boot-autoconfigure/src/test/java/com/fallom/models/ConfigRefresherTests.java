@@ -202,4 +202,18 @@ class ConfigRefresherTests {
 		assertThat(ConfigRefresher.delayAfter(true, 30, Duration.ofMinutes(10))).isEqualTo(Duration.ofMinutes(10));
 	}
 
+	@Test
+	void honoursRetryAfterInSecondsWithinTheBackOffCap() {
+		Duration interval = Duration.ofSeconds(30);
+		assertThat(ConfigRefresher.parseRetryAfter(" 120 ")).isEqualTo(Duration.ofSeconds(120));
+		assertThat(ConfigRefresher.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isNull();
+		assertThat(ConfigRefresher.parseRetryAfter(null)).isNull();
+		assertThat(ConfigRefresher.honourRetryAfter(Duration.ofSeconds(60), Duration.ofSeconds(120), interval))
+			.isEqualTo(Duration.ofSeconds(120));
+		assertThat(ConfigRefresher.honourRetryAfter(Duration.ofSeconds(60), Duration.ofSeconds(5), interval))
+			.isEqualTo(Duration.ofSeconds(60));
+		assertThat(ConfigRefresher.honourRetryAfter(Duration.ofSeconds(60), Duration.ofHours(2), interval))
+			.isEqualTo(Duration.ofMinutes(5));
+	}
+
 }
