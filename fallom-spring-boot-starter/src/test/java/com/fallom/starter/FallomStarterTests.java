@@ -1,0 +1,62 @@
+package com.fallom.starter;
+
+import java.time.Duration;
+
+import com.fallom.models.FallomModels;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.ReceivedSpan;
+import com.fallom.tracing.FallomTrace;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The starter alone, on the classpath of this module, is all an application needs: its
+ * chat observations reach Fallom, with no actuator or tracing starter of its own.
+ */
+class FallomStarterTests {
+
+	@Test
+	void starterAloneExportsChatObservationsToFallom() {
+		try (FallomMockServer backend = FallomMockServer.start();
+				ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+					.web(WebApplicationType.NONE)
+					.properties(backend.propertyValues())
+					.run()) {
+			ObservationRegistry registry = context.getBean(ObservationRegistry.class);
+			assertThat(registry.isNoop()).isFalse();
+			assertThat(context.getBean(FallomModels.class)).isNotNull();
+			context.getBean(FallomTrace.class).setSession("support", "starter-session");
+			// What every Spring AI provider model does around a call.
+			ChatModelObservationContext chat = ChatModelObservationContext.builder()
+				.prompt(new Prompt("hello", ChatOptions.builder().model("gpt-4o").build()))
+				.provider("openai")
+				.build();
+			Observation.createNotStarted("gen_ai.client.operation", () -> chat, registry).observe(() -> {
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> !backend.receivedSpans().isEmpty());
+			ReceivedSpan span = backend.receivedSpans().get(0);
+			assertThat(span.attribute("gen_ai.request.model")).isEqualTo("gpt-4o");
+			assertThat(span.attribute("fallom.session_id")).isEqualTo("starter-session");
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+	}
+
+}
