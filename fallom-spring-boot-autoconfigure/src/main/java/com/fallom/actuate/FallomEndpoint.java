@@ -94,7 +94,7 @@ public class FallomEndpoint {
 	private SyncDescriptor sync(ConfigState state) {
 		SyncStatus status = (this.refresher != null) ? this.refresher.getStatus() : SyncStatus.NEVER;
 		return new SyncDescriptor(FallomHealthIndicator.originOf(state), state.updatedAt(),
-				Staleness.configAge(state, this.clock), Staleness.isStale(this.refresher, this.clock),
+				state.age(this.clock.instant()), Staleness.isStale(this.refresher, this.clock),
 				(this.refresher != null) ? this.refresher.getRefreshInterval() : null, status.lastAttempt(),
 				status.lastSuccess(), status.lastFailure(), status.lastFailureReason(), status.consecutiveFailures(),
 				status.successes(), status.failures(),

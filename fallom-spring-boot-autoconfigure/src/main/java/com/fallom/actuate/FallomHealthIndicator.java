@@ -56,7 +56,7 @@ public class FallomHealthIndicator extends AbstractHealthIndicator {
 		builder.up().withDetail("mode", (this.refresher != null) ? "online" : "offline");
 		builder.withDetail("origin", originOf(state));
 		builder.withDetail("configs", state.configs().size());
-		Duration age = Staleness.configAge(state, this.clock);
+		Duration age = state.age(this.clock.instant());
 		if (age != null) {
 			builder.withDetail("configAge", age.toString());
 		}

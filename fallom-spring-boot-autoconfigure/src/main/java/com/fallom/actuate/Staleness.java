@@ -2,10 +2,8 @@ package com.fallom.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import com.fallom.models.ConfigRefresher;
-import com.fallom.models.ConfigState;
 import com.fallom.models.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +16,6 @@ final class Staleness {
 	static final int MISSED_SYNCS = 3;
 
 	private Staleness() {
-	}
-
-	static @Nullable Duration configAge(ConfigState state, Clock clock) {
-		Instant updatedAt = state.updatedAt();
-		return (updatedAt != null) ? nonNegative(Duration.between(updatedAt, clock.instant())) : null;
 	}
 
 	/**
@@ -40,11 +33,6 @@ final class Staleness {
 		}
 		Duration limit = refresher.getRefreshInterval().multipliedBy(MISSED_SYNCS);
 		return Duration.between(status.lastSuccess(), clock.instant()).compareTo(limit) > 0;
-	}
-
-	private static Duration nonNegative(Duration duration) {
-		// Clocks of the backend's timestamps and ours may disagree a little.
-		return duration.isNegative() ? Duration.ZERO : duration;
 	}
 
 }

@@ -2,7 +2,6 @@ package com.fallom.metrics;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,11 +51,8 @@ public class FallomConfigSyncMetrics implements ConfigSyncListener {
 	}
 
 	private static double age(ModelConfigRegistry registry, Clock clock) {
-		Instant updatedAt = registry.getState().updatedAt();
-		if (updatedAt == null) {
-			return Double.NaN;
-		}
-		return Math.max(0, Duration.between(updatedAt, clock.instant()).toMillis() / 1000.0);
+		Duration age = registry.getState().age(clock.instant());
+		return (age != null) ? age.toMillis() / 1000.0 : Double.NaN;
 	}
 
 	@Override

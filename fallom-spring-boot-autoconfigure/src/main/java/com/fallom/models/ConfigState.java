@@ -1,5 +1,6 @@
 package com.fallom.models;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -21,6 +22,20 @@ public record ConfigState(Map<String, ModelConfig> configs, @Nullable ConfigOrig
 
 	public ConfigState {
 		configs = Map.copyOf(configs);
+	}
+
+	/**
+	 * Return how old the configs are.
+	 * @param now the current time
+	 * @return the age, never negative, or {@code null} for bootstrap configs
+	 */
+	public @Nullable Duration age(Instant now) {
+		if (this.updatedAt == null) {
+			return null;
+		}
+		Duration age = Duration.between(this.updatedAt, now);
+		// The file time of a snapshot and our clock may disagree a little.
+		return age.isNegative() ? Duration.ZERO : age;
 	}
 
 }

@@ -47,7 +47,7 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 		this.exporter = exporter;
 		this.shutdownTimeout = shutdownTimeout;
 		long timeoutMillis = Math.max(1, exportTimeout.toMillis());
-		this.sender = new BoundedSender<>("traces", queueCapacity, maxQueuedBytes,
+		this.sender = new BoundedSender<>("spans", queueCapacity, maxQueuedBytes,
 				BoundedExportSpanProcessor::estimateBytes, batchSize, (batch) -> export(batch, timeoutMillis));
 	}
 
