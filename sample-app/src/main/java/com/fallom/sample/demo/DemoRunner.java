@@ -14,6 +14,7 @@ import com.fallom.sample.SampleProperties;
 import com.fallom.sample.backend.BackendSummary;
 import com.fallom.sample.support.ChatController;
 import com.fallom.sample.support.ChatController.ChatRequest;
+import com.fallom.sample.support.FeedbackService.Feedback;
 import com.fallom.sample.support.SupportAssistant.ChatAnswer;
 import com.fallom.test.FallomMockServer;
 import org.apache.commons.logging.Log;
@@ -29,10 +30,12 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Demo mode ({@code --sample.demo.sessions=200}): once the app is up, drives that many
- * sessions through the real {@code POST /chat} endpoint, twice each, then logs a table of
+ * sessions through the real {@code POST /chat} endpoint, twice each, with one
+ * {@code POST /feedback} per session, then logs a table of
  * the models they got, their share, and what the embedded Fallom backend received. The
  * 50/50 split shows, and so does stickiness: every call of a session gets the same
- * model. The app then stops, unless {@code sample.demo.exit=false}.
+ * model. The app then stops, unless {@code sample.demo.exit=false}: the page at {@code /}
+ * then shows the experiment, and refreshes itself while the demo runs.
  */
 @Component
 public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
@@ -82,6 +85,13 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 					.body(ChatAnswer.class);
 				modelsBySession.computeIfAbsent(sessionId, (id) -> new TreeSet<>()).add(answer.model());
 			}
+			// Each customer rates the conversation, so the experiment page has metrics to compare
+			client.post()
+				.uri("/feedback")
+				.header(ChatController.SESSION_HEADER, sessionId)
+				.body(new Feedback(1 + Math.floorMod(sessionId.hashCode(), 5), session % 3 != 0))
+				.retrieve()
+				.toBodilessEntity();
 		}
 		FallomMockServer server = this.mockServer.getIfAvailable();
 		BackendSummary received = (server != null) ? awaitDelivery(server, sessions, sessions * callsPerSession)
