@@ -1,6 +1,8 @@
 package com.fallom.prompts.internal;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,17 +34,17 @@ public final class PythonText {
 			return bool ? "True" : "False";
 		}
 		if (value instanceof Double number) {
-			return ofDouble(number, Double.toString(number));
+			return ofDouble(number, false);
 		}
 		if (value instanceof Float number) {
 			// Python has no 32-bit float; the shortest text of the float is what the caller
 			// wrote, where widening to double would show 0.10000000149011612.
-			return ofDouble(number.doubleValue(), Float.toString(number));
+			return ofDouble(number.doubleValue(), true);
 		}
 		return value.toString();
 	}
 
-	private static String ofDouble(double value, String javaText) {
+	private static String ofDouble(double value, boolean isFloat) {
 		if (Double.isNaN(value)) {
 			return "nan";
 		}
@@ -52,7 +54,7 @@ public final class PythonText {
 		if (value == 0) {
 			return ((1 / value) < 0) ? "-0.0" : "0.0";
 		}
-		BigDecimal decimal = new BigDecimal(javaText).stripTrailingZeros();
+		BigDecimal decimal = shortest(value, isFloat).stripTrailingZeros();
 		String digits = decimal.unscaledValue().abs().toString();
 		// The decimal exponent of the first digit: value = d.ddd * 10^exponent.
 		int exponent = digits.length() - 1 - decimal.scale();
@@ -84,6 +86,23 @@ public final class PythonText {
 			return text.append(".0").toString();
 		}
 		return text.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length()).toString();
+	}
+
+	/**
+	 * The fewest significant digits that read back as the same number, nearest to it, as
+	 * Python's {@code repr} chooses them (Java 17's {@code Double.toString} sometimes
+	 * writes one digit more).
+	 */
+	private static BigDecimal shortest(double value, boolean isFloat) {
+		BigDecimal exact = new BigDecimal(value);
+		int maxDigits = isFloat ? 9 : 17;
+		for (int digits = 1; digits < maxDigits; digits++) {
+			BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+			if (isFloat ? candidate.floatValue() == (float) value : candidate.doubleValue() == value) {
+				return candidate;
+			}
+		}
+		return exact.round(new MathContext(maxDigits, RoundingMode.HALF_EVEN));
 	}
 
 }
