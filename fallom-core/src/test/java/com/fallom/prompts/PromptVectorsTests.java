@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import com.fallom.prompts.internal.PromptParser;
 import com.fallom.prompts.internal.PromptRegistry;
+import com.fallom.sync.SyncedResource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,15 +42,15 @@ class PromptVectorsTests {
 		promptsBody.set("prompts", vectors.get("prompts"));
 		ObjectNode testsBody = mapper.createObjectNode();
 		testsBody.set("prompt_ab_tests", vectors.get("prompt_ab_tests"));
-		PromptParser.Parsed<List<PromptVersion>> parsedPrompts = PromptParser
+		SyncedResource.Parsed<List<PromptVersion>> parsedPrompts = PromptParser
 			.parsePrompts(mapper.writeValueAsBytes(promptsBody));
-		PromptParser.Parsed<List<PromptAbTest>> parsedTests = PromptParser
+		SyncedResource.Parsed<List<PromptAbTest>> parsedTests = PromptParser
 			.parseAbTests(mapper.writeValueAsBytes(testsBody));
 		assertThat(parsedPrompts.rejected()).isEmpty();
 		assertThat(parsedTests.rejected()).isEmpty();
 		PromptRegistry registry = new PromptRegistry();
-		registry.applyPrompts(parsedPrompts.items(), List.of());
-		registry.applyAbTests(parsedTests.items(), List.of());
+		registry.applyPrompts(parsedPrompts.value(), List.of());
+		registry.applyAbTests(parsedTests.value(), List.of());
 		prompts = new FallomPrompts(registry);
 	}
 

@@ -8,6 +8,9 @@ import java.util.TreeMap;
 
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
+import com.fallom.sync.SyncedResource.MalformedResponseException;
+import com.fallom.sync.SyncedResource.Parsed;
+import com.fallom.sync.SyncedResource.Rejected;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -33,7 +36,7 @@ public final class PromptParser {
 	 * Parse a {@code GET /prompts} body.
 	 * @param body the body
 	 * @return the valid prompt versions, in order, and the rejected entries
-	 * @throws MalformedBodyException when the body has no {@code prompts} array
+	 * @throws MalformedResponseException when the body has no {@code prompts} array
 	 */
 	public static Parsed<List<PromptVersion>> parsePrompts(byte[] body) {
 		JsonNode list = readList(body, "prompts");
@@ -56,7 +59,7 @@ public final class PromptParser {
 	 * Parse a {@code GET /prompt-ab-tests} body.
 	 * @param body the body
 	 * @return the valid tests, in order, and the rejected entries
-	 * @throws MalformedBodyException when the body has no {@code prompt_ab_tests} array
+	 * @throws MalformedResponseException when the body has no {@code prompt_ab_tests} array
 	 */
 	public static Parsed<List<PromptAbTest>> parseAbTests(byte[] body) {
 		JsonNode list = readList(body, "prompt_ab_tests");
@@ -81,14 +84,14 @@ public final class PromptParser {
 			root = mapper.readTree(body);
 		}
 		catch (JacksonException ex) {
-			throw new MalformedBodyException("the body is not valid JSON (" + ex.getOriginalMessage() + ")");
+			throw new MalformedResponseException("the body is not valid JSON (" + ex.getOriginalMessage() + ")");
 		}
 		if (root == null || !root.isObject()) {
-			throw new MalformedBodyException("the body is not a JSON object");
+			throw new MalformedResponseException("the body is not a JSON object");
 		}
 		JsonNode list = root.get(field);
 		if (list == null || !list.isArray()) {
-			throw new MalformedBodyException("the body has no '" + field + "' array");
+			throw new MalformedResponseException("the body has no '" + field + "' array");
 		}
 		return list;
 	}
@@ -282,56 +285,6 @@ public final class PromptParser {
 			}
 		}
 		return mapper.writeValueAsBytes(root);
-	}
-
-	/**
-	 * A parsed body.
-	 *
-	 * @param items the valid items, in order
-	 * @param rejected the items skipped
-	 * @param <T> the type of the valid part
-	 */
-	public record Parsed<T>(T items, List<Rejected> rejected) {
-
-		public Parsed {
-			rejected = List.copyOf(rejected);
-		}
-
-		/**
-		 * Return the keys of the rejected items that had one.
-		 * @return the keys
-		 */
-		public List<String> rejectedKeys() {
-			List<String> keys = new ArrayList<>();
-			for (Rejected item : this.rejected) {
-				if (item.key() != null) {
-					keys.add(item.key());
-				}
-			}
-			return keys;
-		}
-
-	}
-
-	/**
-	 * An entry that was skipped.
-	 *
-	 * @param key its key, or {@code null} when it had none
-	 * @param index its position in the list
-	 * @param reason why it was skipped
-	 */
-	public record Rejected(@Nullable String key, int index, String reason) {
-	}
-
-	/**
-	 * Thrown when a body as a whole is unusable: not JSON, or without its list.
-	 */
-	public static final class MalformedBodyException extends RuntimeException {
-
-		MalformedBodyException(String message) {
-			super(message);
-		}
-
 	}
 
 }

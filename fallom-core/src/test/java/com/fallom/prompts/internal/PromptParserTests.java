@@ -2,9 +2,11 @@ package com.fallom.prompts.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
+import com.fallom.sync.SyncedResource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,19 +19,19 @@ class PromptParserTests {
 
 	@Test
 	void readsPromptsInTheBackendsOrder() {
-		PromptParser.Parsed<List<PromptVersion>> parsed = PromptParser.parsePrompts(json("""
+		SyncedResource.Parsed<List<PromptVersion>> parsed = PromptParser.parsePrompts(json("""
 				{"prompts": [
 				  {"key": "a", "version": 1, "system_prompt": "s1", "user_template": "u1", "created_at": "ignored"},
 				  {"key": "a", "version": 2, "system_prompt": "s2", "user_template": "u2"}]}
 				"""));
-		assertThat(parsed.items()).containsExactly(new PromptVersion("a", 1, "s1", "u1"),
+		assertThat(parsed.value()).containsExactly(new PromptVersion("a", 1, "s1", "u1"),
 				new PromptVersion("a", 2, "s2", "u2"));
 		assertThat(parsed.rejected()).isEmpty();
 	}
 
 	@Test
 	void skipsMalformedPromptsAloneAndSaysWhy() {
-		PromptParser.Parsed<List<PromptVersion>> parsed = PromptParser.parsePrompts(json("""
+		SyncedResource.Parsed<List<PromptVersion>> parsed = PromptParser.parsePrompts(json("""
 				{"prompts": [
 				  {"key": "good", "version": 1, "system_prompt": "s", "user_template": "u"},
 				  "not an object",
@@ -39,11 +41,11 @@ class PromptParserTests {
 				  {"key": "number-user", "version": 1, "system_prompt": "s", "user_template": 3},
 				  {"key": "also-good", "version": "2", "system_prompt": null, "user_template": "u"}]}
 				"""));
-		assertThat(parsed.items()).containsExactly(new PromptVersion("good", 1, "s", "u"),
+		assertThat(parsed.value()).containsExactly(new PromptVersion("good", 1, "s", "u"),
 				new PromptVersion("also-good", 2, "", "u"));
-		assertThat(parsed.rejected()).extracting(PromptParser.Rejected::index).containsExactly(1, 2, 3, 4, 5);
-		assertThat(parsed.rejectedKeys()).containsExactly("bad-version", "no-user", "number-user");
-		assertThat(parsed.rejected()).extracting(PromptParser.Rejected::reason)
+		assertThat(parsed.rejected()).extracting(SyncedResource.Rejected::index).containsExactly(1, 2, 3, 4, 5);
+		assertThat(keys(parsed.rejected())).containsExactly("bad-version", "no-user", "number-user");
+		assertThat(parsed.rejected()).extracting(SyncedResource.Rejected::reason)
 			.containsExactly("a prompt is not a JSON object", "'key' is missing or blank",
 					"'version' must be a whole number of 1 or more, was 0", "'user_template' is missing",
 					"'user_template' is not a string");
@@ -53,35 +55,35 @@ class PromptParserTests {
 	void takesAMissingVersionAsOne() {
 		assertThat(PromptParser.parsePrompts(json("""
 				{"prompts": [{"key": "a", "system_prompt": "s", "user_template": "u"}]}
-				""")).items()).containsExactly(new PromptVersion("a", 1, "s", "u"));
+				""")).value()).containsExactly(new PromptVersion("a", 1, "s", "u"));
 	}
 
 	@Test
 	void readsAbTestsWithPinnedAndCurrentVariants() {
-		PromptParser.Parsed<List<PromptAbTest>> parsed = PromptParser.parseAbTests(json("""
+		SyncedResource.Parsed<List<PromptAbTest>> parsed = PromptParser.parseAbTests(json("""
 				{"prompt_ab_tests": [{"key": "t", "version": 3, "variants": [
 				  {"prompt_key": "a", "prompt_version": null, "weight": 40},
 				  {"prompt_key": "b", "prompt_version": 1, "weight": "35.5"},
 				  {"prompt_key": "b", "weight": 24.5}]}]}
 				"""));
-		assertThat(parsed.items()).containsExactly(new PromptAbTest("t", 3,
+		assertThat(parsed.value()).containsExactly(new PromptAbTest("t", 3,
 				List.of(PromptAbTest.Variant.current("a", 40), PromptAbTest.Variant.pinned("b", 1, 35.5),
 						PromptAbTest.Variant.current("b", 24.5))));
 	}
 
 	@Test
 	void readsAbTestVariantsGivenAsAnObjectInDocumentOrder() {
-		PromptParser.Parsed<List<PromptAbTest>> parsed = PromptParser.parseAbTests(json("""
+		SyncedResource.Parsed<List<PromptAbTest>> parsed = PromptParser.parseAbTests(json("""
 				{"prompt_ab_tests": [{"key": "t", "variants": {
 				  "control": {"prompt_key": "a", "weight": 50}, "treatment": {"prompt_key": "b", "weight": 50}}}]}
 				"""));
-		assertThat(parsed.items().get(0).variants()).extracting(PromptAbTest.Variant::promptKey)
+		assertThat(parsed.value().get(0).variants()).extracting(PromptAbTest.Variant::promptKey)
 			.containsExactly("a", "b");
 	}
 
 	@Test
 	void skipsMalformedAbTestsAloneAndSaysWhy() {
-		PromptParser.Parsed<List<PromptAbTest>> parsed = PromptParser.parseAbTests(json("""
+		SyncedResource.Parsed<List<PromptAbTest>> parsed = PromptParser.parseAbTests(json("""
 				{"prompt_ab_tests": [
 				  {"key": "no-variants", "version": 1},
 				  {"key": "empty", "version": 1, "variants": []},
@@ -91,24 +93,24 @@ class PromptParserTests {
 				  {"key": "bad-pin", "version": 1, "variants": [{"prompt_key": "a", "prompt_version": "x", "weight": 1}]},
 				  {"key": "good", "version": 1, "variants": [{"prompt_key": "a", "weight": 100}]}]}
 				"""));
-		assertThat(parsed.items()).extracting(PromptAbTest::key).containsExactly("good");
-		assertThat(parsed.rejectedKeys()).containsExactly("no-variants", "empty", "no-prompt", "nan-weight",
+		assertThat(parsed.value()).extracting(PromptAbTest::key).containsExactly("good");
+		assertThat(keys(parsed.rejected())).containsExactly("no-variants", "empty", "no-prompt", "nan-weight",
 				"negative", "bad-pin");
 		assertThat(parsed.rejected().get(2).reason()).isEqualTo("variant 0 has no 'prompt_key'");
 	}
 
 	@Test
 	void refusesABodyThatIsNotJsonOrHasNoList() {
-		assertThatExceptionOfType(PromptParser.MalformedBodyException.class)
+		assertThatExceptionOfType(SyncedResource.MalformedResponseException.class)
 			.isThrownBy(() -> PromptParser.parsePrompts(json("<html>")))
 			.withMessageStartingWith("the body is not valid JSON");
-		assertThatExceptionOfType(PromptParser.MalformedBodyException.class)
+		assertThatExceptionOfType(SyncedResource.MalformedResponseException.class)
 			.isThrownBy(() -> PromptParser.parsePrompts(json("[]")))
 			.withMessage("the body is not a JSON object");
-		assertThatExceptionOfType(PromptParser.MalformedBodyException.class)
+		assertThatExceptionOfType(SyncedResource.MalformedResponseException.class)
 			.isThrownBy(() -> PromptParser.parsePrompts(json("{\"prompts\": {}}")))
 			.withMessage("the body has no 'prompts' array");
-		assertThatExceptionOfType(PromptParser.MalformedBodyException.class)
+		assertThatExceptionOfType(SyncedResource.MalformedResponseException.class)
 			.isThrownBy(() -> PromptParser.parseAbTests(json("{\"prompts\": []}")))
 			.withMessage("the body has no 'prompt_ab_tests' array");
 	}
@@ -127,14 +129,18 @@ class PromptParserTests {
 		PromptSnapshot snapshot = registry.snapshot();
 
 		PromptRegistry restored = new PromptRegistry();
-		restored.applyPrompts(PromptParser.parsePrompts(PromptParser.writePrompts(snapshot)).items(), List.of());
-		restored.applyAbTests(PromptParser.parseAbTests(PromptParser.writeAbTests(snapshot)).items(), List.of());
+		restored.applyPrompts(PromptParser.parsePrompts(PromptParser.writePrompts(snapshot)).value(), List.of());
+		restored.applyAbTests(PromptParser.parseAbTests(PromptParser.writeAbTests(snapshot)).value(), List.of());
 
 		assertThat(restored.currentPrompts()).isEqualTo(registry.currentPrompts());
 		assertThat(restored.snapshot().prompt("a").version()).isEqualTo(2);
 		assertThat(restored.snapshot().prompt("a", 1).definition()).isEqualTo(new PromptVersion("a", 1, "s1 {{x}}", "u1"));
 		assertThat(restored.snapshot().prompt("a", 3)).isNotNull();
 		assertThat(restored.abTests()).isEqualTo(registry.abTests());
+	}
+
+	private static List<String> keys(List<SyncedResource.Rejected> rejected) {
+		return rejected.stream().map(SyncedResource.Rejected::key).filter(Objects::nonNull).toList();
 	}
 
 	private static byte[] json(String text) {
