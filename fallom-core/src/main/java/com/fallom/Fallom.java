@@ -21,6 +21,12 @@ import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.SessionRecorder;
 import com.fallom.models.internal.PinnedVersionLoader;
+import com.fallom.prompts.FallomPrompts;
+import com.fallom.prompts.PromptAbTest;
+import com.fallom.prompts.PromptListener;
+import com.fallom.prompts.PromptRefresher;
+import com.fallom.prompts.PromptVersion;
+import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.sync.SyncListener;
 import com.fallom.tracing.CustomMetricsSender;
@@ -75,6 +81,12 @@ public final class Fallom implements AutoCloseable {
 
 	private final FallomModels models;
 
+	private final PromptRegistry promptRegistry;
+
+	private final FallomPrompts prompts;
+
+	private final @Nullable PromptRefresher promptRefresher;
+
 	private final FallomTrace trace;
 
 	private final @Nullable FallomHttpClient httpClient;
@@ -101,6 +113,11 @@ public final class Fallom implements AutoCloseable {
 		SnapshotFile snapshotFile = (builder.snapshotFile != null) ? new SnapshotFile(builder.snapshotFile) : null;
 		this.configRegistry = new ModelConfigRegistry(builder.bootstrapConfigs,
 				(snapshotFile != null) ? ConfigRefresher.readSnapshot(snapshotFile) : null);
+		this.promptRegistry = new PromptRegistry(builder.bootstrapPrompts, builder.bootstrapPromptAbTests);
+		if (snapshotFile != null) {
+			PromptRefresher.readSnapshot(snapshotFile, this.promptRegistry);
+		}
+		this.prompts = new FallomPrompts(this.promptRegistry, builder.promptListeners);
 		String apiKey = builder.apiKey;
 		if (apiKey == null) {
 			this.httpClient = null;
@@ -108,6 +125,7 @@ public final class Fallom implements AutoCloseable {
 			this.sessionRecorder = null;
 			this.metricsSender = null;
 			this.traceExporter = null;
+			this.promptRefresher = null;
 			this.models = new FallomModels(this.configRegistry, null, null, builder.assignmentListeners);
 		}
 		else {
@@ -130,6 +148,10 @@ public final class Fallom implements AutoCloseable {
 					builder.missingVersionTtl, builder.clock);
 			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,
 					builder.assignmentListeners);
+			this.promptRefresher = builder.syncPrompts
+					? new PromptRefresher(configsClient.forService(this.promptsUrl), this.promptRegistry,
+							builder.refreshInterval, builder.startupTimeout, snapshotFile, builder.clock, List.of())
+					: null;
 		}
 		this.trace = new FallomTrace(this.metricsSender);
 	}
@@ -175,6 +197,9 @@ public final class Fallom implements AutoCloseable {
 		if (this.configRefresher != null) {
 			this.configRefresher.start();
 		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.start();
+		}
 	}
 
 	/**
@@ -197,6 +222,9 @@ public final class Fallom implements AutoCloseable {
 		if (this.configRefresher != null) {
 			this.configRefresher.stop();
 		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.stop();
+		}
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.stop();
 		}
@@ -217,6 +245,15 @@ public final class Fallom implements AutoCloseable {
 	 */
 	public FallomModels models() {
 		return this.models;
+	}
+
+	/**
+	 * Return the prompt management API: prompts and prompt A/B tests, rendered locally
+	 * from what the background sync (or the bootstrap prompts) gave.
+	 * @return the prompts
+	 */
+	public FallomPrompts prompts() {
+		return this.prompts;
 	}
 
 	/**
@@ -282,6 +319,22 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
+	 * Return the prompts and prompt A/B tests being served.
+	 * @return the prompt registry
+	 */
+	public PromptRegistry promptRegistry() {
+		return this.promptRegistry;
+	}
+
+	/**
+	 * Return the background prompt sync.
+	 * @return the refresher, or {@code null} when offline or when prompt sync is off
+	 */
+	public @Nullable PromptRefresher promptRefresher() {
+		return this.promptRefresher;
+	}
+
+	/**
 	 * Return the span exporter.
 	 * @return the exporter, or {@code null} when offline or when span export is off
 	 */
@@ -330,6 +383,14 @@ public final class Fallom implements AutoCloseable {
 		private boolean captureContentSet;
 
 		private final List<ModelConfig> bootstrapConfigs = new ArrayList<>();
+
+		private final List<PromptVersion> bootstrapPrompts = new ArrayList<>();
+
+		private final List<PromptAbTest> bootstrapPromptAbTests = new ArrayList<>();
+
+		private final List<PromptListener> promptListeners = new ArrayList<>();
+
+		private boolean syncPrompts = true;
 
 		private Duration refreshInterval = Duration.ofSeconds(30);
 
@@ -458,6 +519,56 @@ public final class Fallom implements AutoCloseable {
 			Arguments.notNull(config, "'bootstrapConfig' must not be null");
 			this.bootstrapConfigs.removeIf((existing) -> existing.getKey().equals(config.getKey()));
 			this.bootstrapConfigs.add(config);
+			return this;
+		}
+
+		/**
+		 * Add a prompt version served before the first prompt sync, and for good when
+		 * offline; the last version added for a key is its current one, the others can be
+		 * pinned.
+		 * @param prompt the prompt version
+		 * @return this builder
+		 */
+		public Builder bootstrapPrompt(PromptVersion prompt) {
+			Arguments.notNull(prompt, "'bootstrapPrompt' must not be null");
+			this.bootstrapPrompts.removeIf((existing) -> existing.key().equals(prompt.key())
+					&& existing.version() == prompt.version());
+			this.bootstrapPrompts.add(prompt);
+			return this;
+		}
+
+		/**
+		 * Add a prompt A/B test served before the first prompt sync, and for good when
+		 * offline.
+		 * @param abTest the test
+		 * @return this builder
+		 */
+		public Builder bootstrapPromptAbTest(PromptAbTest abTest) {
+			Arguments.notNull(abTest, "'bootstrapPromptAbTest' must not be null");
+			this.bootstrapPromptAbTests.removeIf((existing) -> existing.key().equals(abTest.key()));
+			this.bootstrapPromptAbTests.add(abTest);
+			return this;
+		}
+
+		/**
+		 * Set whether prompts and prompt A/B tests are synced from the prompts service
+		 * when online (default {@code true}); off, only the bootstrap ones are served.
+		 * @param syncPrompts whether to sync prompts
+		 * @return this builder
+		 */
+		public Builder syncPrompts(boolean syncPrompts) {
+			this.syncPrompts = syncPrompts;
+			return this;
+		}
+
+		/**
+		 * Tell a listener of every prompt given, e.g. to count prompt A/B assignments.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder promptListener(PromptListener listener) {
+			Arguments.notNull(listener, "'promptListener' must not be null");
+			this.promptListeners.add(listener);
 			return this;
 		}
 
