@@ -40,21 +40,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Fallom engine for applications with or without Spring: model assignment from
- * configs synced in the background, session recording, custom metrics and the OTLP
- * export of LLM spans. The Java twin of the Python SDK's
- * {@code fallom.init(api_key, base_url, capture_content)}:
+ * configs synced in the background, managed prompts and prompt A/B tests likewise,
+ * session recording, custom metrics and the OTLP export of LLM spans. The Java twin of
+ * the Python SDK's {@code fallom.init(api_key, base_url, capture_content)}:
  *
  * <pre class="code">
  * try (Fallom fallom = Fallom.builder().apiKey(key).captureContent(false).build()) {
  *     String model = fallom.models().get("summarizer", sessionId, "gpt-4o-mini");
+ *     FallomPrompt prompt = fallom.prompts().getAb("summary-test", sessionId, Map.of("text", text));
  *     fallom.trace().span(Map.of("outlier_score", 0.8));
  * }
  * </pre>
  *
- * Without an API key it runs offline: bootstrap configs (and a snapshot file) only, no
- * thread, no socket. {@link #close()} flushes what is queued within the shutdown timeout;
- * after it, {@link #models()} keeps answering from the last configs, and nothing more is
- * sent.
+ * Without an API key it runs offline: bootstrap configs and prompts (and a snapshot
+ * file) only, no thread, no socket. {@link #close()} flushes what is queued within the
+ * shutdown timeout; after it, {@link #models()} and {@link #prompts()} keep answering from
+ * the last configs and prompts, and nothing more is sent.
  */
 public final class Fallom implements AutoCloseable {
 
@@ -646,7 +647,9 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the file that keeps the last good configs across restarts (default none).
+		 * Set the file that keeps the last good configs across restarts (default none);
+		 * the prompts and prompt A/B tests are kept beside it, in the same name with
+		 * {@code .prompts} and {@code .prompt-ab-tests} appended.
 		 * @param snapshotFile the file, or {@code null}
 		 * @return this builder
 		 */
