@@ -3,6 +3,7 @@ package com.fallom.tracing;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -29,12 +30,22 @@ public class FallomSpanProcessor implements SpanProcessor {
 	public void onStart(Context parentContext, ReadWriteSpan span) {
 		FallomSessionContext session = FallomSessionHolder.get();
 		if (session != null) {
-			span.setAttribute(CONFIG_KEY, session.configKey());
-			span.setAttribute(SESSION_ID, session.sessionId());
-			if (session.hasAssignment()) {
-				span.setAttribute(CONFIG_VERSION, Integer.toString(session.configVersion()));
-				span.setAttribute(VARIANT, Integer.toString(session.variantIndex()));
-			}
+			tag(span, session);
+		}
+	}
+
+	/**
+	 * Put a session context on a span: the one mapping of session to span attributes,
+	 * shared by every integration that starts Fallom spans.
+	 * @param span the span
+	 * @param session the session context
+	 */
+	public static void tag(Span span, FallomSessionContext session) {
+		span.setAttribute(CONFIG_KEY, session.configKey());
+		span.setAttribute(SESSION_ID, session.sessionId());
+		if (session.hasAssignment()) {
+			span.setAttribute(CONFIG_VERSION, Integer.toString(session.configVersion()));
+			span.setAttribute(VARIANT, Integer.toString(session.variantIndex()));
 		}
 	}
 
