@@ -43,6 +43,26 @@ public record PromptContext(String promptKey, int promptVersion, @Nullable Strin
 	}
 
 	/**
+	 * Read a context back from attributes written by {@link #attributes()}, e.g. carried
+	 * in a chat message's metadata.
+	 * @param attributes the attributes, which may hold others too
+	 * @return the context, or {@code null} when the attributes name no valid prompt
+	 */
+	public static @Nullable PromptContext fromAttributes(Map<String, ?> attributes) {
+		if (attributes.get(PROMPT_KEY) instanceof String key && !key.isBlank()
+				&& attributes.get(PROMPT_VERSION) instanceof Number version && version.intValue() >= 1) {
+			Object abTest = attributes.get(PROMPT_AB_TEST);
+			Object variant = attributes.get(PROMPT_VARIANT);
+			if (abTest instanceof String abTestKey && variant instanceof Number variantIndex
+					&& variantIndex.intValue() >= 0) {
+				return new PromptContext(key, version.intValue(), abTestKey, variantIndex.intValue());
+			}
+			return new PromptContext(key, version.intValue(), null, null);
+		}
+		return null;
+	}
+
+	/**
 	 * Return the span attributes, in the order above; integers as {@link Integer}.
 	 * @return the attributes, unmodifiable
 	 */
