@@ -1,5 +1,6 @@
 package com.fallom.prompts;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +46,7 @@ public class FallomPrompts {
 
 	private final PromptRegistry registry;
 
-	private final PromptListener[] listeners;
+	private volatile PromptListener[] listeners;
 
 	private final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +66,16 @@ public class FallomPrompts {
 	 */
 	public FallomPrompts(PromptRegistry registry) {
 		this(registry, List.of());
+	}
+
+	/**
+	 * Tell a listener of every prompt given from now on.
+	 * @param listener the listener
+	 */
+	public synchronized void addListener(PromptListener listener) {
+		PromptListener[] grown = Arrays.copyOf(this.listeners, this.listeners.length + 1);
+		grown[grown.length - 1] = listener;
+		this.listeners = grown;
 	}
 
 	/**
