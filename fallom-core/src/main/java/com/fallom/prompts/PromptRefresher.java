@@ -61,7 +61,8 @@ public class PromptRefresher implements AutoCloseable {
 		this.registry = registry;
 		this.promptSync = new BackgroundSync<>(client, new Prompts(registry), refreshInterval, startupTimeout,
 				(snapshotFile != null) ? snapshotFile.sibling(PROMPTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
-		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry), refreshInterval, startupTimeout,
+		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry, this.promptSync::syncNow),
+				refreshInterval, startupTimeout,
 				(snapshotFile != null) ? snapshotFile.sibling(AB_TESTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
 	}
 
@@ -189,6 +190,14 @@ public class PromptRefresher implements AutoCloseable {
 	}
 
 	/**
+	 * Sync {@code /prompt-ab-tests} alone now, on the calling thread.
+	 * @return whether the sync ran and succeeded
+	 */
+	boolean refreshAbTestsNow() {
+		return this.abTestSync.syncNow();
+	}
+
+	/**
 	 * Return the registry this refresher updates.
 	 * @return the registry
 	 */
@@ -263,8 +272,11 @@ public class PromptRefresher implements AutoCloseable {
 
 		private final PromptRegistry registry;
 
-		AbTests(PromptRegistry registry) {
+		private final Runnable syncPrompts;
+
+		AbTests(PromptRegistry registry, Runnable syncPrompts) {
 			this.registry = registry;
+			this.syncPrompts = syncPrompts;
 		}
 
 		@Override
@@ -284,7 +296,27 @@ public class PromptRefresher implements AutoCloseable {
 
 		@Override
 		public Set<String> apply(Parsed<List<PromptAbTest>> parsed, Instant fetchedAt) {
+			if (namesUnknownPrompt(parsed.value(), this.registry.snapshot())) {
+				// The two endpoints sync apart: a test may name a prompt version made after
+				// the last prompt sync. Fetch the prompts first rather than serve the test
+				// without its prompt (callers would get their fallback until the next sync).
+				this.syncPrompts.run();
+			}
 			return this.registry.applyAbTests(parsed.value(), keysOf(parsed.rejected()));
+		}
+
+		private static boolean namesUnknownPrompt(List<PromptAbTest> abTests, PromptSnapshot snapshot) {
+			for (PromptAbTest test : abTests) {
+				for (PromptAbTest.Variant variant : test.variants()) {
+					Integer version = variant.promptVersion();
+					boolean known = (version != null) ? snapshot.prompt(variant.promptKey(), version) != null
+							: snapshot.prompt(variant.promptKey()) != null;
+					if (!known) {
+						return true;
+					}
+				}
+			}
+			return false;
 		}
 
 		@Override

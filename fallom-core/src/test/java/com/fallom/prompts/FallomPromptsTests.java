@@ -4,6 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.models.internal.SessionHasher;
 import com.fallom.prompts.internal.PromptRegistry;
@@ -264,6 +270,59 @@ class FallomPromptsTests {
 		prompts.getAb("no-test", "s1", null, FALLBACK);
 		assertThat(heard).containsExactly("prompt greeting v2", "prompt nope v0 fallback",
 				"test greeting-test variant 0", "test no-test variant null fallback");
+	}
+
+	@Test
+	void callsDuringSyncsAlwaysSeeAWholeSnapshot() throws Exception {
+		PromptRegistry registry = new PromptRegistry();
+		FallomPrompts prompts = new FallomPrompts(registry);
+		publish(registry, 1);
+		ExecutorService readers = Executors.newFixedThreadPool(2);
+		CountDownLatch started = new CountDownLatch(2);
+		AtomicBoolean done = new AtomicBoolean();
+		try {
+			List<Future<Integer>> results = new ArrayList<>();
+			for (int r = 0; r < 2; r++) {
+				String sessionId = "reader-" + r;
+				results.add(readers.submit(() -> {
+					started.countDown();
+					int calls = 0;
+					while (!done.get() || calls == 0) {
+						FallomPrompt tested = prompts.getAb("t", sessionId, Map.of("n", calls));
+						FallomPrompt current = prompts.get("p", null);
+						// Each prompt version's text names its version: no mix of two syncs.
+						assertThat(tested.system()).isEqualTo("v" + tested.version());
+						assertThat(current.user()).isEqualTo("user of v" + current.version());
+						calls++;
+					}
+					return calls;
+				}));
+			}
+			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+			for (int version = 2; version <= 300; version++) {
+				publish(registry, version);
+			}
+			done.set(true);
+			for (Future<Integer> result : results) {
+				assertThat(result.get(10, TimeUnit.SECONDS)).isPositive();
+			}
+		}
+		finally {
+			done.set(true);
+			readers.shutdownNow();
+		}
+	}
+
+	/**
+	 * Publish as one sync of both endpoints does: prompts first, then a test pinned to
+	 * the newest version.
+	 */
+	private static void publish(PromptRegistry registry, int version) {
+		registry.applyPrompts(List.of(new PromptVersion("p", version, "v" + version, "user of v" + version)),
+				List.of());
+		registry.applyAbTests(List.of(new PromptAbTest("t", version,
+				List.of(PromptAbTest.Variant.pinned("p", version, 50), PromptAbTest.Variant.current("p", 50)))),
+				List.of());
 	}
 
 	private static String sessionInBucketBelow(int bound) {

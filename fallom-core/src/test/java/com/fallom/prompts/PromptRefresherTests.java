@@ -176,6 +176,27 @@ class PromptRefresherTests {
 	}
 
 	@Test
+	void abTestNamingAPromptVersionNotSyncedYetFetchesThePromptsFirst() {
+		this.server.putPrompt("summary", 1, "s1", "u1").putPromptAbTest(SUMMARY_TEST);
+		FallomPrompts prompts = startRefresher(new PromptRegistry(), null);
+		this.server.putPrompt("summary", 5, "s5", "u5")
+			.putPromptAbTest("{\"key\": \"summary-test\", \"version\": 2, \"variants\": "
+					+ "[{\"prompt_key\": \"summary\", \"prompt_version\": 5, \"weight\": 100}]}");
+		assertThat(this.refresher.refreshAbTestsNow()).isTrue();
+		assertThat(this.server.requests(Endpoint.PROMPTS)).hasSize(2);
+		assertThat(prompts.getAb("summary-test", "s1", null).system()).isEqualTo("s5");
+	}
+
+	@Test
+	void abTestNamingKnownPromptsDoesNotFetchThePrompts() {
+		this.server.putPrompt("summary", 1, "s1", "u1").putPromptAbTest(SUMMARY_TEST);
+		startRefresher(new PromptRegistry(), null);
+		assertThat(this.refresher.refreshAbTestsNow()).isTrue();
+		assertThat(this.server.requests(Endpoint.PROMPTS)).hasSize(1);
+		assertThat(this.server.requests(Endpoint.PROMPT_AB_TESTS)).hasSize(2);
+	}
+
+	@Test
 	void sendsTheLastEtagAndKeepsServingOnNotModified() {
 		this.server.etags(true).putPrompt("greeting", 1, "s", "u");
 		FallomPrompts prompts = startRefresher(new PromptRegistry(), null);
