@@ -48,7 +48,9 @@ public class FallomPrompts {
 
 	private volatile PromptListener[] listeners;
 
-	private final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
+	private final Set<String> loggedPromptFallbacks = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> loggedAbTestFallbacks = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create an instance.
@@ -178,7 +180,8 @@ public class FallomPrompts {
 			prompt = compiled.render(variables, null, null);
 		}
 		catch (RuntimeException ex) {
-			FallomPrompt given = useFallback(promptKey, "prompt", variables, fallback, ex);
+			FallomPrompt given = useFallback(promptKey, "prompt", this.loggedPromptFallbacks, variables, fallback,
+					ex);
 			notifyPrompt(promptKey, given, true);
 			return given;
 		}
@@ -213,7 +216,8 @@ public class FallomPrompts {
 			prompt = compiled.render(variables, abTestKey, variantIndex);
 		}
 		catch (RuntimeException ex) {
-			FallomPrompt given = useFallback(abTestKey, "prompt A/B test", variables, fallback, ex);
+			FallomPrompt given = useFallback(abTestKey, "prompt A/B test", this.loggedAbTestFallbacks, variables,
+					fallback, ex);
 			notifyAbTest(abTestKey, given, true);
 			return given;
 		}
@@ -225,7 +229,7 @@ public class FallomPrompts {
 	 * Throw when there is no fallback, otherwise log the problem once per key and give
 	 * the fallback.
 	 */
-	private FallomPrompt useFallback(String key, String what, @Nullable Map<String, ?> variables,
+	private FallomPrompt useFallback(String key, String what, Set<String> logged, @Nullable Map<String, ?> variables,
 			@Nullable PromptFallback fallback, RuntimeException problem) {
 		if (fallback == null) {
 			if (problem instanceof FallomPromptsException) {
@@ -234,7 +238,7 @@ public class FallomPrompts {
 			// Name the key; the cause's message is the caller's own (a variable's toString).
 			throw new FallomPromptsException(key, "The " + what + " '" + key + "' could not be rendered", problem);
 		}
-		if (this.loggedFallbacks.add(what + ":" + key)) {
+		if (logged.add(key)) {
 			String reason = (problem instanceof FallomPromptsException) ? problem.getMessage()
 					: "The " + what + " '" + key + "' could not be rendered (" + problem.getClass().getName() + ")";
 			logger.warn(reason + "; using the fallback prompt (logged once per key, later fallbacks are silent)");

@@ -11,9 +11,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.CapturedLogs;
 import com.fallom.models.internal.SessionHasher;
 import com.fallom.prompts.internal.PromptRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /**
  * Tests for {@link FallomPrompts}.
  */
+@ExtendWith(CapturedLogs.Extension.class)
 class FallomPromptsTests {
 
 	private static final PromptVersion GREETING_V1 = new PromptVersion("greeting", 1, "You greet for {{company}}.",
@@ -105,6 +108,17 @@ class FallomPromptsTests {
 	void fallbackPromptIsGivenAsItIs() {
 		FallomPrompt own = new FallomPrompt("greeting", 1, "copied v1", "Hi {{name}}", null, null);
 		assertThat(this.prompts.get("nope", Map.of("name", "Jo"), PromptFallback.of(own))).isSameAs(own);
+	}
+
+	@Test
+	void logsOneWarnPerKeyForFallbacks(CapturedLogs logs) {
+		for (int i = 0; i < 3; i++) {
+			this.prompts.get("nope", Map.of("name", "secret-value"), FALLBACK);
+			this.prompts.getAb("nope", "s1", null, FALLBACK);
+		}
+		assertThat(logs.count("Prompt 'nope' not found; using the fallback prompt")).isEqualTo(1);
+		assertThat(logs.count("Prompt A/B test 'nope' not found; using the fallback prompt")).isEqualTo(1);
+		assertThat(logs.toString()).doesNotContain("secret-value");
 	}
 
 	@Test
