@@ -6,15 +6,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts, HTTP/1.1
- * and two private daemon threads, shared by config sync, session recording and custom
- * metrics, whichever Fallom service each talks to. Internal API.
+ * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts, HTTP/2
+ * over TLS (HTTP/1.1 in clear text) and two private daemon threads, shared by config sync,
+ * session recording and custom metrics, whichever Fallom service each talks to. The
+ * asynchronous sends of the recorders complete on those two threads, so many requests in
+ * flight cost no thread each. Internal API.
  */
 public final class FallomHttpClient implements AutoCloseable {
 
@@ -44,12 +47,20 @@ public final class FallomHttpClient implements AutoCloseable {
 		this.timeout = timeout;
 		this.executor = Executors.newFixedThreadPool(2, new DaemonThreadFactory("fallom-http"));
 		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
+			.version(version(this.baseUrl))
 			.connectTimeout(timeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.executor(this.executor)
 			.build();
 		this.ownsClient = true;
+	}
+
+	/**
+	 * HTTP/2 over TLS, where ALPN negotiates it and concurrent sends share one connection;
+	 * HTTP/1.1 in clear text, which spares a local backend the {@code h2c} upgrade.
+	 */
+	private static HttpClient.Version version(URI baseUrl) {
+		return "https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
 	}
 
 	private FallomHttpClient(FallomHttpClient owner, URI baseUrl) {
@@ -116,6 +127,21 @@ public final class FallomHttpClient implements AutoCloseable {
 		return send(request);
 	}
 
+	/**
+	 * Start a POST request with a JSON body without waiting for the answer, so that one
+	 * thread keeps many requests under way.
+	 * @param path the path below the base URL, starting with {@code /}
+	 * @param json the UTF-8 JSON body
+	 * @param timeout the request timeout
+	 * @return the response; completes exceptionally on a network failure or time-out
+	 */
+	public CompletableFuture<Response> postJsonAsync(String path, byte[] json, Duration timeout) {
+		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
+			.build();
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(Response::of);
+	}
+
 	private HttpRequest.Builder newRequest(String path, Duration timeout) {
 		return HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(timeout)
@@ -124,10 +150,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	private Response send(HttpRequest request) throws IOException, InterruptedException {
-		HttpResponse<byte[]> response = this.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-		return new Response(response.statusCode(), response.body(),
-				response.headers().firstValue("ETag").orElse(null),
-				response.headers().firstValue("Retry-After").orElse(null));
+		return Response.of(this.client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
 	}
 
 	@Override
@@ -146,6 +169,12 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @param retryAfter the {@code Retry-After} header, or {@code null}
 	 */
 	public record Response(int status, byte[] body, @Nullable String etag, @Nullable String retryAfter) {
+
+		static Response of(HttpResponse<byte[]> response) {
+			return new Response(response.statusCode(), response.body(),
+					response.headers().firstValue("ETag").orElse(null),
+					response.headers().firstValue("Retry-After").orElse(null));
+		}
 
 		/**
 		 * Whether the status is 2xx.
