@@ -112,10 +112,7 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 		return this.sender.getFailedCount();
 	}
 
-	/**
-	 * Return how many times an item's send failed and was scheduled for a retry.
-	 * @return the retried count
-	 */
+	@Override
 	public long getRetriedCount() {
 		return this.sender.getRetriedCount();
 	}

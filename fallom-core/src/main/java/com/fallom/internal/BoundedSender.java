@@ -524,6 +524,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 	 * Return how many times an item's send failed and was scheduled for a retry.
 	 * @return the retried count
 	 */
+	@Override
 	public long getRetriedCount() {
 		return this.retried.get();
 	}

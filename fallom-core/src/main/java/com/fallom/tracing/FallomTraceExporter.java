@@ -186,6 +186,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	 * Return how many times a span's export failed and was scheduled for a retry.
 	 * @return the retried count
 	 */
+	@Override
 	public long getRetriedCount() {
 		return this.processor.getRetriedCount();
 	}
