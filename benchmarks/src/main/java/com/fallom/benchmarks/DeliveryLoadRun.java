@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -119,6 +120,7 @@ public final class DeliveryLoadRun {
 					LockSupport.parkNanos(wait);
 				}
 				if (i == recoverAt) {
+					logger.log(Level.INFO, "Threads at the end of the outage: {0}", threadCensus());
 					server.clearFaults();
 				}
 				recorder.record("support", 1, "s" + i, "gpt-4o", i + 1);
@@ -148,6 +150,22 @@ public final class DeliveryLoadRun {
 					sessions.size(), recorder.getDroppedCount(), offered, metricRecords.size(),
 					metrics.getDroppedCount(), offeredSpans, spanNames.size(), spans.getDroppedCount());
 		}
+	}
+
+	/**
+	 * Count the live threads by name, without the mock backend's and the JVM's own.
+	 */
+	private static Map<String, Integer> threadCensus() {
+		Map<String, Integer> census = new TreeMap<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			String name = thread.getName();
+			if (name.startsWith("fallom-mock") || name.equals("main") || thread.getThreadGroup() == null
+					|| "system".equals(thread.getThreadGroup().getName())) {
+				continue;
+			}
+			census.merge(name.replaceAll("[-\\s]?\\d+$", ""), 1, Integer::sum);
+		}
+		return census;
 	}
 
 	private static void await(BooleanSupplier condition, Duration timeout) {
