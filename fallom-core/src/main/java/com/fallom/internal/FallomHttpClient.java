@@ -112,6 +112,17 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	/**
+	 * Send a GET request without waiting: the client's own threads complete it, within the
+	 * timeout.
+	 * @param path the path below the base URL, starting with {@code /}
+	 * @return the response, completed exceptionally on a network failure or time-out
+	 */
+	public CompletableFuture<Response> getAsync(String path) {
+		return this.client.sendAsync(newRequest(path, this.timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
+			.thenApply(FallomHttpClient::toResponse);
+	}
+
+	/**
 	 * Send a POST request with a JSON body.
 	 * @param path the path below the base URL, starting with {@code /}
 	 * @param json the UTF-8 JSON body
@@ -139,7 +150,8 @@ public final class FallomHttpClient implements AutoCloseable {
 		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
 			.build();
-		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(Response::of);
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+			.thenApply(FallomHttpClient::toResponse);
 	}
 
 	private HttpRequest.Builder newRequest(String path, Duration timeout) {
@@ -150,7 +162,13 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	private Response send(HttpRequest request) throws IOException, InterruptedException {
-		return Response.of(this.client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+		return toResponse(this.client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+	}
+
+	private static Response toResponse(HttpResponse<byte[]> response) {
+		return new Response(response.statusCode(), response.body(),
+				response.headers().firstValue("ETag").orElse(null),
+				response.headers().firstValue("Retry-After").orElse(null));
 	}
 
 	@Override
@@ -169,12 +187,6 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @param retryAfter the {@code Retry-After} header, or {@code null}
 	 */
 	public record Response(int status, byte[] body, @Nullable String etag, @Nullable String retryAfter) {
-
-		static Response of(HttpResponse<byte[]> response) {
-			return new Response(response.statusCode(), response.body(),
-					response.headers().firstValue("ETag").orElse(null),
-					response.headers().firstValue("Retry-After").orElse(null));
-		}
 
 		/**
 		 * Whether the status is 2xx.
