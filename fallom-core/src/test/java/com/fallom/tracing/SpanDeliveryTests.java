@@ -5,14 +5,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.fallom.internal.RetryBackoff;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.Fault;
 import com.fallom.test.RecordedRequest;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +96,37 @@ class SpanDeliveryTests {
 		assertThat(this.exporter.getDroppedCount()).isZero();
 		assertThat(this.exporter.getFailedCount()).isZero();
 		assertThat(this.exporter.getRetriedCount()).isPositive();
+	}
+
+	@Test
+	void openTelemetrysOwnRetryAndBatchProcessorLoseTheSpansOfA500Outage() {
+		// The alternative that was weighed: the SDK's batch processor and the exporter's
+		// retry policy, which never retries a 500 (only 429, 502, 503, 504, at most 5 tries)
+		SpanExporter exporter = OtlpHttpSpanExporter.builder()
+			.setEndpoint(this.server.baseUrl() + "/v1/traces")
+			.addHeader("Authorization", "Bearer " + this.server.apiKey())
+			.setRetryPolicy(RetryPolicy.getDefault())
+			.setMeterProvider(MeterProvider::noop)
+			.build();
+		SdkTracerProvider provider = SdkTracerProvider.builder()
+			.addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofHours(1)).build())
+			.build();
+		try {
+			this.server.fault(Endpoint.TRACES, Fault.status(500));
+			Tracer tracer = provider.get("test");
+			for (int i = 0; i < 10; i++) {
+				tracer.spanBuilder("chat-" + i).startSpan().end();
+			}
+			provider.forceFlush().join(10, TimeUnit.SECONDS);
+			assertThat(this.server.requestCount(Endpoint.TRACES)).isOne();
+			this.server.clearFaults();
+			provider.forceFlush().join(10, TimeUnit.SECONDS);
+			assertThat(this.server.requestCount(Endpoint.TRACES)).isOne();
+			assertThat(this.server.traceSpans()).isEmpty();
+		}
+		finally {
+			provider.shutdown().join(5, TimeUnit.SECONDS);
+		}
 	}
 
 	@Test
