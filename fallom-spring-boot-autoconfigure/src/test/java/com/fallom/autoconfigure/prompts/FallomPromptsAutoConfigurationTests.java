@@ -49,6 +49,7 @@ class FallomPromptsAutoConfigurationTests {
 	@BeforeEach
 	void reset(FallomMockServer server) {
 		server.reset();
+		server.clearPrompts();
 	}
 
 	@Test
