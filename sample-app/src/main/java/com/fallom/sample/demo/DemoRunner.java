@@ -129,7 +129,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 		report.append(String.format("Demo: %d sessions x %d calls through POST /chat, config '%s'%n",
 				result.modelsBySession().size(), result.callsPerSession(), this.properties.getConfigKey()));
 		report.append(split(result, result.modelsBySession(), "model", BackendSummary::tracedCallsByModel, true));
-		report.append(String.format("%nSystem prompt from prompt A/B test '%s'%n", this.properties.getPromptAbTest()));
+		report.append(String.format("%n%nSystem prompt from prompt A/B test '%s'%n", this.properties.getPromptAbTest()));
 		report.append(split(result, result.promptsBySession(), "prompt", BackendSummary::tracedCallsByPrompt, false));
 		if (result.received() == null) {
 			report.append(String.format("%nTraces and session records went to the real backend: see Fallom's dashboard"));
