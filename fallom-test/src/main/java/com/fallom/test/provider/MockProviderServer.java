@@ -332,6 +332,11 @@ public final class MockProviderServer implements AutoCloseable {
 		try {
 			serve(exchange);
 		}
+		catch (DroppedStream ex) {
+			// Thrown past the JDK server, which then closes the connection without ending
+			// the chunked body; closing the exchange here would end it cleanly instead
+			throw ex;
+		}
 		catch (Throwable ex) {
 			if (!this.closed.get()) {
 				logger.log(Level.WARNING, "Mock provider server failed to answer " + exchange.getRequestMethod() + " "
@@ -344,9 +349,7 @@ public final class MockProviderServer implements AutoCloseable {
 				}
 			}
 		}
-		finally {
-			exchange.close();
-		}
+		exchange.close();
 	}
 
 	private void serve(HttpExchange exchange) throws IOException {
@@ -514,7 +517,7 @@ public final class MockProviderServer implements AutoCloseable {
 		if (reply.textOrNull() != null) {
 			for (String piece : words(reply.textOrNull())) {
 				if (budget.exhausted()) {
-					writeData(out, openAiStreamError());
+					failOpenAiStream(out, reply);
 					return;
 				}
 				writeData(out, openAiChunk(Map.of("content", piece), null, model, id, includeUsage));
@@ -526,7 +529,7 @@ public final class MockProviderServer implements AutoCloseable {
 			writeData(out, openAiChunk(Map.of("tool_calls", List.of(start)), null, model, id, includeUsage));
 			for (String piece : pieces(call.argumentsJson())) {
 				if (budget.exhausted()) {
-					writeData(out, openAiStreamError());
+					failOpenAiStream(out, reply);
 					return;
 				}
 				Map<String, Object> delta = openAiToolCall(i, null, null, piece);
@@ -534,7 +537,7 @@ public final class MockProviderServer implements AutoCloseable {
 			}
 		}
 		if (budget.failsAtEnd()) {
-			writeData(out, openAiStreamError());
+			failOpenAiStream(out, reply);
 			return;
 		}
 		writeData(out, openAiChunk(Map.of(), openAiFinishReason(reply), model, id, includeUsage));
@@ -561,6 +564,13 @@ public final class MockProviderServer implements AutoCloseable {
 			chunk.put("usage", null);
 		}
 		return chunk;
+	}
+
+	private void failOpenAiStream(OutputStream out, ProviderReply reply) throws IOException {
+		if (reply.dropsStream()) {
+			throw new DroppedStream();
+		}
+		writeData(out, openAiStreamError());
 	}
 
 	private static Map<String, Object> openAiStreamError() {
@@ -664,7 +674,7 @@ public final class MockProviderServer implements AutoCloseable {
 					"content_block", anthropicTextBlock("")));
 			for (String piece : words(reply.textOrNull())) {
 				if (budget.exhausted()) {
-					writeAnthropicStreamError(out);
+					failAnthropicStream(out, reply);
 					return;
 				}
 				writeEvent(out, "content_block_delta", Map.of("type", "content_block_delta", "index", index, "delta",
@@ -679,7 +689,7 @@ public final class MockProviderServer implements AutoCloseable {
 					"content_block", anthropicToolUseBlock(toolCallId("toolu_mock_", id, i), call.name(), Map.of())));
 			for (String piece : pieces(call.argumentsJson())) {
 				if (budget.exhausted()) {
-					writeAnthropicStreamError(out);
+					failAnthropicStream(out, reply);
 					return;
 				}
 				writeEvent(out, "content_block_delta", Map.of("type", "content_block_delta", "index", index, "delta",
@@ -689,7 +699,7 @@ public final class MockProviderServer implements AutoCloseable {
 			index++;
 		}
 		if (budget.failsAtEnd()) {
-			writeAnthropicStreamError(out);
+			failAnthropicStream(out, reply);
 			return;
 		}
 		Map<String, Object> delta = new LinkedHashMap<>();
@@ -700,7 +710,10 @@ public final class MockProviderServer implements AutoCloseable {
 		writeEvent(out, "message_stop", Map.of("type", "message_stop"));
 	}
 
-	private void writeAnthropicStreamError(OutputStream out) throws IOException {
+	private void failAnthropicStream(OutputStream out, ProviderReply reply) throws IOException {
+		if (reply.dropsStream()) {
+			throw new DroppedStream();
+		}
 		writeEvent(out, "error", anthropicError(529, "Overloaded"));
 	}
 
@@ -807,6 +820,17 @@ public final class MockProviderServer implements AutoCloseable {
 
 	private static byte[] utf8(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Breaks off a stream: the JDK server closes the connection of a handler that throws.
+	 */
+	private static final class DroppedStream extends RuntimeException {
+
+		DroppedStream() {
+			super("Stream dropped as scripted", null, false, false);
+		}
+
 	}
 
 	/**

@@ -35,42 +35,52 @@ public final class ProviderReply {
 	 */
 	public static final int DEFAULT_OUTPUT_TOKENS = 5;
 
-	private final String text;
+	private String text;
 
-	private final List<ToolCall> toolCalls;
+	private List<ToolCall> toolCalls = List.of();
 
-	private final int errorStatus;
+	private int errorStatus;
 
-	private final String errorMessage;
+	private String errorMessage;
 
-	private final Duration delay;
+	private Duration delay = Duration.ZERO;
 
-	private final int inputTokens;
+	private int inputTokens = DEFAULT_INPUT_TOKENS;
 
-	private final int outputTokens;
+	private int outputTokens = DEFAULT_OUTPUT_TOKENS;
 
-	private final String responseModel;
+	private String responseModel;
 
-	private final boolean truncated;
+	private boolean truncated;
 
-	private final int streamFailureAfter;
+	private int streamFailureAfter = -1;
 
-	private final ProviderReply afterToolResult;
+	private boolean dropStream;
 
-	private ProviderReply(String text, List<ToolCall> toolCalls, int errorStatus, String errorMessage, Duration delay,
-			int inputTokens, int outputTokens, String responseModel, boolean truncated, int streamFailureAfter,
-			ProviderReply afterToolResult) {
-		this.text = text;
-		this.toolCalls = List.copyOf(toolCalls);
-		this.errorStatus = errorStatus;
-		this.errorMessage = errorMessage;
-		this.delay = delay;
-		this.inputTokens = inputTokens;
-		this.outputTokens = outputTokens;
-		this.responseModel = responseModel;
-		this.truncated = truncated;
-		this.streamFailureAfter = streamFailureAfter;
-		this.afterToolResult = afterToolResult;
+	private ProviderReply afterToolResult;
+
+	private ProviderReply() {
+	}
+
+	/**
+	 * Return a copy to change; the fields are only written before the copy is returned,
+	 * so instances are immutable to their users.
+	 */
+	private ProviderReply copy() {
+		ProviderReply copy = new ProviderReply();
+		copy.text = this.text;
+		copy.toolCalls = this.toolCalls;
+		copy.errorStatus = this.errorStatus;
+		copy.errorMessage = this.errorMessage;
+		copy.delay = this.delay;
+		copy.inputTokens = this.inputTokens;
+		copy.outputTokens = this.outputTokens;
+		copy.responseModel = this.responseModel;
+		copy.truncated = this.truncated;
+		copy.streamFailureAfter = this.streamFailureAfter;
+		copy.dropStream = this.dropStream;
+		copy.afterToolResult = this.afterToolResult;
+		return copy;
 	}
 
 	/**
@@ -80,8 +90,9 @@ public final class ProviderReply {
 	 */
 	public static ProviderReply text(String text) {
 		Objects.requireNonNull(text, "text must not be null");
-		return new ProviderReply(text, List.of(), 0, null, Duration.ZERO, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS,
-				null, false, -1, null);
+		ProviderReply reply = new ProviderReply();
+		reply.text = text;
+		return reply;
 	}
 
 	/**
@@ -92,8 +103,9 @@ public final class ProviderReply {
 	 * @return the reply
 	 */
 	public static ProviderReply toolCall(String name, String argumentsJson) {
-		return new ProviderReply(null, List.of(new ToolCall(name, argumentsJson)), 0, null, Duration.ZERO,
-				DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, null, false, -1, null);
+		ProviderReply reply = new ProviderReply();
+		reply.toolCalls = List.of(new ToolCall(name, argumentsJson));
+		return reply;
 	}
 
 	/**
@@ -111,7 +123,10 @@ public final class ProviderReply {
 			throw new IllegalArgumentException("Error status must be between 400 and 599, was " + status);
 		}
 		Objects.requireNonNull(message, "message must not be null");
-		return new ProviderReply(null, List.of(), status, message, Duration.ZERO, 0, 0, null, false, -1, null);
+		ProviderReply reply = new ProviderReply();
+		reply.errorStatus = status;
+		reply.errorMessage = message;
+		return reply;
 	}
 
 	/**
@@ -125,8 +140,9 @@ public final class ProviderReply {
 		requireNoError("andToolCall");
 		List<ToolCall> calls = new ArrayList<>(this.toolCalls);
 		calls.add(new ToolCall(name, argumentsJson));
-		return new ProviderReply(this.text, calls, 0, null, this.delay, this.inputTokens, this.outputTokens,
-				this.responseModel, this.truncated, this.streamFailureAfter, this.afterToolResult);
+		ProviderReply copy = copy();
+		copy.toolCalls = List.copyOf(calls);
+		return copy;
 	}
 
 	/**
@@ -140,9 +156,9 @@ public final class ProviderReply {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("Delay must not be negative, was " + delay);
 		}
-		return new ProviderReply(this.text, this.toolCalls, this.errorStatus, this.errorMessage, delay,
-				this.inputTokens, this.outputTokens, this.responseModel, this.truncated, this.streamFailureAfter,
-				this.afterToolResult);
+		ProviderReply copy = copy();
+		copy.delay = delay;
+		return copy;
 	}
 
 	/**
@@ -158,8 +174,10 @@ public final class ProviderReply {
 		if (inputTokens < 0 || outputTokens < 0) {
 			throw new IllegalArgumentException("Token counts must not be negative");
 		}
-		return new ProviderReply(this.text, this.toolCalls, 0, null, this.delay, inputTokens, outputTokens,
-				this.responseModel, this.truncated, this.streamFailureAfter, this.afterToolResult);
+		ProviderReply copy = copy();
+		copy.inputTokens = inputTokens;
+		copy.outputTokens = outputTokens;
+		return copy;
 	}
 
 	/**
@@ -171,8 +189,9 @@ public final class ProviderReply {
 	public ProviderReply responseModel(String model) {
 		requireNoError("responseModel");
 		Objects.requireNonNull(model, "model must not be null");
-		return new ProviderReply(this.text, this.toolCalls, 0, null, this.delay, this.inputTokens, this.outputTokens,
-				model, this.truncated, this.streamFailureAfter, this.afterToolResult);
+		ProviderReply copy = copy();
+		copy.responseModel = model;
+		return copy;
 	}
 
 	/**
@@ -182,8 +201,9 @@ public final class ProviderReply {
 	 */
 	public ProviderReply truncated() {
 		requireNoError("truncated");
-		return new ProviderReply(this.text, this.toolCalls, 0, null, this.delay, this.inputTokens, this.outputTokens,
-				this.responseModel, true, this.streamFailureAfter, this.afterToolResult);
+		ProviderReply copy = copy();
+		copy.truncated = true;
+		return copy;
 	}
 
 	/**
@@ -199,8 +219,24 @@ public final class ProviderReply {
 		if (chunks < 0) {
 			throw new IllegalArgumentException("Chunks must not be negative, was " + chunks);
 		}
-		return new ProviderReply(this.text, this.toolCalls, 0, null, this.delay, this.inputTokens, this.outputTokens,
-				this.responseModel, this.truncated, chunks, this.afterToolResult);
+		ProviderReply copy = copy();
+		copy.streamFailureAfter = chunks;
+		copy.dropStream = false;
+		return copy;
+	}
+
+	/**
+	 * Return a copy whose streamed answer breaks off after the given number of content
+	 * chunks: the server closes the connection in the middle of the chunked body, as a
+	 * network failure or a crashed proxy would, and every client sees an I/O error. A
+	 * non-streamed answer is unaffected.
+	 * @param chunks the content chunks sent before the connection drops, at least 0
+	 * @return the changed reply
+	 */
+	public ProviderReply dropStreamAfter(int chunks) {
+		ProviderReply copy = failStreamAfter(chunks);
+		copy.dropStream = true;
+		return copy;
 	}
 
 	/**
@@ -213,8 +249,9 @@ public final class ProviderReply {
 	 */
 	public ProviderReply afterToolResult(ProviderReply next) {
 		Objects.requireNonNull(next, "next must not be null");
-		return new ProviderReply(this.text, this.toolCalls, this.errorStatus, this.errorMessage, this.delay,
-				this.inputTokens, this.outputTokens, this.responseModel, this.truncated, this.streamFailureAfter, next);
+		ProviderReply copy = copy();
+		copy.afterToolResult = next;
+		return copy;
 	}
 
 	private void requireNoError(String method) {
@@ -279,6 +316,14 @@ public final class ProviderReply {
 	 */
 	int streamFailureAfter() {
 		return this.streamFailureAfter;
+	}
+
+	/**
+	 * Whether the scripted stream failure drops the connection rather than sending an
+	 * error event.
+	 */
+	boolean dropsStream() {
+		return this.dropStream;
 	}
 
 	@Override

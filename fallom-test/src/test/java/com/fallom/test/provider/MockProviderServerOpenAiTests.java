@@ -1,5 +1,6 @@
 package com.fallom.test.provider;
 
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 
@@ -10,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import com.fallom.test.provider.ProviderHttp.Event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for the OpenAI Chat Completions side of {@link MockProviderServer}, over real
@@ -181,6 +183,14 @@ class MockProviderServerOpenAiTests {
 		assertThat(events).hasSize(1 + 2 + 1);
 		assertThat(events.get(3).json().path("error").path("message").asString()).isNotEmpty();
 		assertThat(events).extracting(Event::data).doesNotContain("[DONE]");
+	}
+
+	@Test
+	void dropsTheConnectionMidStreamSoTheClientSeesAnIoError() {
+		provider.server().enqueue(ProviderReply.text("one two three four").dropStreamAfter(2));
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> send(STREAM_REQUEST));
+		// The server goes on answering on new connections
+		assertThat(send(REQUEST).statusCode()).isEqualTo(200);
 	}
 
 	private static HttpResponse<String> send(String json) {
