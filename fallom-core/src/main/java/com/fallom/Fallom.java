@@ -1,0 +1,764 @@
+package com.fallom;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fallom.internal.Arguments;
+import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.QueueStatistics;
+import com.fallom.models.AssignmentListener;
+import com.fallom.models.ConfigRefresher;
+import com.fallom.models.FallomModels;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelConfigRegistry;
+import com.fallom.models.SessionRecorder;
+import com.fallom.models.internal.PinnedVersionLoader;
+import com.fallom.sync.SnapshotFile;
+import com.fallom.sync.SyncListener;
+import com.fallom.tracing.CustomMetricsSender;
+import com.fallom.tracing.FallomTrace;
+import com.fallom.tracing.FallomTraceExporter;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Fallom engine for applications with or without Spring: model assignment from
+ * configs synced in the background, session recording, custom metrics and the OTLP
+ * export of LLM spans. The Java twin of the Python SDK's
+ * {@code fallom.init(api_key, base_url, capture_content)}:
+ *
+ * <pre class="code">
+ * try (Fallom fallom = Fallom.builder().apiKey(key).captureContent(false).build()) {
+ *     String model = fallom.models().get("summarizer", sessionId, "gpt-4o-mini");
+ *     fallom.trace().span(Map.of("outlier_score", 0.8));
+ * }
+ * </pre>
+ *
+ * Without an API key it runs offline: bootstrap configs (and a snapshot file) only, no
+ * thread, no socket. {@link #close()} flushes what is queued within the shutdown timeout;
+ * after it, {@link #models()} keeps answering from the last configs, and nothing more is
+ * sent.
+ */
+public final class Fallom implements AutoCloseable {
+
+	/** The production configs service: configs, pinned versions, session records. */
+	public static final URI DEFAULT_CONFIGS_URL = URI.create("https://configs.fallom.com");
+
+	/** The production traces service: OTLP spans and custom metrics. */
+	public static final URI DEFAULT_TRACES_URL = URI.create("https://traces.fallom.com");
+
+	/** The production prompts service. */
+	public static final URI DEFAULT_PROMPTS_URL = URI.create("https://prompts.fallom.com");
+
+	private static final String INSTRUMENTATION_SCOPE = "com.fallom";
+
+	private final boolean captureContent;
+
+	private final URI configsUrl;
+
+	private final URI tracesUrl;
+
+	private final URI promptsUrl;
+
+	private final ModelConfigRegistry configRegistry;
+
+	private final FallomModels models;
+
+	private final FallomTrace trace;
+
+	private final @Nullable FallomHttpClient httpClient;
+
+	private final @Nullable ConfigRefresher configRefresher;
+
+	private final @Nullable SessionRecorder sessionRecorder;
+
+	private final @Nullable CustomMetricsSender metricsSender;
+
+	private final @Nullable FallomTraceExporter traceExporter;
+
+	private final AtomicBoolean started = new AtomicBoolean();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private Fallom(Builder builder) {
+		this.captureContent = builder.captureContent;
+		this.configsUrl = builder.serviceUrl(builder.configsUrl, "FALLOM_CONFIGS_URL",
+				DEFAULT_CONFIGS_URL);
+		this.tracesUrl = builder.serviceUrl(builder.tracesUrl, "FALLOM_TRACES_URL", DEFAULT_TRACES_URL);
+		this.promptsUrl = builder.serviceUrl(builder.promptsUrl, "FALLOM_PROMPTS_URL",
+				DEFAULT_PROMPTS_URL);
+		SnapshotFile snapshotFile = (builder.snapshotFile != null) ? new SnapshotFile(builder.snapshotFile) : null;
+		this.configRegistry = new ModelConfigRegistry(builder.bootstrapConfigs,
+				(snapshotFile != null) ? ConfigRefresher.readSnapshot(snapshotFile) : null);
+		String apiKey = builder.apiKey;
+		if (apiKey == null) {
+			this.httpClient = null;
+			this.configRefresher = null;
+			this.sessionRecorder = null;
+			this.metricsSender = null;
+			this.traceExporter = null;
+			this.models = new FallomModels(this.configRegistry, null, null, builder.assignmentListeners);
+		}
+		else {
+			FallomHttpClient configsClient = new FallomHttpClient(this.configsUrl, apiKey, builder.timeout);
+			FallomHttpClient tracesClient = configsClient.forService(this.tracesUrl);
+			this.httpClient = configsClient;
+			this.configRefresher = new ConfigRefresher(configsClient, this.configRegistry, builder.refreshInterval,
+					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners);
+			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
+					builder.sessionQueueCapacity, builder.recentSessions, builder.timeout, builder.shutdownTimeout)
+					: null;
+			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
+					builder.exportTimeout, builder.shutdownTimeout);
+			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
+					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
+					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
+							builder.spanBatchSize, builder.exportTimeout, builder.shutdownTimeout))
+					: null;
+			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
+					builder.missingVersionTtl, builder.clock);
+			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,
+					builder.assignmentListeners);
+		}
+		this.trace = new FallomTrace(this.metricsSender);
+	}
+
+	/**
+	 * Return a builder that falls back to {@code FALLOM_API_KEY}, {@code FALLOM_BASE_URL},
+	 * {@code FALLOM_CONFIGS_URL}, {@code FALLOM_TRACES_URL}, {@code FALLOM_PROMPTS_URL} and
+	 * {@code FALLOM_CAPTURE_CONTENT} for what it is not given.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return new Builder(System.getenv());
+	}
+
+	/**
+	 * Return a builder that reads the given variables instead of the process environment;
+	 * pass an empty map to ignore the environment.
+	 * @param environment the environment variables
+	 * @return the builder
+	 */
+	public static Builder builder(Map<String, String> environment) {
+		return new Builder(environment);
+	}
+
+	/**
+	 * Start the background work: config sync (waiting for the first sync at most the
+	 * start-up timeout), session recording, custom metrics and span export. Called by
+	 * {@link Builder#build()}; starting twice does nothing.
+	 */
+	public void start() {
+		if (this.closed.get() || !this.started.compareAndSet(false, true)) {
+			return;
+		}
+		if (this.sessionRecorder != null) {
+			this.sessionRecorder.start();
+		}
+		if (this.metricsSender != null) {
+			this.metricsSender.start();
+		}
+		if (this.traceExporter != null) {
+			this.traceExporter.start();
+		}
+		if (this.configRefresher != null) {
+			this.configRefresher.start();
+		}
+	}
+
+	/**
+	 * Whether the background work runs: started and not closed.
+	 * @return whether it runs
+	 */
+	public boolean isRunning() {
+		return this.started.get() && !this.closed.get();
+	}
+
+	/**
+	 * Stop syncing and flush what is queued within the shutdown timeout. Closing twice
+	 * does nothing; {@link #models()} still answers from the last configs afterwards.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		if (this.configRefresher != null) {
+			this.configRefresher.stop();
+		}
+		if (this.sessionRecorder != null) {
+			this.sessionRecorder.stop();
+		}
+		if (this.metricsSender != null) {
+			this.metricsSender.stop();
+		}
+		if (this.traceExporter != null) {
+			this.traceExporter.close();
+		}
+		if (this.httpClient != null) {
+			this.httpClient.close();
+		}
+	}
+
+	/**
+	 * Return the model assignment API.
+	 * @return the models
+	 */
+	public FallomModels models() {
+		return this.models;
+	}
+
+	/**
+	 * Return the session context and custom metrics API.
+	 * @return the trace API
+	 */
+	public FallomTrace trace() {
+		return this.trace;
+	}
+
+	/**
+	 * Return the tracer of the spans exported to Fallom, for integrations (Spring AI,
+	 * LangChain4j); a no-op tracer when offline or when span export is off.
+	 * @return the tracer
+	 */
+	public Tracer tracer() {
+		return (this.traceExporter != null) ? this.traceExporter.getTracer()
+				: TracerProvider.noop().get(INSTRUMENTATION_SCOPE);
+	}
+
+	/**
+	 * Whether prompts and completions may be sent with spans.
+	 * @return whether content is captured
+	 */
+	public boolean isCaptureContent() {
+		return this.captureContent;
+	}
+
+	/**
+	 * Whether an API key was given, so that the engine talks to the backend.
+	 * @return whether it is online
+	 */
+	public boolean isOnline() {
+		return this.httpClient != null;
+	}
+
+	public URI getConfigsUrl() {
+		return this.configsUrl;
+	}
+
+	public URI getTracesUrl() {
+		return this.tracesUrl;
+	}
+
+	public URI getPromptsUrl() {
+		return this.promptsUrl;
+	}
+
+	/**
+	 * Return the configs being served.
+	 * @return the config registry
+	 */
+	public ModelConfigRegistry configRegistry() {
+		return this.configRegistry;
+	}
+
+	/**
+	 * Return the background config sync.
+	 * @return the refresher, or {@code null} when offline
+	 */
+	public @Nullable ConfigRefresher configRefresher() {
+		return this.configRefresher;
+	}
+
+	/**
+	 * Return the span exporter.
+	 * @return the exporter, or {@code null} when offline or when span export is off
+	 */
+	public @Nullable FallomTraceExporter traceExporter() {
+		return this.traceExporter;
+	}
+
+	/**
+	 * Return the send queues (session records, custom metrics, spans), for metrics.
+	 * @return the queues, empty when offline
+	 */
+	public List<QueueStatistics> queues() {
+		List<QueueStatistics> queues = new ArrayList<>();
+		if (this.sessionRecorder != null) {
+			queues.add(this.sessionRecorder);
+		}
+		if (this.metricsSender != null) {
+			queues.add(this.metricsSender);
+		}
+		if (this.traceExporter != null) {
+			queues.add(this.traceExporter);
+		}
+		return List.copyOf(queues);
+	}
+
+	/**
+	 * Builds a {@link Fallom} engine. Every setting has the Spring Boot starter's default;
+	 * connection settings not given are read from the environment.
+	 */
+	public static final class Builder {
+
+		private final Map<String, String> environment;
+
+		private @Nullable String apiKey;
+
+		private @Nullable URI baseUrl;
+
+		private @Nullable URI configsUrl;
+
+		private @Nullable URI tracesUrl;
+
+		private @Nullable URI promptsUrl;
+
+		private boolean captureContent = true;
+
+		private boolean captureContentSet;
+
+		private final List<ModelConfig> bootstrapConfigs = new ArrayList<>();
+
+		private Duration refreshInterval = Duration.ofSeconds(30);
+
+		private Duration timeout = Duration.ofSeconds(2);
+
+		private Duration startupTimeout = Duration.ofSeconds(2);
+
+		private Duration missingVersionTtl = Duration.ofMinutes(1);
+
+		private boolean recordSessions = true;
+
+		private int sessionQueueCapacity = 10_000;
+
+		private int recentSessions = 65_536;
+
+		private @Nullable Path snapshotFile;
+
+		private boolean exportSpans = true;
+
+		private int spanQueueCapacity = 2048;
+
+		private long maxQueuedSpanBytes = 16L * 1024 * 1024;
+
+		private int spanBatchSize = 256;
+
+		private Duration exportTimeout = Duration.ofSeconds(5);
+
+		private int metricsQueueCapacity = 10_000;
+
+		private Duration shutdownTimeout = Duration.ofSeconds(2);
+
+		private @Nullable Resource resource;
+
+		private @Nullable String serviceName;
+
+		private Clock clock = Clock.systemUTC();
+
+		private boolean startOnBuild = true;
+
+		private final List<AssignmentListener> assignmentListeners = new ArrayList<>();
+
+		private final List<SyncListener> syncListeners = new ArrayList<>();
+
+		private Builder(Map<String, String> environment) {
+			this.environment = Map.copyOf(environment);
+		}
+
+		/**
+		 * Set the API key; without one (here or in {@code FALLOM_API_KEY}) the engine
+		 * runs offline.
+		 * @param apiKey the API key, or {@code null} for the environment's
+		 * @return this builder
+		 * @throws IllegalArgumentException when the key is blank
+		 */
+		public Builder apiKey(@Nullable String apiKey) {
+			if (apiKey != null) {
+				Arguments.hasText(apiKey, "'apiKey' must not be blank; leave it unset to run offline");
+			}
+			this.apiKey = apiKey;
+			return this;
+		}
+
+		/**
+		 * Set one URL for every Fallom service, as for a local mock backend; a service's own
+		 * URL wins over it.
+		 * @param baseUrl an absolute http(s) URL
+		 * @return this builder
+		 * @throws IllegalArgumentException when the URL is malformed
+		 */
+		public Builder baseUrl(@Nullable String baseUrl) {
+			this.baseUrl = url("baseUrl", baseUrl);
+			return this;
+		}
+
+		/**
+		 * Set the URL of the configs service ({@code /configs}, {@code /sessions}).
+		 * @param configsUrl an absolute http(s) URL
+		 * @return this builder
+		 * @throws IllegalArgumentException when the URL is malformed
+		 */
+		public Builder configsUrl(@Nullable String configsUrl) {
+			this.configsUrl = url("configsUrl", configsUrl);
+			return this;
+		}
+
+		/**
+		 * Set the URL of the traces service (OTLP {@code /v1/traces}, {@code /spans}).
+		 * @param tracesUrl an absolute http(s) URL
+		 * @return this builder
+		 * @throws IllegalArgumentException when the URL is malformed
+		 */
+		public Builder tracesUrl(@Nullable String tracesUrl) {
+			this.tracesUrl = url("tracesUrl", tracesUrl);
+			return this;
+		}
+
+		/**
+		 * Set the URL of the prompts service.
+		 * @param promptsUrl an absolute http(s) URL
+		 * @return this builder
+		 * @throws IllegalArgumentException when the URL is malformed
+		 */
+		public Builder promptsUrl(@Nullable String promptsUrl) {
+			this.promptsUrl = url("promptsUrl", promptsUrl);
+			return this;
+		}
+
+		/**
+		 * Set whether prompts and completions are sent with spans (default {@code true},
+		 * or {@code FALLOM_CAPTURE_CONTENT}).
+		 * @param captureContent whether content is captured
+		 * @return this builder
+		 */
+		public Builder captureContent(boolean captureContent) {
+			this.captureContent = captureContent;
+			this.captureContentSet = true;
+			return this;
+		}
+
+		/**
+		 * Add a config served before the first sync, and for good when offline.
+		 * @param config the config
+		 * @return this builder
+		 */
+		public Builder bootstrapConfig(ModelConfig config) {
+			Arguments.notNull(config, "'bootstrapConfig' must not be null");
+			this.bootstrapConfigs.removeIf((existing) -> existing.getKey().equals(config.getKey()));
+			this.bootstrapConfigs.add(config);
+			return this;
+		}
+
+		/**
+		 * Set the time between config syncs (default 30 s).
+		 * @param refreshInterval a positive duration
+		 * @return this builder
+		 */
+		public Builder refreshInterval(Duration refreshInterval) {
+			this.refreshInterval = positive("refreshInterval", refreshInterval);
+			return this;
+		}
+
+		/**
+		 * Set the timeout of one backend request (default 2 s).
+		 * @param timeout a positive duration
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			this.timeout = positive("timeout", timeout);
+			return this;
+		}
+
+		/**
+		 * Set the longest {@link #build()} waits for the first config sync (default 2 s).
+		 * @param startupTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder startupTimeout(Duration startupTimeout) {
+			this.startupTimeout = positive("startupTimeout", startupTimeout);
+			return this;
+		}
+
+		/**
+		 * Set how long a pinned version the backend does not have is not asked for again
+		 * (default 1 min).
+		 * @param missingVersionTtl a positive duration
+		 * @return this builder
+		 */
+		public Builder missingVersionTtl(Duration missingVersionTtl) {
+			this.missingVersionTtl = positive("missingVersionTtl", missingVersionTtl);
+			return this;
+		}
+
+		/**
+		 * Set whether assignments are recorded with {@code POST /sessions} (default
+		 * {@code true}).
+		 * @param recordSessions whether to record sessions
+		 * @return this builder
+		 */
+		public Builder recordSessions(boolean recordSessions) {
+			this.recordSessions = recordSessions;
+			return this;
+		}
+
+		/**
+		 * Set the most session records waiting to be sent (default 10,000).
+		 * @param sessionQueueCapacity a positive capacity
+		 * @return this builder
+		 */
+		public Builder sessionQueueCapacity(int sessionQueueCapacity) {
+			this.sessionQueueCapacity = positive("sessionQueueCapacity", sessionQueueCapacity);
+			return this;
+		}
+
+		/**
+		 * Set how many recently recorded sessions are remembered so as not to record them
+		 * again (default 65,536).
+		 * @param recentSessions a positive capacity
+		 * @return this builder
+		 */
+		public Builder recentSessions(int recentSessions) {
+			this.recentSessions = positive("recentSessions", recentSessions);
+			return this;
+		}
+
+		/**
+		 * Set the file that keeps the last good configs across restarts (default none).
+		 * @param snapshotFile the file, or {@code null}
+		 * @return this builder
+		 */
+		public Builder snapshotFile(@Nullable Path snapshotFile) {
+			this.snapshotFile = snapshotFile;
+			return this;
+		}
+
+		/**
+		 * Set whether LLM spans are exported to Fallom (default {@code true}).
+		 * @param exportSpans whether to export spans
+		 * @return this builder
+		 */
+		public Builder exportSpans(boolean exportSpans) {
+			this.exportSpans = exportSpans;
+			return this;
+		}
+
+		/**
+		 * Set the most spans waiting to be exported (default 2,048).
+		 * @param spanQueueCapacity a positive capacity
+		 * @return this builder
+		 */
+		public Builder spanQueueCapacity(int spanQueueCapacity) {
+			this.spanQueueCapacity = positive("spanQueueCapacity", spanQueueCapacity);
+			return this;
+		}
+
+		/**
+		 * Set the most bytes of span attributes waiting to be exported (default 16 MB).
+		 * @param maxQueuedSpanBytes a positive size in bytes
+		 * @return this builder
+		 */
+		public Builder maxQueuedSpanBytes(long maxQueuedSpanBytes) {
+			Arguments.isTrue(maxQueuedSpanBytes > 0, "'maxQueuedSpanBytes' must be positive, was " + maxQueuedSpanBytes);
+			this.maxQueuedSpanBytes = maxQueuedSpanBytes;
+			return this;
+		}
+
+		/**
+		 * Set the most spans in one export request (default 256).
+		 * @param spanBatchSize a positive size
+		 * @return this builder
+		 */
+		public Builder spanBatchSize(int spanBatchSize) {
+			this.spanBatchSize = positive("spanBatchSize", spanBatchSize);
+			return this;
+		}
+
+		/**
+		 * Set the timeout of one export request (default 5 s).
+		 * @param exportTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder exportTimeout(Duration exportTimeout) {
+			this.exportTimeout = positive("exportTimeout", exportTimeout);
+			return this;
+		}
+
+		/**
+		 * Set the most custom metric records waiting to be sent (default 10,000).
+		 * @param metricsQueueCapacity a positive capacity
+		 * @return this builder
+		 */
+		public Builder metricsQueueCapacity(int metricsQueueCapacity) {
+			this.metricsQueueCapacity = positive("metricsQueueCapacity", metricsQueueCapacity);
+			return this;
+		}
+
+		/**
+		 * Set the longest {@link Fallom#close()} flushes queued records (default 2 s).
+		 * @param shutdownTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = positive("shutdownTimeout", shutdownTimeout);
+			return this;
+		}
+
+		/**
+		 * Set the OpenTelemetry resource of exported spans (default: the SDK's default
+		 * with the service name, if given).
+		 * @param resource the resource
+		 * @return this builder
+		 */
+		public Builder resource(Resource resource) {
+			this.resource = resource;
+			return this;
+		}
+
+		/**
+		 * Set the {@code service.name} of exported spans.
+		 * @param serviceName the service name
+		 * @return this builder
+		 */
+		public Builder serviceName(String serviceName) {
+			Arguments.hasText(serviceName, "'serviceName' must not be blank");
+			this.serviceName = serviceName;
+			return this;
+		}
+
+		/**
+		 * Set the clock, for tests.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Tell a listener of every assignment, e.g. for metrics.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder assignmentListener(AssignmentListener listener) {
+			this.assignmentListeners.add(listener);
+			return this;
+		}
+
+		/**
+		 * Tell a listener of every config sync, e.g. for metrics.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder syncListener(SyncListener listener) {
+			this.syncListeners.add(listener);
+			return this;
+		}
+
+		/**
+		 * Set whether {@link #build()} starts the background work (default {@code true});
+		 * a container that manages lifecycles calls {@link Fallom#start()} itself.
+		 * @param startOnBuild whether to start on build
+		 * @return this builder
+		 */
+		public Builder startOnBuild(boolean startOnBuild) {
+			this.startOnBuild = startOnBuild;
+			return this;
+		}
+
+		/**
+		 * Build the engine and, unless told otherwise, start it: the first config sync
+		 * is waited for at most the start-up timeout.
+		 * @return the engine
+		 * @throws IllegalArgumentException when an environment variable holds a bad value
+		 */
+		public Fallom build() {
+			if (this.apiKey == null) {
+				String fromEnvironment = this.environment.get("FALLOM_API_KEY");
+				this.apiKey = Arguments.hasText(fromEnvironment) ? fromEnvironment : null;
+			}
+			if (!this.captureContentSet && this.environment.containsKey("FALLOM_CAPTURE_CONTENT")) {
+				// As the Python SDK reads it: false, 0 and no turn capture off.
+				String value = this.environment.get("FALLOM_CAPTURE_CONTENT").strip().toLowerCase(Locale.ROOT);
+				this.captureContent = !(value.equals("false") || value.equals("0") || value.equals("no"));
+			}
+			Fallom fallom = new Fallom(this);
+			if (this.startOnBuild) {
+				fallom.start();
+			}
+			return fallom;
+		}
+
+		/**
+		 * The URL of a service: its own setting, then the base URL, then its own
+		 * environment variable, then {@code FALLOM_BASE_URL}, then production.
+		 */
+		private URI serviceUrl(@Nullable URI own, String variable, URI production) {
+			if (own != null) {
+				return own;
+			}
+			if (this.baseUrl != null) {
+				return this.baseUrl;
+			}
+			URI fromEnvironment = url(variable, this.environment.get(variable));
+			if (fromEnvironment != null) {
+				return fromEnvironment;
+			}
+			URI baseFromEnvironment = url("FALLOM_BASE_URL", this.environment.get("FALLOM_BASE_URL"));
+			return (baseFromEnvironment != null) ? baseFromEnvironment : production;
+		}
+
+		private Resource resource() {
+			if (this.resource != null) {
+				return this.resource;
+			}
+			if (this.serviceName == null) {
+				return Resource.getDefault();
+			}
+			return Resource.getDefault()
+				.merge(Resource.builder().put(AttributeKey.stringKey("service.name"), this.serviceName).build());
+		}
+
+		private static @Nullable URI url(String name, @Nullable String value) {
+			if (value == null || value.isBlank()) {
+				return null;
+			}
+			try {
+				URI uri = new URI(value.strip());
+				String scheme = uri.getScheme();
+				Arguments.isTrue(uri.isAbsolute() && uri.getHost() != null
+						&& ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)),
+						() -> "'" + name + "' must be an absolute http(s) URL, was '" + value + "'");
+				return uri;
+			}
+			catch (URISyntaxException ex) {
+				throw new IllegalArgumentException("'" + name + "' is not a valid URL: " + ex.getMessage(), ex);
+			}
+		}
+
+		private static Duration positive(String name, Duration value) {
+			Arguments.isTrue(value != null && !value.isNegative() && !value.isZero(),
+					() -> "'" + name + "' must be a positive duration, was " + value);
+			return value;
+		}
+
+		private static int positive(String name, int value) {
+			Arguments.isTrue(value > 0, () -> "'" + name + "' must be positive, was " + value);
+			return value;
+		}
+
+	}
+
+}

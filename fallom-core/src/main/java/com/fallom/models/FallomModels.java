@@ -1,0 +1,262 @@
+package com.fallom.models;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fallom.models.internal.PinnedVersionLoader;
+import com.fallom.models.internal.SessionHasher;
+import com.fallom.session.FallomSessionHolder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Assigns each session one model of a config, sticky and decided locally: the same session
+ * id gets the same model here as in Fallom's Python and TypeScript SDKs. The configs come
+ * from a background sync, so a call never waits on the network, except the first call for
+ * a pinned version that is not cached yet (bounded by {@code fallom.models.timeout}).
+ *
+ * <pre class="code">
+ * String model = models.get("summarizer-config", sessionId);
+ * String model = models.get("summarizer-config", sessionId, "gpt-4o-mini"); // fallback
+ * String model = models.get("summarizer-config", sessionId, ModelOptions.version(2).withFallback("gpt-4o-mini"));
+ * ModelAssignment assignment = models.assign("summarizer-config", sessionId);
+ * </pre>
+ *
+ * Every call also sets the current thread's Fallom session to the config key and session
+ * id, with the config version, variant and model when a variant was assigned, so the LLM
+ * calls that follow are traced under them.
+ */
+public class FallomModels {
+
+	private static final Log logger = LogFactory.getLog(FallomModels.class);
+
+	private final ModelConfigRegistry registry;
+
+	private final @Nullable PinnedVersionLoader pinnedVersionLoader;
+
+	private final @Nullable SessionRecorder sessionRecorder;
+
+	// Copy-on-write: read on every assignment, written once per listener.
+	private volatile AssignmentListener[] listeners;
+
+	private final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Create an instance.
+	 * @param registry the configs
+	 * @param pinnedVersionLoader fetches pinned versions, or {@code null} when offline
+	 * @param sessionRecorder records assignments, or {@code null} not to record them
+	 * @param listeners told of every assignment
+	 */
+	public FallomModels(ModelConfigRegistry registry, @Nullable PinnedVersionLoader pinnedVersionLoader,
+			@Nullable SessionRecorder sessionRecorder, List<AssignmentListener> listeners) {
+		this.registry = registry;
+		this.pinnedVersionLoader = pinnedVersionLoader;
+		this.sessionRecorder = sessionRecorder;
+		this.listeners = listeners.toArray(AssignmentListener[]::new);
+	}
+
+	/**
+	 * Tell a listener of every assignment from now on, e.g. metrics bound after start.
+	 * @param listener the listener
+	 */
+	public synchronized void addListener(AssignmentListener listener) {
+		AssignmentListener[] grown = Arrays.copyOf(this.listeners, this.listeners.length + 1);
+		grown[grown.length - 1] = listener;
+		this.listeners = grown;
+	}
+
+	/**
+	 * Return the model of the latest config version for a session.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @return the model
+	 * @throws ConfigNotFoundException when the config is unknown
+	 */
+	public String get(String configKey, String sessionId) {
+		return get(configKey, sessionId, ModelOptions.latest());
+	}
+
+	/**
+	 * Return the model of the latest config version for a session, or the fallback when
+	 * no config can be used.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param fallback the fallback model
+	 * @return the model
+	 */
+	public String get(String configKey, String sessionId, String fallback) {
+		return get(configKey, sessionId, ModelOptions.fallback(fallback));
+	}
+
+	/**
+	 * Return the model for a session with a pinned version or a fallback.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param options the options
+	 * @return the model
+	 * @throws ConfigNotFoundException when the config or version is unknown and there is
+	 * no fallback
+	 * @throws FallomModelsException when the version could not be fetched and there is
+	 * no fallback
+	 */
+	public String get(String configKey, String sessionId, ModelOptions options) {
+		ModelConfig config = configFor(configKey, sessionId, options);
+		if (config == null) {
+			return useFallback(configKey, options);
+		}
+		return config.modelAt(assignVariant(config, sessionId, sourceOf(config, options)));
+	}
+
+	/**
+	 * Return the whole assignment of the latest config version for a session.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @return the assignment
+	 * @throws ConfigNotFoundException when the config is unknown
+	 */
+	public ModelAssignment assign(String configKey, String sessionId) {
+		return assign(configKey, sessionId, ModelOptions.latest());
+	}
+
+	/**
+	 * Return the whole assignment for a session.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param options the options
+	 * @return the assignment
+	 * @throws ConfigNotFoundException when the config or version is unknown and there is
+	 * no fallback
+	 * @throws FallomModelsException when the version could not be fetched and there is
+	 * no fallback
+	 */
+	public ModelAssignment assign(String configKey, String sessionId, ModelOptions options) {
+		ModelConfig config = configFor(configKey, sessionId, options);
+		if (config == null) {
+			return new ModelAssignment(configKey, useFallback(configKey, options), 0, -1, AssignmentSource.FALLBACK);
+		}
+		AssignmentSource source = sourceOf(config, options);
+		int variantIndex = assignVariant(config, sessionId, source);
+		return new ModelAssignment(configKey, config.modelAt(variantIndex), config.getVersion(), variantIndex, source);
+	}
+
+	/**
+	 * Return the configs this instance assigns from.
+	 * @return the registry
+	 */
+	public ModelConfigRegistry getRegistry() {
+		return this.registry;
+	}
+
+	/**
+	 * Validate a call and find its config; without one, set the plain session context.
+	 * @return the config, or {@code null} when the fallback is to be used
+	 */
+	private @Nullable ModelConfig configFor(String configKey, String sessionId, ModelOptions options) {
+		if (configKey == null || configKey.isBlank()) {
+			throw new IllegalArgumentException("Config key must not be null or blank");
+		}
+		if (sessionId == null || sessionId.isEmpty()) {
+			throw new IllegalArgumentException("Session id of config '" + configKey
+					+ "' must not be null or empty: an empty id would put every such session in one bucket");
+		}
+		Integer version = options.getVersion();
+		if (version == null) {
+			ModelConfig config = this.registry.getLatest(configKey);
+			if (config == null) {
+				noConfig(configKey, sessionId, options, "Config '" + configKey + "' not found", null);
+			}
+			return config;
+		}
+		ModelConfig config = this.registry.getCachedVersion(configKey, version);
+		if (config != null) {
+			return config;
+		}
+		String notFound = "Config '" + configKey + "' version " + version + " not found";
+		if (this.pinnedVersionLoader == null) {
+			noConfig(configKey, sessionId, options, notFound + " (offline: no fallom.api-key)", null);
+			return null;
+		}
+		try {
+			return this.pinnedVersionLoader.load(configKey, version);
+		}
+		catch (PinnedVersionLoader.VersionNotFoundException ex) {
+			noConfig(configKey, sessionId, options, notFound, null);
+		}
+		catch (PinnedVersionLoader.VersionLoadException ex) {
+			noConfig(configKey, sessionId, options,
+					"Config '" + configKey + "' version " + version + " could not be fetched: " + ex.getMessage(), ex);
+		}
+		return null;
+	}
+
+	/**
+	 * Throw when there is no fallback, otherwise log the problem once per config key.
+	 */
+	private void noConfig(String configKey, String sessionId, ModelOptions options, String problem,
+			@Nullable Throwable cause) {
+		// No assignment to carry: the session context alone, as the reference SDK sets it.
+		FallomSessionHolder.setIfChanged(configKey, sessionId);
+		String fallback = options.getFallback();
+		if (fallback == null) {
+			if (cause == null) {
+				throw new ConfigNotFoundException(configKey, problem);
+			}
+			throw new FallomModelsException(configKey, problem, cause);
+		}
+		if (this.loggedFallbacks.add(configKey)) {
+			logger.warn(problem + "; using fallback model '" + fallback
+					+ "' (logged once per config key, later fallbacks are silent)");
+		}
+	}
+
+	private String useFallback(String configKey, ModelOptions options) {
+		String fallback = options.getFallback();
+		notifyListeners(configKey, fallback, 0, AssignmentSource.FALLBACK);
+		return fallback;
+	}
+
+	private int assignVariant(ModelConfig config, String sessionId, AssignmentSource source) {
+		SessionHasher hasher = SessionHasher.current().hash(sessionId);
+		int variantIndex = config.variantIndexFor(hasher.bucket());
+		String model = config.modelAt(variantIndex);
+		// The session context with its assignment, so that traces carry the config version
+		// and variant; set once, here, to allocate at most one context per new session.
+		FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model);
+		if (this.sessionRecorder != null) {
+			this.sessionRecorder.record(config.getKey(), config.getVersion(), sessionId, model, hasher.fingerprint());
+		}
+		notifyListeners(config.getKey(), model, config.getVersion(), source);
+		return variantIndex;
+	}
+
+	private void notifyListeners(String configKey, String model, int version, AssignmentSource source) {
+		for (AssignmentListener listener : this.listeners) {
+			try {
+				listener.onAssignment(configKey, model, version, source);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Fallom assignment listener failed", ex);
+			}
+		}
+	}
+
+	private static AssignmentSource sourceOf(ModelConfig config, ModelOptions options) {
+		if (options.getVersion() != null) {
+			return AssignmentSource.PINNED;
+		}
+		return sourceOf(config.getOrigin());
+	}
+
+	private static AssignmentSource sourceOf(ConfigOrigin origin) {
+		return switch (origin) {
+			case FETCHED -> AssignmentSource.LATEST;
+			case SNAPSHOT -> AssignmentSource.SNAPSHOT;
+			case BOOTSTRAP -> AssignmentSource.BOOTSTRAP;
+		};
+	}
+
+}

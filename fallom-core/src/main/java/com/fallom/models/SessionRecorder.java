@@ -1,0 +1,111 @@
+package com.fallom.models;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import com.fallom.internal.BackgroundSender;
+import com.fallom.internal.BoundedSender;
+import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.Arguments;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Records assignments with {@code POST /sessions}, in the background through a bounded
+ * queue. An assignment already recorded by this process is not sent again while it stays
+ * in a fixed-size recent-set, so a busy session costs one request, not one per call.
+ */
+public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRecord> {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final AtomicLongArray recent;
+
+	private final int recentMask;
+
+	/**
+	 * Create a recorder; nothing is sent until {@link #start()}.
+	 * @param client the HTTP client
+	 * @param queueCapacity the most records waiting to be sent
+	 * @param recentCapacity the size of the recent-set, rounded up to a power of two
+	 * @param timeout the timeout of one request
+	 * @param shutdownTimeout the longest {@link #stop()} flushes
+	 */
+	public SessionRecorder(FallomHttpClient client, int queueCapacity, int recentCapacity, Duration timeout,
+			Duration shutdownTimeout) {
+		this((record) -> {
+			FallomHttpClient.Response response = client.postJson("/sessions", toJson(record), timeout);
+			if (!response.isSuccessful()) {
+				throw new IllegalStateException("HTTP " + response.status());
+			}
+		}, queueCapacity, recentCapacity, shutdownTimeout);
+	}
+
+	SessionRecorder(BoundedSender.ItemSender<SessionRecord> itemSender, int queueCapacity, int recentCapacity,
+			Duration shutdownTimeout) {
+		super("sessions", queueCapacity, itemSender, shutdownTimeout);
+		Arguments.isTrue(recentCapacity > 0, "'recentCapacity' must be positive");
+		int size = Integer.highestOneBit(Math.max(1, recentCapacity - 1)) << 1;
+		this.recent = new AtomicLongArray(size);
+		this.recentMask = size - 1;
+	}
+
+	static byte[] toJson(SessionRecord record) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("config_key", record.configKey());
+		body.put("config_version", record.configVersion());
+		body.put("session_id", record.sessionId());
+		body.put("assigned_model", record.assignedModel());
+		return mapper.writeValueAsBytes(body);
+	}
+
+	/**
+	 * Record an assignment unless it was recorded recently. Never blocks.
+	 * @param configKey the config key
+	 * @param configVersion the config version
+	 * @param sessionId the session id
+	 * @param model the assigned model
+	 * @param sessionFingerprint 64 bits of the session id's digest
+	 */
+	public void record(String configKey, int configVersion, String sessionId, String model, long sessionFingerprint) {
+		long identity = identity(configKey, configVersion, model, sessionFingerprint);
+		int slot = (int) mix(identity) & this.recentMask;
+		if (this.recent.get(slot) == identity) {
+			return;
+		}
+		// A lossy, direct-mapped set: a newer identity evicts the older one in its slot. Two
+		// racing threads may both send; the backend treats a repeat as the same record.
+		this.recent.set(slot, identity);
+		if (!offer(new SessionRecord(configKey, configVersion, sessionId, model))) {
+			// Not queued: let a later call try again.
+			this.recent.compareAndSet(slot, identity, 0);
+		}
+	}
+
+	private static long identity(String configKey, int configVersion, String model, long sessionFingerprint) {
+		long identity = sessionFingerprint ^ mix(((long) configKey.hashCode() << 32) ^ (model.hashCode() * 31L)
+				^ configVersion);
+		return (identity != 0) ? identity : 1;
+	}
+
+	private static long mix(long value) {
+		// The SplitMix64 finaliser: spreads every input bit over the slot index.
+		long z = value;
+		z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+		z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+		return z ^ (z >>> 31);
+	}
+
+	/**
+	 * One {@code POST /sessions} body.
+	 *
+	 * @param configKey the config key
+	 * @param configVersion the config version
+	 * @param sessionId the session id
+	 * @param assignedModel the assigned model
+	 */
+	public record SessionRecord(String configKey, int configVersion, String sessionId, String assignedModel) {
+	}
+
+}

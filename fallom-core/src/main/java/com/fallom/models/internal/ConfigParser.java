@@ -1,0 +1,223 @@
+package com.fallom.models.internal;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fallom.models.ConfigOrigin;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelVariant;
+import com.fallom.sync.SyncedResource.Rejected;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads model configs as the Fallom backend sends them, accepting what the reference SDK
+ * accepts: {@code variants} as an array or as an object (document order), numeric-string
+ * weights, a missing {@code version} meaning 1, and unknown fields. Internal API.
+ */
+public final class ConfigParser {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private ConfigParser() {
+	}
+
+	/**
+	 * Parse a {@code GET /configs} body.
+	 * @param body the body
+	 * @param origin the origin to give the configs
+	 * @return the valid configs and the rejected entries
+	 * @throws InvalidConfigException when the body is not a JSON object with a
+	 * {@code configs} array
+	 */
+	public static ParsedConfigs parseConfigs(byte[] body, ConfigOrigin origin) {
+		JsonNode root = readTree(body);
+		JsonNode configs = root.get("configs");
+		if (configs == null || !configs.isArray()) {
+			throw new InvalidConfigException("the body has no 'configs' array");
+		}
+		List<ModelConfig> valid = new ArrayList<>();
+		List<Rejected> rejected = new ArrayList<>();
+		int index = 0;
+		for (JsonNode node : configs) {
+			try {
+				valid.add(parseConfig(node, origin));
+			}
+			catch (InvalidConfigException ex) {
+				rejected.add(new Rejected(keyOf(node), index, ex.getMessage()));
+			}
+			index++;
+		}
+		return new ParsedConfigs(valid, rejected);
+	}
+
+	/**
+	 * Parse one config, as sent by {@code GET /configs/{key}/version/{n}}.
+	 * @param body the body
+	 * @param origin the origin to give the config
+	 * @return the config
+	 * @throws InvalidConfigException when the body is not a valid config
+	 */
+	public static ModelConfig parseConfig(byte[] body, ConfigOrigin origin) {
+		return parseConfig(readTree(body), origin);
+	}
+
+	private static JsonNode readTree(byte[] body) {
+		try {
+			JsonNode root = mapper.readTree(body);
+			if (root == null || !root.isObject()) {
+				throw new InvalidConfigException("the body is not a JSON object");
+			}
+			return root;
+		}
+		catch (JacksonException ex) {
+			throw new InvalidConfigException("the body is not valid JSON (" + ex.getOriginalMessage() + ")");
+		}
+	}
+
+	static ModelConfig parseConfig(JsonNode node, ConfigOrigin origin) {
+		if (node == null || !node.isObject()) {
+			throw new InvalidConfigException("a config is not a JSON object");
+		}
+		String key = keyOf(node);
+		if (key == null || key.isBlank()) {
+			throw new InvalidConfigException("'key' is missing or blank");
+		}
+		int version = parseVersion(node.get("version"));
+		JsonNode variantsNode = node.get("variants");
+		List<ModelVariant> variants = new ArrayList<>();
+		if (variantsNode != null && variantsNode.isArray()) {
+			for (JsonNode variant : variantsNode) {
+				variants.add(parseVariant(variant, variants.size()));
+			}
+		}
+		else if (variantsNode != null && variantsNode.isObject()) {
+			for (Map.Entry<String, JsonNode> entry : variantsNode.properties()) {
+				variants.add(parseVariant(entry.getValue(), variants.size()));
+			}
+		}
+		else {
+			throw new InvalidConfigException("'variants' is missing or neither an array nor an object");
+		}
+		if (variants.isEmpty()) {
+			throw new InvalidConfigException("'variants' is empty");
+		}
+		return new ModelConfig(key, version, variants, origin);
+	}
+
+	private static @Nullable String keyOf(@Nullable JsonNode node) {
+		JsonNode key = (node != null) ? node.get("key") : null;
+		return (key != null && key.isString()) ? key.asString() : null;
+	}
+
+	private static int parseVersion(@Nullable JsonNode node) {
+		if (node == null || node.isNull()) {
+			return 1;
+		}
+		if (node.isIntegralNumber() && node.canConvertToInt() && node.asInt() >= 1) {
+			return node.asInt();
+		}
+		if (node.isString()) {
+			// The reference SDK passes the version through untouched, so "3" works there.
+			try {
+				int version = Integer.parseInt(node.asString().strip());
+				if (version >= 1) {
+					return version;
+				}
+			}
+			catch (NumberFormatException ex) {
+				// Reported below.
+			}
+		}
+		throw new InvalidConfigException("'version' must be a whole number of 1 or more, was " + node);
+	}
+
+	private static ModelVariant parseVariant(JsonNode node, int index) {
+		if (node == null || !node.isObject()) {
+			throw new InvalidConfigException("variant " + index + " is not a JSON object");
+		}
+		JsonNode model = node.get("model");
+		if (model == null || !model.isString() || model.asString().isBlank()) {
+			throw new InvalidConfigException("variant " + index + " has no 'model'");
+		}
+		double weight = parseWeight(node.get("weight"), index);
+		return new ModelVariant(model.asString(), weight);
+	}
+
+	private static double parseWeight(@Nullable JsonNode node, int index) {
+		double weight;
+		if (node != null && node.isNumber()) {
+			weight = node.asDouble();
+		}
+		else if (node != null && node.isString()) {
+			weight = parseNumericString(node.asString(), index);
+		}
+		else {
+			throw new InvalidConfigException("variant " + index + " has no numeric 'weight'");
+		}
+		if (!Double.isFinite(weight) || weight < 0) {
+			throw new InvalidConfigException("variant " + index + " has a 'weight' that is not a finite number >= 0");
+		}
+		return weight;
+	}
+
+	private static double parseNumericString(String value, int index) {
+		try {
+			// BigDecimal refuses "NaN", "Infinity" and hex floats that Double.parseDouble
+			// takes; doubleValue() then rounds exactly as Python's float() does.
+			return new BigDecimal(value.strip()).doubleValue();
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidConfigException("variant " + index + " has a 'weight' that is not a number");
+		}
+	}
+
+	/**
+	 * Write configs in the backend's own {@code GET /configs} format, as the snapshot file
+	 * keeps them.
+	 * @param configs the configs
+	 * @return the body
+	 */
+	public static byte[] writeConfigs(Collection<ModelConfig> configs) {
+		List<Map<String, Object>> entries = new ArrayList<>();
+		for (ModelConfig config : configs) {
+			List<Map<String, Object>> variants = new ArrayList<>();
+			for (ModelVariant variant : config.getVariants()) {
+				variants.add(Map.of("model", variant.model(), "weight", variant.weight()));
+			}
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("key", config.getKey());
+			entry.put("version", config.getVersion());
+			entry.put("variants", variants);
+			entries.add(entry);
+		}
+		return mapper.writeValueAsBytes(Map.of("configs", entries));
+	}
+
+	/**
+	 * The outcome of parsing {@code GET /configs}.
+	 *
+	 * @param configs the valid configs
+	 * @param rejected the entries that were skipped
+	 */
+	public record ParsedConfigs(List<ModelConfig> configs, List<Rejected> rejected) {
+	}
+
+	/**
+	 * Thrown when a body or a config is not what the protocol describes.
+	 */
+	public static final class InvalidConfigException extends RuntimeException {
+
+		InvalidConfigException(String message) {
+			super(message);
+		}
+
+	}
+
+}

@@ -1,0 +1,416 @@
+package com.fallom.sync;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fallom.internal.DaemonThreadFactory;
+import com.fallom.internal.FallomHttpClient;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps a {@link SyncedResource} in step with the backend on one private daemon thread:
+ * one fetch at start-up bounded by a start-up timeout, then one every interval with
+ * jitter, never two at once. Backs off on 401/403/404/429/5xx (honouring
+ * {@code Retry-After}), sends the last ETag, skips invalid items one by one, writes every
+ * good body to the snapshot file, and logs one WARN when failures begin and one INFO on
+ * recovery. Whatever fails, the last good state stays served.
+ *
+ * @param <T> the parsed body of the resource
+ */
+public final class BackgroundSync<T> implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(BackgroundSync.class);
+
+	private static final int MAX_BACKOFF_DOUBLINGS = 6;
+
+	private static final Duration MIN_MAX_BACKOFF = Duration.ofMinutes(5);
+
+	private final FallomHttpClient client;
+
+	private final SyncedResource<T> resource;
+
+	private final Duration interval;
+
+	private final Duration startupTimeout;
+
+	private final @Nullable SnapshotFile snapshotFile;
+
+	private final Clock clock;
+
+	private final String threadName;
+
+	private final AtomicBoolean inProgress = new AtomicBoolean();
+
+	private final Set<String> warnedKeys = new HashSet<>();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile SyncListener[] listeners;
+
+	private volatile SyncStatus status = SyncStatus.NEVER;
+
+	private volatile @Nullable String etag;
+
+	private volatile @Nullable Duration retryAfter;
+
+	private volatile @Nullable Duration lastSyncDuration;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	private boolean failing;
+
+	/**
+	 * Create a sync; nothing runs until {@link #start()}.
+	 * @param client the HTTP client of the service that serves the resource
+	 * @param resource the resource
+	 * @param interval the time between syncs
+	 * @param startupTimeout the longest {@link #start()} waits for the first sync
+	 * @param snapshotFile where to write every good body, or {@code null}
+	 * @param clock the clock
+	 * @param listeners told of every sync, on the syncing thread
+	 */
+	public BackgroundSync(FallomHttpClient client, SyncedResource<T> resource, Duration interval,
+			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners) {
+		this.client = client;
+		this.resource = resource;
+		this.interval = interval;
+		this.startupTimeout = startupTimeout;
+		this.snapshotFile = snapshotFile;
+		this.clock = clock;
+		this.listeners = listeners.toArray(SyncListener[]::new);
+		this.threadName = "fallom-sync-" + resource.itemName();
+	}
+
+	/**
+	 * Tell a listener of every sync from now on.
+	 * @param listener the listener
+	 */
+	public void addListener(SyncListener listener) {
+		synchronized (this.lifecycleMonitor) {
+			SyncListener[] grown = Arrays.copyOf(this.listeners, this.listeners.length + 1);
+			grown[grown.length - 1] = listener;
+			this.listeners = grown;
+		}
+	}
+
+	/**
+	 * Start syncing and wait for the first sync, at most the start-up timeout. Starting
+	 * twice does nothing.
+	 */
+	public void start() {
+		ScheduledExecutorService executor;
+		synchronized (this.lifecycleMonitor) {
+			if (this.executor != null) {
+				return;
+			}
+			ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1,
+					new DaemonThreadFactory(this.threadName));
+			scheduled.setRemoveOnCancelPolicy(true);
+			scheduled.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			this.executor = scheduled;
+			executor = scheduled;
+		}
+		Future<?> first = executor.submit(this::tick);
+		try {
+			first.get(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("Fallom " + this.resource.itemName() + "s not fetched within the start-up timeout of "
+					+ this.startupTimeout.toMillis() + " ms; serving " + this.resource.describeServed()
+					+ " until the backend answers");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// tick() never throws; nothing else can fail here.
+		}
+	}
+
+	/**
+	 * Stop syncing, waiting at most 2 s for a sync in progress. Stopping twice does
+	 * nothing.
+	 */
+	public void stop() {
+		ScheduledExecutorService executor;
+		synchronized (this.lifecycleMonitor) {
+			executor = this.executor;
+			this.executor = null;
+		}
+		if (executor == null) {
+			return;
+		}
+		executor.shutdownNow();
+		try {
+			if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+				logger.warn("Fallom " + this.resource.itemName() + " sync thread did not stop within 2 s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	public boolean isRunning() {
+		synchronized (this.lifecycleMonitor) {
+			return this.executor != null;
+		}
+	}
+
+	/**
+	 * Return what the sync has done so far.
+	 * @return the status
+	 */
+	public SyncStatus getStatus() {
+		return this.status;
+	}
+
+	/**
+	 * Return the time between syncs.
+	 * @return the interval
+	 */
+	public Duration getInterval() {
+		return this.interval;
+	}
+
+	/**
+	 * Return how long the last sync took, from request to applied state.
+	 * @return the duration, or {@code null} before the first sync
+	 */
+	public @Nullable Duration getLastSyncDuration() {
+		return this.lastSyncDuration;
+	}
+
+	/**
+	 * Sync now, on the calling thread, unless a sync is already running.
+	 * @return whether a sync ran and succeeded
+	 */
+	public boolean syncNow() {
+		if (!this.inProgress.compareAndSet(false, true)) {
+			return false;
+		}
+		try {
+			return timedSync().isSuccess();
+		}
+		finally {
+			this.inProgress.set(false);
+		}
+	}
+
+	private void tick() {
+		Duration delay = this.interval;
+		try {
+			if (this.inProgress.compareAndSet(false, true)) {
+				try {
+					delay = nextDelay(timedSync());
+				}
+				finally {
+					this.inProgress.set(false);
+				}
+			}
+		}
+		catch (Throwable ex) {
+			logger.warn("Fallom " + this.resource.itemName() + " sync failed unexpectedly: " + ex);
+		}
+		scheduleNext(delay);
+	}
+
+	private void scheduleNext(Duration delay) {
+		synchronized (this.lifecycleMonitor) {
+			if (this.executor != null && !this.executor.isShutdown()) {
+				this.executor.schedule(this::tick, withJitter(delay).toMillis(), TimeUnit.MILLISECONDS);
+			}
+		}
+	}
+
+	private static Duration withJitter(Duration delay) {
+		// +/- 10 %, so that a fleet restarted together does not sync in lock-step.
+		long millis = delay.toMillis();
+		long jitter = millis / 10;
+		long offset = (jitter > 0) ? ThreadLocalRandom.current().nextLong(-jitter, jitter + 1) : 0;
+		return Duration.ofMillis(Math.max(1, millis + offset));
+	}
+
+	private Duration nextDelay(SyncOutcome outcome) {
+		Duration delay = delayAfter(outcome == SyncOutcome.REFUSED, this.status.consecutiveFailures(), this.interval);
+		Duration retryAfter = this.retryAfter;
+		this.retryAfter = null;
+		return (retryAfter != null) ? honourRetryAfter(delay, retryAfter, this.interval) : delay;
+	}
+
+	private static Duration maxBackoff(Duration interval) {
+		return (interval.compareTo(MIN_MAX_BACKOFF) > 0) ? interval : MIN_MAX_BACKOFF;
+	}
+
+	/**
+	 * Return the delay stretched to a {@code Retry-After} the backend asked for, never
+	 * longer than the back-off's own cap.
+	 */
+	static Duration honourRetryAfter(Duration delay, Duration retryAfter, Duration interval) {
+		Duration maxBackoff = maxBackoff(interval);
+		Duration wanted = (retryAfter.compareTo(delay) > 0) ? retryAfter : delay;
+		return (wanted.compareTo(maxBackoff) > 0) ? maxBackoff : wanted;
+	}
+
+	/**
+	 * Parse a {@code Retry-After} header given in seconds (the HTTP-date form is ignored).
+	 */
+	static @Nullable Duration parseRetryAfter(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		try {
+			long seconds = Long.parseLong(header.strip());
+			return (seconds > 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Return the time to the next sync: the interval, doubled per consecutive refusal
+	 * (401, 403, 404, 429, 5xx) up to the larger of 5 minutes and the interval.
+	 */
+	static Duration delayAfter(boolean refused, int consecutiveFailures, Duration interval) {
+		if (!refused) {
+			return interval;
+		}
+		int doublings = Math.min(consecutiveFailures, MAX_BACKOFF_DOUBLINGS);
+		Duration maxBackoff = maxBackoff(interval);
+		Duration backoff = interval.multipliedBy(1L << doublings);
+		return (backoff.compareTo(maxBackoff) > 0) ? maxBackoff : backoff;
+	}
+
+	private SyncOutcome timedSync() {
+		long start = System.nanoTime();
+		SyncOutcome outcome = sync();
+		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		this.lastSyncDuration = duration;
+		for (SyncListener listener : this.listeners) {
+			try {
+				listener.onSync(outcome, duration);
+			}
+			catch (RuntimeException ex) {
+				// A broken listener (metrics) must not break the sync itself.
+				logger.debug("Fallom sync listener failed", ex);
+			}
+		}
+		return outcome;
+	}
+
+	private SyncOutcome sync() {
+		Instant attempt = this.clock.instant();
+		FallomHttpClient.Response response;
+		try {
+			response = this.client.get(this.resource.path(), this.etag);
+		}
+		catch (IOException ex) {
+			return failed(attempt, "request failed: " + ex, SyncOutcome.FAILED);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return failed(attempt, "interrupted", SyncOutcome.FAILED);
+		}
+		if (response.status() == 304) {
+			this.resource.confirm(attempt);
+			return succeeded(attempt, SyncOutcome.NOT_MODIFIED);
+		}
+		if (!response.isSuccessful()) {
+			this.retryAfter = parseRetryAfter(response.retryAfter());
+			return failed(attempt, "HTTP " + response.status(), SyncOutcome.REFUSED);
+		}
+		SyncedResource.Parsed<T> parsed;
+		try {
+			parsed = this.resource.parse(response.body());
+		}
+		catch (SyncedResource.MalformedResponseException ex) {
+			return failed(attempt, "malformed response: " + ex.getMessage(), SyncOutcome.FAILED);
+		}
+		Set<String> kept = this.resource.apply(parsed, attempt);
+		logRejected(parsed.rejected(), kept);
+		this.etag = response.etag();
+		writeSnapshot();
+		return succeeded(attempt, SyncOutcome.UPDATED);
+	}
+
+	private void logRejected(List<SyncedResource.Rejected> rejected, Set<String> kept) {
+		Set<String> stillRejected = new HashSet<>();
+		for (SyncedResource.Rejected item : rejected) {
+			String key = String.valueOf(item.key());
+			stillRejected.add(key);
+			String message = "Skipping invalid Fallom " + this.resource.itemName() + " " + item.describe() + " ("
+					+ item.reason() + ")"
+					+ ((item.key() != null && kept.contains(item.key())) ? "; keeping its last good version" : "");
+			// One WARN per bad item until it is fixed, not one per sync.
+			if (this.warnedKeys.add(key)) {
+				logger.warn(message);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(message);
+			}
+		}
+		this.warnedKeys.retainAll(stillRejected);
+	}
+
+	private void writeSnapshot() {
+		if (this.snapshotFile == null) {
+			return;
+		}
+		try {
+			this.snapshotFile.write(this.resource.snapshot());
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not write the Fallom " + this.resource.itemName() + " snapshot "
+					+ this.snapshotFile.getPath() + ": " + ex);
+		}
+	}
+
+	private SyncOutcome succeeded(Instant attempt, SyncOutcome outcome) {
+		SyncStatus previous = this.status;
+		this.status = new SyncStatus(attempt, attempt, previous.lastFailure(), previous.lastFailureReason(), 0,
+				previous.successes() + 1, previous.failures());
+		if (this.failing) {
+			this.failing = false;
+			logger.info("Fallom " + this.resource.itemName() + " sync recovered after "
+					+ previous.consecutiveFailures() + " failure(s)");
+		}
+		return outcome;
+	}
+
+	private SyncOutcome failed(Instant attempt, String reason, SyncOutcome outcome) {
+		SyncStatus previous = this.status;
+		this.status = new SyncStatus(attempt, previous.lastSuccess(), attempt, reason,
+				previous.consecutiveFailures() + 1, previous.successes(), previous.failures() + 1);
+		if (!this.failing) {
+			this.failing = true;
+			logger.warn("Fallom " + this.resource.itemName() + " sync from " + this.client.getBaseUrl() + " failed ("
+					+ reason + "); serving " + this.resource.describeServed() + " until it recovers");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Fallom " + this.resource.itemName() + " sync failed again (" + reason + ")");
+		}
+		return outcome;
+	}
+
+}

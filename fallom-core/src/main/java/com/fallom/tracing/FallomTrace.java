@@ -1,0 +1,192 @@
+package com.fallom.tracing;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fallom.session.FallomSessionContext;
+import com.fallom.session.FallomSessionHolder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import com.fallom.internal.Arguments;
+
+/**
+ * The session context of tracing, the Python SDK's {@code fallom.trace}: every LLM call and
+ * span made while a session is set is tagged with its config key and session id.
+ *
+ * <pre class="code">
+ * trace.setSession("my-agent", sessionId);
+ * try (FallomTrace.Scope scope = trace.withSession("summarizer", sessionId)) {
+ *     // calls here are traced as "summarizer"; the previous session returns on close
+ * }
+ * trace.span(Map.of("outlier_score", 0.8, "converted", true));
+ * </pre>
+ *
+ * It also records custom metrics of a session ({@link #span(Map)}), sent in the
+ * background; without an API key they are validated and dropped.
+ */
+public class FallomTrace {
+
+	private static final Log logger = LogFactory.getLog(FallomTrace.class);
+
+	private final @Nullable CustomMetricsSender metricsSender;
+
+	/**
+	 * Create an instance that validates custom metrics and drops them, as when offline.
+	 */
+	public FallomTrace() {
+		this(null);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param metricsSender sends custom metrics, or {@code null} to drop them (offline)
+	 */
+	public FallomTrace(@Nullable CustomMetricsSender metricsSender) {
+		this.metricsSender = metricsSender;
+	}
+
+	/**
+	 * Set the current thread's session until it is cleared or replaced.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 */
+	public void setSession(String configKey, String sessionId) {
+		FallomSessionHolder.set(session(configKey, sessionId));
+	}
+
+	/**
+	 * Clear the current thread's session.
+	 */
+	public void clearSession() {
+		FallomSessionHolder.clear();
+	}
+
+	/**
+	 * Return the current thread's session.
+	 * @return the session, or {@code null} when none is set
+	 */
+	public @Nullable FallomSessionContext getSession() {
+		return FallomSessionHolder.get();
+	}
+
+	/**
+	 * Set a session for a block, restoring the previous one when the scope closes.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @return the scope to close
+	 */
+	public Scope withSession(String configKey, String sessionId) {
+		return new Scope(FallomSessionHolder.set(session(configKey, sessionId)));
+	}
+
+	/**
+	 * Record custom metrics of the current session, the Python SDK's
+	 * {@code trace.span(data)}. The latest value of each field wins on the backend.
+	 * @param data the metrics by name: numbers, booleans and strings
+	 * @throws IllegalArgumentException when the data is empty or a value is null, not
+	 * finite, or not a number, boolean or string
+	 * @throws IllegalStateException when no session is set
+	 */
+	public void span(Map<String, ?> data) {
+		span(data, null, null);
+	}
+
+	/**
+	 * Record custom metrics of a given session, for work outside a session context
+	 * such as batch jobs. A {@code null} config key or session id is taken from the
+	 * current session.
+	 * @param data the metrics by name: numbers, booleans and strings
+	 * @param configKey the config key, or {@code null} for the current one
+	 * @param sessionId the session id, or {@code null} for the current one
+	 * @throws IllegalArgumentException when the data is empty or a value is null, not
+	 * finite, or not a number, boolean or string
+	 * @throws IllegalStateException when the config key or session id is neither given
+	 * nor set
+	 */
+	public void span(Map<String, ?> data, @Nullable String configKey, @Nullable String sessionId) {
+		Map<String, Object> metrics = validate(data);
+		FallomSessionContext current = FallomSessionHolder.get();
+		String key = Arguments.hasText(configKey) ? configKey : (current != null) ? current.configKey() : null;
+		String id = Arguments.hasLength(sessionId) ? sessionId : (current != null) ? current.sessionId() : null;
+		if (key == null || id == null) {
+			throw new IllegalStateException("No session context: call setSession(configKey, sessionId) "
+					+ "or FallomModels.get(configKey, sessionId) first, or pass configKey and sessionId explicitly");
+		}
+		if (this.metricsSender == null) {
+			logger.debug("Fallom is offline (no fallom.api-key): custom metrics dropped");
+			return;
+		}
+		this.metricsSender.send(new CustomMetricsSender.MetricRecord(key, id, metrics));
+	}
+
+	private static Map<String, Object> validate(Map<String, ?> data) {
+		if (data == null || data.isEmpty()) {
+			throw new IllegalArgumentException("Custom metrics must not be null or empty");
+		}
+		Map<String, Object> copy = new LinkedHashMap<>(data.size() * 2);
+		for (Map.Entry<String, ?> entry : data.entrySet()) {
+			String name = entry.getKey();
+			if (!Arguments.hasText(name)) {
+				throw new IllegalArgumentException("Custom metric names must not be null or blank");
+			}
+			copy.put(name, validValue(name, entry.getValue()));
+		}
+		return Collections.unmodifiableMap(copy);
+	}
+
+	private static Object validValue(String name, @Nullable Object value) {
+		if (value == null) {
+			throw new IllegalArgumentException("Custom metric '" + name + "' must not be null");
+		}
+		if (value instanceof Double number && !Double.isFinite(number)
+				|| value instanceof Float single && !Float.isFinite(single)) {
+			throw new IllegalArgumentException("Custom metric '" + name + "' must be finite, not " + value);
+		}
+		if (value instanceof Integer || value instanceof Long || value instanceof Double || value instanceof Float
+				|| value instanceof Short || value instanceof Byte || value instanceof BigDecimal
+				|| value instanceof BigInteger || value instanceof Boolean || value instanceof String) {
+			return value;
+		}
+		// Nested objects and lists have no meaning on the backend: fields are flat.
+		throw new IllegalArgumentException("Custom metric '" + name + "' must be a number, a boolean or a string, not "
+				+ value.getClass().getName());
+	}
+
+	private static FallomSessionContext session(String configKey, String sessionId) {
+		if (configKey == null || configKey.isBlank()) {
+			throw new IllegalArgumentException("Config key must not be null or blank");
+		}
+		if (sessionId == null || sessionId.isEmpty()) {
+			throw new IllegalArgumentException("Session id must not be null or empty");
+		}
+		return new FallomSessionContext(configKey, sessionId);
+	}
+
+	/**
+	 * A session set for a block; closing it restores the session that was current before.
+	 */
+	public static final class Scope implements AutoCloseable {
+
+		private final @Nullable FallomSessionContext previous;
+
+		private boolean closed;
+
+		Scope(@Nullable FallomSessionContext previous) {
+			this.previous = previous;
+		}
+
+		@Override
+		public void close() {
+			if (!this.closed) {
+				this.closed = true;
+				FallomSessionHolder.set(this.previous);
+			}
+		}
+
+	}
+
+}

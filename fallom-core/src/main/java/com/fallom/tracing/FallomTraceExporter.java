@@ -1,0 +1,194 @@
+package com.fallom.tracing;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fallom.internal.QueueStatistics;
+import com.fallom.tracing.internal.BoundedExportSpanProcessor;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+
+/**
+ * Fallom's private trace pipeline: a tracer provider of its own that samples every span,
+ * feeding a bounded queue that one daemon thread exports over OTLP/HTTP to
+ * {@code {base-url}/v1/traces}. Being private, it reaches Fallom whatever the
+ * application samples or exports, and it leaves the application's own pipeline alone;
+ * its spans still join the application's traces because their parent is the
+ * application's current span.
+ */
+public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
+
+	/** The instrumentation scope of Fallom's spans. */
+	public static final String INSTRUMENTATION_SCOPE = "com.fallom.spring-boot";
+
+	/** Spans with long conversations carry two attributes per message. */
+	private static final int MAX_ATTRIBUTES = 1024;
+
+	private final BoundedExportSpanProcessor processor;
+
+	private final SdkTracerProvider tracerProvider;
+
+	private final Tracer tracer;
+
+	private final Duration shutdownTimeout;
+
+	private final AtomicBoolean shutdown = new AtomicBoolean();
+
+	private volatile boolean running;
+
+	/**
+	 * Create an exporter; nothing is sent until {@link #start()}.
+	 * @param spanExporter where the spans go, usually {@link #otlpExporter}
+	 * @param resource the resource of the spans, with the service name
+	 * @param settings the queue and timeout settings
+	 */
+	public FallomTraceExporter(SpanExporter spanExporter, Resource resource, Settings settings) {
+		this.processor = new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(),
+				settings.maxQueuedBytes(), settings.batchSize(), settings.exportTimeout(), settings.shutdownTimeout());
+		this.tracerProvider = SdkTracerProvider.builder()
+			.setSampler(Sampler.alwaysOn())
+			.setResource(resource)
+			.setSpanLimits(SpanLimits.builder().setMaxNumberOfAttributes(MAX_ATTRIBUTES).build())
+			.addSpanProcessor(this.processor)
+			.build();
+		this.tracer = this.tracerProvider.get(INSTRUMENTATION_SCOPE);
+		this.shutdownTimeout = settings.shutdownTimeout();
+	}
+
+	/**
+	 * Create the OTLP/HTTP exporter to the Fallom backend: Bearer authentication, short
+	 * timeouts, no retries (the queue drops rather than piles up), and no metrics of its
+	 * own that would reach for the global OpenTelemetry instance.
+	 * @param baseUrl the backend's base URL, without a trailing slash
+	 * @param apiKey the API key
+	 * @param timeout the connect and export timeout
+	 * @return the exporter
+	 */
+	public static SpanExporter otlpExporter(URI baseUrl, String apiKey, Duration timeout) {
+		return OtlpHttpSpanExporter.builder()
+			.setEndpoint(baseUrl + "/v1/traces")
+			.addHeader("Authorization", "Bearer " + apiKey)
+			.setTimeout(timeout)
+			.setConnectTimeout(timeout)
+			.setRetryPolicy(null)
+			.setMeterProvider(MeterProvider::noop)
+			.build();
+	}
+
+	/**
+	 * Return the tracer of Fallom's spans.
+	 * @return the tracer
+	 */
+	public Tracer getTracer() {
+		return this.tracer;
+	}
+
+	/**
+	 * Start exporting.
+	 */
+	public void start() {
+		this.processor.start();
+		this.running = true;
+	}
+
+	/**
+	 * Stop, flushing what is queued within the shutdown timeout.
+	 */
+	public void stop() {
+		this.running = false;
+		close();
+	}
+
+	/**
+	 * Flush what is queued within the shutdown timeout and release the exporter. Called
+	 * by {@link #stop()}, and on context close when the exporter was never started.
+	 */
+	@Override
+	public void close() {
+		if (this.shutdown.compareAndSet(false, true)) {
+			// The processor flushes within the shutdown timeout; the margin covers the
+			// exporter's own shutdown.
+			this.tracerProvider.shutdown().join(this.shutdownTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public String getQueueName() {
+		return "spans";
+	}
+
+	/**
+	 * Return the number of spans waiting to be exported.
+	 * @return the queue size
+	 */
+	@Override
+	public int getQueueSize() {
+		return this.processor.getQueueSize();
+	}
+
+	/**
+	 * Return the estimated bytes of the spans waiting to be exported.
+	 * @return the queued bytes
+	 */
+	public long getQueuedBytes() {
+		return this.processor.getQueuedBytes();
+	}
+
+	/**
+	 * Return the number of spans dropped because the queue was full or the shutdown flush
+	 * ran out of time.
+	 * @return the dropped count
+	 */
+	@Override
+	public long getDroppedCount() {
+		return this.processor.getDroppedCount();
+	}
+
+	/**
+	 * Return the number of spans the backend accepted.
+	 * @return the exported count
+	 */
+	public long getExportedCount() {
+		return this.processor.getExportedCount();
+	}
+
+	@Override
+	public long getSentCount() {
+		return getExportedCount();
+	}
+
+	/**
+	 * Return the number of spans whose export failed.
+	 * @return the failed count
+	 */
+	@Override
+	public long getFailedCount() {
+		return this.processor.getFailedCount();
+	}
+
+	/**
+	 * Queue and timeout settings.
+	 *
+	 * @param queueCapacity the most spans waiting to be exported
+	 * @param maxQueuedBytes the most estimated bytes of spans waiting to be exported
+	 * @param batchSize the most spans exported in one request
+	 * @param exportTimeout the longest one export may take
+	 * @param shutdownTimeout the longest stopping flushes
+	 */
+	public record Settings(int queueCapacity, long maxQueuedBytes, int batchSize, Duration exportTimeout,
+			Duration shutdownTimeout) {
+	}
+
+}
