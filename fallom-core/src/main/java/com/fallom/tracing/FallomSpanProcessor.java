@@ -3,10 +3,12 @@ package com.fallom.tracing;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tags every span the application starts inside a Fallom session with
@@ -27,7 +29,17 @@ public class FallomSpanProcessor implements SpanProcessor {
 
 	@Override
 	public void onStart(Context parentContext, ReadWriteSpan span) {
-		FallomSessionContext session = FallomSessionHolder.get();
+		setSessionAttributes(span, FallomSessionHolder.get());
+	}
+
+	/**
+	 * Tag a span with a Fallom session: the one mapping from session to attributes, for
+	 * this processor and for the integrations that start Fallom's own spans (Spring AI,
+	 * LangChain4j).
+	 * @param span the span
+	 * @param session the session, or {@code null} to set nothing
+	 */
+	public static void setSessionAttributes(Span span, @Nullable FallomSessionContext session) {
 		if (session != null) {
 			span.setAttribute(CONFIG_KEY, session.configKey());
 			span.setAttribute(SESSION_ID, session.sessionId());
