@@ -482,23 +482,24 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the longest {@link #build()} waits for the first config sync (default 2 s).
-		 * @param startupTimeout a positive duration
+		 * Set the longest {@link #build()} waits for the first config sync (default 2 s);
+		 * zero does not wait.
+		 * @param startupTimeout a duration, zero or more
 		 * @return this builder
 		 */
 		public Builder startupTimeout(Duration startupTimeout) {
-			this.startupTimeout = positive("startupTimeout", startupTimeout);
+			this.startupTimeout = notNegative("startupTimeout", startupTimeout);
 			return this;
 		}
 
 		/**
 		 * Set how long a pinned version the backend does not have is not asked for again
 		 * (default 1 min).
-		 * @param missingVersionTtl a positive duration
+		 * @param missingVersionTtl a duration, zero or more
 		 * @return this builder
 		 */
 		public Builder missingVersionTtl(Duration missingVersionTtl) {
-			this.missingVersionTtl = positive("missingVersionTtl", missingVersionTtl);
+			this.missingVersionTtl = notNegative("missingVersionTtl", missingVersionTtl);
 			return this;
 		}
 
@@ -607,11 +608,11 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set the longest {@link Fallom#close()} flushes queued records (default 2 s).
-		 * @param shutdownTimeout a positive duration
+		 * @param shutdownTimeout a duration, zero or more
 		 * @return this builder
 		 */
 		public Builder shutdownTimeout(Duration shutdownTimeout) {
-			this.shutdownTimeout = positive("shutdownTimeout", shutdownTimeout);
+			this.shutdownTimeout = notNegative("shutdownTimeout", shutdownTimeout);
 			return this;
 		}
 
@@ -751,6 +752,12 @@ public final class Fallom implements AutoCloseable {
 		private static Duration positive(String name, Duration value) {
 			Arguments.isTrue(value != null && !value.isNegative() && !value.isZero(),
 					() -> "'" + name + "' must be a positive duration, was " + value);
+			return value;
+		}
+
+		private static Duration notNegative(String name, Duration value) {
+			Arguments.isTrue(value != null && !value.isNegative(),
+					() -> "'" + name + "' must not be a negative duration, was " + value);
 			return value;
 		}
 

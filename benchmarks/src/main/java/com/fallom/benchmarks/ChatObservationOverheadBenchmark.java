@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fallom.session.FallomSessionHolder;
-import com.fallom.tracing.FallomChatObservationHandler;
-import com.fallom.tracing.FallomSessionObservationHandler;
+import com.fallom.springai.FallomChatObservationHandler;
+import com.fallom.springai.FallomSessionObservationHandler;
 import com.fallom.tracing.FallomTraceExporter;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;

@@ -41,12 +41,22 @@ public class FallomSpanProcessor implements SpanProcessor {
 	 */
 	public static void setSessionAttributes(Span span, @Nullable FallomSessionContext session) {
 		if (session != null) {
-			span.setAttribute(CONFIG_KEY, session.configKey());
-			span.setAttribute(SESSION_ID, session.sessionId());
-			if (session.hasAssignment()) {
-				span.setAttribute(CONFIG_VERSION, Integer.toString(session.configVersion()));
-				span.setAttribute(VARIANT, Integer.toString(session.variantIndex()));
-			}
+			tag(span, session);
+		}
+	}
+
+	/**
+	 * Put a session context on a span: the one mapping of session to span attributes,
+	 * shared by every integration that starts Fallom spans.
+	 * @param span the span
+	 * @param session the session context
+	 */
+	public static void tag(Span span, FallomSessionContext session) {
+		span.setAttribute(CONFIG_KEY, session.configKey());
+		span.setAttribute(SESSION_ID, session.sessionId());
+		if (session.hasAssignment()) {
+			span.setAttribute(CONFIG_VERSION, Integer.toString(session.configVersion()));
+			span.setAttribute(VARIANT, Integer.toString(session.variantIndex()));
 		}
 	}
 

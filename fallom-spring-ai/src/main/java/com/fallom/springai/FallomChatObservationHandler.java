@@ -1,8 +1,8 @@
-package com.fallom.tracing;
+package com.fallom.springai;
 
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
-import com.fallom.tracing.internal.GenAiSpans;
+import com.fallom.tracing.FallomSpanProcessor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -69,12 +69,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		FallomSessionContext session = FallomSessionHolder.get();
 		if (session != null) {
-			span.setAttribute(FallomSpanProcessor.CONFIG_KEY, session.configKey());
-			span.setAttribute(FallomSpanProcessor.SESSION_ID, session.sessionId());
-			if (session.hasAssignment()) {
-				span.setAttribute(FallomSpanProcessor.CONFIG_VERSION, Integer.toString(session.configVersion()));
-				span.setAttribute(FallomSpanProcessor.VARIANT, Integer.toString(session.variantIndex()));
-			}
+			FallomSpanProcessor.tag(span, session);
 		}
 		if (this.captureContent) {
 			GenAiSpans.prompt(span, context.getRequest().getInstructions());

@@ -1,9 +1,10 @@
-package com.fallom.tracing;
+package com.fallom.springai;
 
 import java.util.List;
 
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
+import com.fallom.tracing.FallomAttributes;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;

@@ -1,4 +1,4 @@
-package com.fallom.tracing.internal;
+package com.fallom.springai;
 
 import java.util.List;
 

@@ -1,9 +1,11 @@
-package com.fallom.tracing;
+package com.fallom.springai;
 
 import java.time.Duration;
 import java.util.List;
 
 import com.fallom.session.FallomSessionHolder;
+import com.fallom.tracing.FallomTrace;
+import com.fallom.tracing.FallomTraceExporter;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

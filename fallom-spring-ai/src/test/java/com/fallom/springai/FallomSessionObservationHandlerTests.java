@@ -1,4 +1,4 @@
-package com.fallom.tracing;
+package com.fallom.springai;
 
 import java.util.List;
 import java.util.Map;

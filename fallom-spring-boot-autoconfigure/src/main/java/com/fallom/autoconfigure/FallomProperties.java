@@ -11,9 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for Fallom. The Python SDK's environment variables
- * {@code FALLOM_API_KEY}, {@code FALLOM_BASE_URL} and {@code FALLOM_CAPTURE_CONTENT} bind
- * to {@code fallom.api-key}, {@code fallom.base-url} and {@code fallom.capture-content}.
+ * Configuration properties for Fallom. The SDKs' environment variables bind by relaxed
+ * binding, and beat {@code application.yml} as every environment variable does:
+ * {@code FALLOM_API_KEY} to {@code fallom.api-key}, {@code FALLOM_BASE_URL} to
+ * {@code fallom.base-url}, {@code FALLOM_CONFIGS_URL}, {@code FALLOM_TRACES_URL},
+ * {@code FALLOM_PROMPTS_URL} and {@code FALLOM_CAPTURE_CONTENT} likewise.
  */
 @ConfigurationProperties("fallom")
 public class FallomProperties {
@@ -30,9 +32,28 @@ public class FallomProperties {
 	private String apiKey;
 
 	/**
-	 * Base URL of the Fallom backend.
+	 * Base URL of every Fallom service, e.g. a local mock backend. Each service's own URL
+	 * wins over it; without either, the production services are used.
 	 */
-	private String baseUrl = "https://spans.fallom.com";
+	private String baseUrl;
+
+	/**
+	 * URL of the Fallom configs service (configs and session records). Defaults to the base
+	 * URL, else https://configs.fallom.com.
+	 */
+	private String configsUrl;
+
+	/**
+	 * URL of the Fallom traces service (OTLP spans and custom metrics). Defaults to the base
+	 * URL, else https://traces.fallom.com.
+	 */
+	private String tracesUrl;
+
+	/**
+	 * URL of the Fallom prompts service. Defaults to the base URL, else
+	 * https://prompts.fallom.com.
+	 */
+	private String promptsUrl;
 
 	/**
 	 * Whether to send prompt and completion text with traces. When false (privacy mode),
@@ -76,6 +97,30 @@ public class FallomProperties {
 		this.baseUrl = baseUrl;
 	}
 
+	public String getConfigsUrl() {
+		return this.configsUrl;
+	}
+
+	public void setConfigsUrl(String configsUrl) {
+		this.configsUrl = configsUrl;
+	}
+
+	public String getTracesUrl() {
+		return this.tracesUrl;
+	}
+
+	public void setTracesUrl(String tracesUrl) {
+		this.tracesUrl = tracesUrl;
+	}
+
+	public String getPromptsUrl() {
+		return this.promptsUrl;
+	}
+
+	public void setPromptsUrl(String promptsUrl) {
+		this.promptsUrl = promptsUrl;
+	}
+
 	public boolean isCaptureContent() {
 		return this.captureContent;
 	}
@@ -102,14 +147,6 @@ public class FallomProperties {
 
 	public Web getWeb() {
 		return this.web;
-	}
-
-	/**
-	 * Whether an API key is set, so that Fallom talks to its backend.
-	 * @return whether Fallom is online
-	 */
-	public boolean isOnline() {
-		return this.apiKey != null && !this.apiKey.isBlank();
 	}
 
 	/**

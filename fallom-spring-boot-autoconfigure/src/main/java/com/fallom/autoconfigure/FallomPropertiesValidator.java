@@ -24,7 +24,14 @@ public final class FallomPropertiesValidator {
 	}
 
 	static void validate(FallomProperties properties) {
-		validateBaseUrl(properties.getBaseUrl());
+		if (properties.getApiKey() != null && properties.getApiKey().isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("fallom.api-key", "(blank)",
+					"The API key must not be blank; leave it unset to run offline.");
+		}
+		validateUrl("fallom.base-url", properties.getBaseUrl());
+		validateUrl("fallom.configs-url", properties.getConfigsUrl());
+		validateUrl("fallom.traces-url", properties.getTracesUrl());
+		validateUrl("fallom.prompts-url", properties.getPromptsUrl());
 		FallomProperties.Models models = properties.getModels();
 		positive("fallom.models.refresh-interval", models.getRefreshInterval());
 		positive("fallom.models.timeout", models.getTimeout());
@@ -82,30 +89,33 @@ public final class FallomPropertiesValidator {
 		return configs;
 	}
 
-	private static void validateBaseUrl(String baseUrl) {
+	private static void validateUrl(String name, String url) {
+		if (url == null) {
+			return;
+		}
 		String reason = null;
-		if (!StringUtils.hasText(baseUrl)) {
-			reason = "The base URL must not be empty.";
+		if (!StringUtils.hasText(url)) {
+			reason = "The URL must not be empty.";
 		}
 		else {
 			try {
-				URI uri = new URI(baseUrl);
+				URI uri = new URI(url);
 				if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-					reason = "The base URL must start with http:// or https://.";
+					reason = "The URL must start with http:// or https://.";
 				}
 				else if (!StringUtils.hasText(uri.getHost())) {
-					reason = "The base URL must name a host.";
+					reason = "The URL must name a host.";
 				}
 				else if (uri.getQuery() != null || uri.getFragment() != null) {
-					reason = "The base URL must not have a query or a fragment.";
+					reason = "The URL must not have a query or a fragment.";
 				}
 			}
 			catch (URISyntaxException ex) {
-				reason = "The base URL is malformed: " + ex.getMessage();
+				reason = "The URL is malformed: " + ex.getMessage();
 			}
 		}
 		if (reason != null) {
-			throw new InvalidConfigurationPropertyValueException("fallom.base-url", baseUrl, reason);
+			throw new InvalidConfigurationPropertyValueException(name, url, reason);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package com.fallom.autoconfigure;
 
+import com.fallom.Fallom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -15,7 +16,7 @@ import com.fallom.internal.QueueStatistics;
 import com.fallom.metrics.FallomAssignmentMetrics;
 import com.fallom.metrics.FallomConfigSyncMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
-import com.fallom.metrics.FallomWebMetrics;
+import com.fallom.web.FallomWebMetrics;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
 import com.fallom.models.SessionRecorder;
@@ -71,7 +72,8 @@ class FallomClasspathMatrixTests {
 		run(new ApplicationContextRunner(), new String[0], server, (context) -> {
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
-			assertHasBeans(context, ConfigRefresher.class, SessionRecorder.class, FallomSessionAspect.class);
+			assertHasBeans(context, FallomSessionAspect.class);
+			assertThat(context.getBean(Fallom.class).configRefresher()).isNotNull();
 			assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics", "spans");
 			assertThat(context.getBean(FallomHealthIndicator.class).health().getDetails()).extractingByKey("queues")
 				.asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -86,8 +88,11 @@ class FallomClasspathMatrixTests {
 	@Test
 	void noSpringAi(FallomMockServer server) {
 		run(new ApplicationContextRunner(), new String[] { "org.springframework.ai" }, server, (context) -> {
-			// No chat observations to export: no span queue, the others stay.
-			assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics");
+			// The engine's export pipeline stays (LangChain4j or manual spans use it); only
+			// the Spring AI handlers go.
+			assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics", "spans");
+			assertThat(context.containsBean("fallomChatObservationHandler")).isFalse();
+			assertThat(context.containsBean("fallomSessionObservationHandler")).isFalse();
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
 		});
@@ -142,10 +147,13 @@ class FallomClasspathMatrixTests {
 	}
 
 	@Test
-	void noTracingOrOpenTelemetry(FallomMockServer server) {
-		run(new ApplicationContextRunner(), new String[] { "io.micrometer.tracing", "io.opentelemetry" },
-				server, (context) -> {
-					assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics");
+	void noMicrometerTracing(FallomMockServer server) {
+		// The OpenTelemetry SDK itself is a dependency of fallom-core: Fallom's private
+		// pipeline exports whether or not the app traces.
+		run(new ApplicationContextRunner(),
+				new String[] { "io.micrometer.tracing", "org.springframework.boot.micrometer.tracing" }, server,
+				(context) -> {
+					assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics", "spans");
 					assertHasBeans(context, ACTUATOR_BEANS);
 					assertHasBeans(context, METRICS_BEANS);
 				});
@@ -182,7 +190,8 @@ class FallomClasspathMatrixTests {
 			.withPropertyValues(PROPERTIES)
 			.withPropertyValues("fallom.base-url=" + server.baseUrl())
 			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(ConfigRefresher.class);
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Fallom.class).isOnline()).isFalse();
 				assertThat(context.getBean(FallomModels.class).get("support", "s1")).isEqualTo("gpt-4o");
 			});
 		assertThat(server.requests()).isEmpty();
@@ -241,7 +250,7 @@ class FallomClasspathMatrixTests {
 	}
 
 	private static List<String> queueNames(ApplicationContext context) {
-		return context.getBeansOfType(QueueStatistics.class).values().stream().map(QueueStatistics::getQueueName).toList();
+		return context.getBean(Fallom.class).queues().stream().map(QueueStatistics::getQueueName).toList();
 	}
 
 	private static void assertHasBeans(ApplicationContext context, Class<?>... types) {

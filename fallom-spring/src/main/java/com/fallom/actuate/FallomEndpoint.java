@@ -15,7 +15,7 @@ import com.fallom.models.ConfigState;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.ModelVariant;
-import com.fallom.models.SyncStatus;
+import com.fallom.sync.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -135,12 +135,14 @@ public class FallomEndpoint {
 	 *
 	 * @param apiKey the masked API key (see {@link FallomEndpoint#mask(String)}), or
 	 * {@code null} when there is none
-	 * @param baseUrl the backend's base URL
+	 * @param configsUrl the URL of the configs service
+	 * @param tracesUrl the URL of the traces service
+	 * @param promptsUrl the URL of the prompts service
 	 * @param captureContent whether prompt and completion text is sent with traces
 	 * @param tracing whether chat calls are traced
 	 */
-	public record SettingsDescriptor(@Nullable String apiKey, String baseUrl, boolean captureContent,
-			boolean tracing) {
+	public record SettingsDescriptor(@Nullable String apiKey, String configsUrl, String tracesUrl, String promptsUrl,
+			boolean captureContent, boolean tracing) {
 
 	}
 

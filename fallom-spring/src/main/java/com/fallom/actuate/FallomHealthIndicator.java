@@ -11,7 +11,7 @@ import com.fallom.internal.QueueStatistics;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.ConfigState;
 import com.fallom.models.ModelConfigRegistry;
-import com.fallom.models.SyncStatus;
+import com.fallom.sync.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

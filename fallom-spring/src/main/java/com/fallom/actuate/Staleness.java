@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import com.fallom.models.ConfigRefresher;
-import com.fallom.models.SyncStatus;
+import com.fallom.sync.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
 /**

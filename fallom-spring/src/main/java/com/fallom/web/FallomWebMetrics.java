@@ -1,6 +1,5 @@
-package com.fallom.metrics;
+package com.fallom.web;
 
-import com.fallom.web.SessionIdExtractor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -2,15 +2,13 @@ package com.fallom.autoconfigure.actuate;
 
 import java.time.Clock;
 
+import com.fallom.Fallom;
 import com.fallom.actuate.FallomActuateRuntimeHints;
 import com.fallom.actuate.FallomEndpoint;
+import com.fallom.autoconfigure.FallomConnectionDetails;
 import com.fallom.autoconfigure.FallomProperties;
-import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
-import com.fallom.internal.QueueStatistics;
-import com.fallom.models.ConfigRefresher;
-import com.fallom.models.ModelConfigRegistry;
+import com.fallom.autoconfigure.FallomAutoConfiguration;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,11 +24,11 @@ import org.springframework.context.annotation.ImportRuntimeHints;
  * of the {@code fallom} actuator endpoint. Like every endpoint it is only reachable over
  * HTTP once exposed, e.g. with {@code management.endpoints.web.exposure.include=fallom}.
  */
-@AutoConfiguration(after = FallomModelsAutoConfiguration.class,
+@AutoConfiguration(after = FallomAutoConfiguration.class,
 		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")
-@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, FallomEndpoint.class })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
-@ConditionalOnBean(ModelConfigRegistry.class)
+@ConditionalOnBean(Fallom.class)
 @ImportRuntimeHints(FallomActuateRuntimeHints.class)
 public final class FallomEndpointAutoConfiguration {
 
@@ -39,12 +37,13 @@ public final class FallomEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	FallomEndpoint fallomEndpoint(ModelConfigRegistry registry, ObjectProvider<ConfigRefresher> refresher,
-			ObjectProvider<QueueStatistics> queues, FallomProperties properties) {
+	FallomEndpoint fallomEndpoint(Fallom fallom, FallomConnectionDetails connectionDetails,
+			FallomProperties properties) {
 		FallomEndpoint.SettingsDescriptor settings = new FallomEndpoint.SettingsDescriptor(
-				FallomEndpoint.mask(properties.getApiKey()), properties.getBaseUrl(), properties.isCaptureContent(),
+				FallomEndpoint.mask(connectionDetails.getApiKey()), fallom.getConfigsUrl().toString(),
+				fallom.getTracesUrl().toString(), fallom.getPromptsUrl().toString(), fallom.isCaptureContent(),
 				properties.getTracing().isEnabled());
-		return new FallomEndpoint(registry, refresher.getIfAvailable(), queues.orderedStream().toList(), settings,
+		return new FallomEndpoint(fallom.configRegistry(), fallom.configRefresher(), fallom.queues(), settings,
 				Clock.systemUTC());
 	}
 

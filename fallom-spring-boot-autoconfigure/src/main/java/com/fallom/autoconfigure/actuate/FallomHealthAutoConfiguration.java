@@ -2,13 +2,10 @@ package com.fallom.autoconfigure.actuate;
 
 import java.time.Clock;
 
+import com.fallom.Fallom;
 import com.fallom.actuate.FallomHealthIndicator;
-import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
-import com.fallom.internal.QueueStatistics;
-import com.fallom.models.ConfigRefresher;
-import com.fallom.models.ModelConfigRegistry;
+import com.fallom.autoconfigure.FallomAutoConfiguration;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,10 +20,10 @@ import org.springframework.context.annotation.Bean;
  * of the {@code fallom} health indicator. It is in no health group unless the user adds
  * it, and it always reports {@code UP}, so a Fallom outage never fails a probe.
  */
-@AutoConfiguration(after = FallomModelsAutoConfiguration.class)
-@ConditionalOnClass(HealthIndicator.class)
+@AutoConfiguration(after = FallomAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, FallomHealthIndicator.class })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
-@ConditionalOnBean(ModelConfigRegistry.class)
+@ConditionalOnBean(Fallom.class)
 public final class FallomHealthAutoConfiguration {
 
 	// On the method, not the class: the condition's class must not be resolved when
@@ -34,9 +31,8 @@ public final class FallomHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnEnabledHealthIndicator("fallom")
-	FallomHealthIndicator fallomHealthIndicator(ModelConfigRegistry registry, ObjectProvider<ConfigRefresher> refresher,
-			ObjectProvider<QueueStatistics> queues) {
-		return new FallomHealthIndicator(registry, refresher.getIfAvailable(), queues.orderedStream().toList(),
+	FallomHealthIndicator fallomHealthIndicator(Fallom fallom) {
+		return new FallomHealthIndicator(fallom.configRegistry(), fallom.configRefresher(), fallom.queues(),
 				Clock.systemUTC());
 	}
 

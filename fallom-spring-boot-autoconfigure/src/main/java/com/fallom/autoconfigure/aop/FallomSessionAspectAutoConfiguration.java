@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Bean;
  * (and so {@code spring.aop.auto}) for the auto-proxying.
  */
 @AutoConfiguration(after = AopAutoConfiguration.class)
-@ConditionalOnClass(Advice.class)
+@ConditionalOnClass({ Advice.class, FallomSessionAspect.class })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
 public final class FallomSessionAspectAutoConfiguration {
 

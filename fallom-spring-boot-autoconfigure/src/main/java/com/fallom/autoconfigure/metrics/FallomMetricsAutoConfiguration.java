@@ -2,20 +2,18 @@ package com.fallom.autoconfigure.metrics;
 
 import java.time.Clock;
 
-import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.Fallom;
+import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.web.FallomWebFluxAutoConfiguration;
 import com.fallom.autoconfigure.web.FallomWebMvcAutoConfiguration;
-import com.fallom.internal.QueueStatistics;
 import com.fallom.metrics.FallomAssignmentMetrics;
 import com.fallom.metrics.FallomConfigSyncMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
-import com.fallom.metrics.FallomWebMetrics;
-import com.fallom.models.ModelConfigRegistry;
+import com.fallom.web.FallomWebMetrics;
 import com.fallom.web.reactive.FallomSessionWebFilter;
 import com.fallom.web.servlet.FallomSessionFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -30,35 +28,36 @@ import org.springframework.context.annotation.Configuration;
  * Boot's metrics auto-configuration so that its {@link MeterRegistry} is known.
  */
 @AutoConfiguration(
-		after = { FallomModelsAutoConfiguration.class, FallomWebMvcAutoConfiguration.class,
+		after = { FallomAutoConfiguration.class, FallomWebMvcAutoConfiguration.class,
 				FallomWebFluxAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
-@ConditionalOnBean({ MeterRegistry.class, ModelConfigRegistry.class })
+@ConditionalOnBean({ MeterRegistry.class, Fallom.class })
 public final class FallomMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomAssignmentMetrics fallomAssignmentMetrics(MeterRegistry meterRegistry) {
-		return new FallomAssignmentMetrics(meterRegistry);
+	FallomAssignmentMetrics fallomAssignmentMetrics(Fallom fallom) {
+		return new FallomAssignmentMetrics(fallom.models());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomConfigSyncMetrics fallomConfigSyncMetrics(MeterRegistry meterRegistry, ModelConfigRegistry configRegistry) {
-		return new FallomConfigSyncMetrics(meterRegistry, configRegistry, Clock.systemUTC());
+	FallomConfigSyncMetrics fallomConfigSyncMetrics(Fallom fallom) {
+		return new FallomConfigSyncMetrics(fallom.configRegistry(), fallom.configRefresher(), Clock.systemUTC());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomQueueMetrics fallomQueueMetrics(ObjectProvider<QueueStatistics> queues) {
-		return new FallomQueueMetrics(queues.orderedStream().toList());
+	FallomQueueMetrics fallomQueueMetrics(Fallom fallom) {
+		return new FallomQueueMetrics(fallom.queues());
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.web.filter.OncePerRequestFilter")
+	@ConditionalOnClass(name = { "org.springframework.web.filter.OncePerRequestFilter",
+			"com.fallom.web.servlet.FallomSessionFilter" })
 	@ConditionalOnBean(FallomSessionFilter.class)
 	static class ServletWebMetricsConfiguration {
 
@@ -71,7 +70,8 @@ public final class FallomMetricsAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+	@ConditionalOnClass(name = { "org.springframework.web.server.WebFilter",
+			"com.fallom.web.reactive.FallomSessionWebFilter" })
 	@ConditionalOnBean(FallomSessionWebFilter.class)
 	static class ReactiveWebMetricsConfiguration {
 

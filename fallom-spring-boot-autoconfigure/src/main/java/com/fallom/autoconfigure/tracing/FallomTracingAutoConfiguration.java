@@ -3,25 +3,17 @@ package com.fallom.autoconfigure.tracing;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fallom.Fallom;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
-import com.fallom.autoconfigure.FallomProperties;
-import com.fallom.internal.FallomHttpClient;
-import com.fallom.tracing.CustomMetricsSender;
-import com.fallom.tracing.FallomChatObservationHandler;
-import com.fallom.tracing.FallomSessionObservationHandler;
+import com.fallom.springai.FallomChatObservationHandler;
+import com.fallom.springai.FallomSessionObservationHandler;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.FallomTrace;
-import com.fallom.tracing.FallomTraceExporter;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -29,10 +21,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -50,6 +40,7 @@ import org.springframework.util.StringUtils;
 		"org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
 		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
+@ConditionalOnBean(Fallom.class)
 public final class FallomTracingAutoConfiguration {
 
 	private static final String CHAT_CLIENT_OBSERVATION_CONTEXT = "org.springframework.ai.chat.client.observation."
@@ -57,21 +48,13 @@ public final class FallomTracingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomTrace fallomTrace(ObjectProvider<CustomMetricsSender> metricsSender) {
-		return new FallomTrace(metricsSender.getIfAvailable());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBean(FallomHttpClient.class)
-	CustomMetricsSender fallomCustomMetricsSender(FallomHttpClient client, FallomProperties properties) {
-		FallomProperties.Tracing tracing = properties.getTracing();
-		return new CustomMetricsSender(client, tracing.getMetricsQueueCapacity(), tracing.getExportTimeout(),
-				properties.getShutdownTimeout());
+	FallomTrace fallomTrace(Fallom fallom) {
+		return fallom.trace();
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ChatModelObservationContext.class, ObservationHandler.class })
+	@ConditionalOnClass({ ChatModelObservationContext.class, ObservationHandler.class,
+			FallomSessionObservationHandler.class })
 	@ConditionalOnBooleanProperty(name = "fallom.tracing.enabled", matchIfMissing = true)
 	static class SpringAiObservationConfiguration {
 
@@ -92,40 +75,17 @@ public final class FallomTracingAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ ChatModelObservationContext.class, ObservationHandler.class, SdkTracerProvider.class,
-			OtlpHttpSpanExporter.class })
-	@ConditionalOnBean(FallomHttpClient.class)
+	@ConditionalOnClass({ ChatModelObservationContext.class, ObservationHandler.class,
+			FallomChatObservationHandler.class })
 	@ConditionalOnBooleanProperty(name = "fallom.tracing.enabled", matchIfMissing = true)
-	static class OtlpExportConfiguration {
+	static class SpringAiExportConfiguration {
 
+		// Registered offline too: the engine's tracer is then a no-op, so an app built
+		// without a key exports as soon as it starts with one.
 		@Bean
 		@ConditionalOnMissingBean
-		FallomTraceExporter fallomTraceExporter(FallomHttpClient client, FallomProperties properties,
-				ObjectProvider<Resource> resource, Environment environment) {
-			FallomProperties.Tracing tracing = properties.getTracing();
-			FallomTraceExporter.Settings settings = new FallomTraceExporter.Settings(tracing.getQueueCapacity(),
-					tracing.getMaxQueuedBytes().toBytes(), tracing.getBatchSize(), tracing.getExportTimeout(),
-					properties.getShutdownTimeout());
-			return new FallomTraceExporter(
-					FallomTraceExporter.otlpExporter(client.getBaseUrl(), properties.getApiKey(),
-							tracing.getExportTimeout()),
-					resource.getIfAvailable(() -> defaultResource(environment)), settings);
-		}
-
-		private static Resource defaultResource(Environment environment) {
-			String name = environment.getProperty("spring.application.name");
-			if (!StringUtils.hasText(name)) {
-				return Resource.getDefault();
-			}
-			return Resource.getDefault()
-				.merge(Resource.builder().put(AttributeKey.stringKey("service.name"), name).build());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		FallomChatObservationHandler fallomChatObservationHandler(FallomTraceExporter exporter,
-				FallomProperties properties) {
-			return new FallomChatObservationHandler(exporter.getTracer(), properties.isCaptureContent());
+		FallomChatObservationHandler fallomChatObservationHandler(Fallom fallom) {
+			return new FallomChatObservationHandler(fallom.tracer(), fallom.isCaptureContent());
 		}
 
 	}

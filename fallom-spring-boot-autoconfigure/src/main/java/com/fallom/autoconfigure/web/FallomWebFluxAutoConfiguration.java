@@ -21,7 +21,7 @@ import org.springframework.web.server.WebFilter;
  */
 @AutoConfiguration(after = FallomAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.REACTIVE)
-@ConditionalOnClass({ WebFilter.class, Mono.class })
+@ConditionalOnClass({ WebFilter.class, Mono.class, FallomSessionWebFilter.class })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "fallom.web.enabled", matchIfMissing = true)
 public final class FallomWebFluxAutoConfiguration {

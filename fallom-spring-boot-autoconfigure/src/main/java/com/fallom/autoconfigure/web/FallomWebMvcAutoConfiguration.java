@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @AutoConfiguration(after = FallomAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
+@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class, FallomSessionFilter.class })
 @ConditionalOnBooleanProperty(name = "fallom.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "fallom.web.enabled", matchIfMissing = true)
 public final class FallomWebMvcAutoConfiguration {

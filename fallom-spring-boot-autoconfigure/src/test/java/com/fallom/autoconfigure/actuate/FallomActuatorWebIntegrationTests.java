@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import com.fallom.models.ConfigRefresher;
+import com.fallom.Fallom;
 import com.fallom.models.FallomModels;
 import com.fallom.test.Endpoint;
 import com.fallom.test.Fault;
@@ -63,7 +63,7 @@ class FallomActuatorWebIntegrationTests {
 	private int port;
 
 	@Autowired
-	private ConfigRefresher refresher;
+	private Fallom fallom;
 
 	@Autowired
 	private FallomModels models;
@@ -85,7 +85,7 @@ class FallomActuatorWebIntegrationTests {
 	void failingBackendIsReportedOverHttpWithoutEverShowingOrLoggingTheApiKey(CapturedOutput output)
 			throws Exception {
 		this.models.get("support", "s1");
-		await().until(() -> this.refresher.getStatus().consecutiveFailures() >= 3);
+		await().until(() -> this.fallom.configRefresher().getStatus().consecutiveFailures() >= 3);
 		await().until(() -> server.requestCount(Endpoint.SESSIONS) >= 1);
 
 		String health = get("/actuator/health");
@@ -107,7 +107,7 @@ class FallomActuatorWebIntegrationTests {
 		server.clearFaults();
 		server.putConfig("support", 3, Map.of("o3-mini", 100));
 		String refreshed = post("/actuator/fallom");
-		await().until(() -> this.refresher.getStatus().consecutiveFailures() == 0);
+		await().until(() -> this.fallom.configRefresher().getStatus().consecutiveFailures() == 0);
 		assertThat(this.mapper.readTree(get("/actuator/fallom")).path("configs").path("support").path("version").asInt())
 			.isEqualTo(3);
 

@@ -69,8 +69,10 @@ class FallomEndpointAutoConfigurationTests {
 			assertThat(fallom.sync().lastSuccess()).isNotNull();
 			assertThat(fallom.sync().lastDuration()).isNotNull();
 			assertThat(fallom.sync().configAge()).isNotNull();
-			assertThat(fallom.queues()).containsOnlyKeys("sessions");
-			assertThat(fallom.settings().baseUrl()).isEqualTo(server.baseUrl());
+			assertThat(fallom.queues()).containsOnlyKeys("sessions", "metrics", "spans");
+			assertThat(fallom.settings().configsUrl()).isEqualTo(server.baseUrl());
+			assertThat(fallom.settings().tracesUrl()).isEqualTo(server.baseUrl());
+			assertThat(fallom.settings().promptsUrl()).isEqualTo(server.baseUrl());
 			assertThat(fallom.settings().captureContent()).isTrue();
 		});
 	}
@@ -169,7 +171,8 @@ class FallomEndpointAutoConfigurationTests {
 	static class CustomEndpointConfiguration {
 
 		final FallomEndpoint endpoint = new FallomEndpoint(new ModelConfigRegistry(List.of(), null), null, List.of(),
-				new FallomEndpoint.SettingsDescriptor(null, "http://localhost", false, false),
+				new FallomEndpoint.SettingsDescriptor(null, "http://localhost", "http://localhost",
+						"http://localhost", false, false),
 				java.time.Clock.systemUTC());
 
 		@Bean

@@ -58,7 +58,8 @@ class FallomHealthAutoConfigurationTests {
 				.containsKeys("configAge", "lastSuccess")
 				.doesNotContainKeys("lastFailure", "lastFailureReason");
 			assertThat(health.getDetails()).extractingByKey("queues")
-				.isEqualTo(Map.of("sessions", Map.of("size", 0, "dropped", 0L)));
+				.isEqualTo(Map.of("sessions", Map.of("size", 0, "dropped", 0L), "metrics", Map.of("size", 0, "dropped", 0L),
+						"spans", Map.of("size", 0, "dropped", 0L)));
 		});
 	}
 
@@ -82,7 +83,7 @@ class FallomHealthAutoConfigurationTests {
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
 			server.fault(Endpoint.CONFIGS, Fault.malformedBody());
-			context.getBean(com.fallom.models.ConfigRefresher.class).refreshNow();
+			context.getBean(com.fallom.Fallom.class).configRefresher().refreshNow();
 			Health health = context.getBean(FallomHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("origin", "fetched")

@@ -1,5 +1,6 @@
 package com.fallom.autoconfigure.metrics;
 
+import com.fallom.Fallom;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import com.fallom.metrics.FallomConfigSyncMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
+import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.ModelOptions;
 import com.fallom.test.Endpoint;
 import com.fallom.test.Fault;
@@ -92,7 +94,7 @@ class FallomMetricsAutoConfigurationTests {
 	void timesConfigSyncsByOutcomeAndGaugesConfigAge(FallomMockServer server) {
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
-			ConfigRefresher refresher = context.getBean(ConfigRefresher.class);
+			ConfigRefresher refresher = context.getBean(Fallom.class).configRefresher();
 			refresher.refreshNow();
 			server.fault(Endpoint.CONFIGS, Fault.status(503).times(1));
 			refresher.refreshNow();
@@ -174,9 +176,9 @@ class FallomMetricsAutoConfigurationTests {
 		this.runner.withUserConfiguration(CustomMetricsConfiguration.class).run((context) -> {
 			assertThat(context).getBean(FallomAssignmentMetrics.class)
 				.isSameAs(context.getBean(CustomMetricsConfiguration.class).metrics);
+			// The user's binder counts its own models, not the engine's.
 			context.getBean(FallomModels.class).get("support", "s1");
-			assertThat(context.getBean(CustomMetricsConfiguration.class).registry.find("fallom.assignments").counter())
-				.isNotNull();
+			assertThat(context.getBean(MeterRegistry.class).find("fallom.assignments").counter()).isNull();
 		});
 	}
 
@@ -195,9 +197,8 @@ class FallomMetricsAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class CustomMetricsConfiguration {
 
-		final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-		final FallomAssignmentMetrics metrics = new FallomAssignmentMetrics(this.registry);
+		final FallomAssignmentMetrics metrics = new FallomAssignmentMetrics(
+				new FallomModels(new ModelConfigRegistry(List.of(), null), null, null, List.of()));
 
 		@Bean
 		FallomAssignmentMetrics customAssignmentMetrics() {

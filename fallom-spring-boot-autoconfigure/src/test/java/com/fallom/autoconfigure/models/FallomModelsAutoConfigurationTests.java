@@ -1,18 +1,17 @@
 package com.fallom.autoconfigure.models;
 
+import com.fallom.internal.QueueStatistics;
+import com.fallom.Fallom;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomProperties;
-import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.AssignmentSource;
 import com.fallom.models.ConfigOrigin;
-import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelConfigRegistry;
-import com.fallom.models.SessionRecorder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
@@ -56,8 +55,7 @@ class FallomModelsAutoConfigurationTests {
 		this.runner.withPropertyValues("fallom.enabled=false", "fallom.api-key=k")
 			.run((context) -> assertThat(context).doesNotHaveBean(FallomModels.class)
 				.doesNotHaveBean(FallomProperties.class)
-				.doesNotHaveBean(FallomHttpClient.class)
-				.doesNotHaveBean(ConfigRefresher.class));
+				.doesNotHaveBean(Fallom.class));
 	}
 
 	@Test
@@ -65,10 +63,11 @@ class FallomModelsAutoConfigurationTests {
 		this.runner.withPropertyValues(BOOTSTRAP)
 			.withPropertyValues("fallom.base-url=" + server.baseUrl())
 			.run((context) -> {
-				assertThat(context).hasSingleBean(FallomModels.class)
-					.doesNotHaveBean(FallomHttpClient.class)
-					.doesNotHaveBean(ConfigRefresher.class)
-					.doesNotHaveBean(SessionRecorder.class);
+				assertThat(context).hasSingleBean(FallomModels.class);
+				Fallom fallom = context.getBean(Fallom.class);
+				assertThat(fallom.isOnline()).isFalse();
+				assertThat(fallom.configRefresher()).isNull();
+				assertThat(fallom.queues()).isEmpty();
 				FallomModels models = context.getBean(FallomModels.class);
 				assertThat(models.get("support", "user24204-convo67097")).isEqualTo("gpt-4o");
 				assertThat(models.assign("support", "user24204-convo67097").source())
@@ -82,7 +81,9 @@ class FallomModelsAutoConfigurationTests {
 	void onlineModeFetchesAtStartupAndRecordsSessions(FallomMockServer server) {
 		server.putConfig("{\"key\": \"support\", \"version\": 5, \"variants\": [{\"model\": \"o3-mini\", \"weight\": 100}]}");
 		this.runner.withPropertyValues(BOOTSTRAP).withPropertyValues(server.propertyValues()).run((context) -> {
-			assertThat(context).hasSingleBean(ConfigRefresher.class).hasSingleBean(SessionRecorder.class);
+			assertThat(context.getBean(Fallom.class).configRefresher()).isNotNull();
+			assertThat(context.getBean(Fallom.class).queues()).extracting(QueueStatistics::getQueueName)
+				.contains("sessions");
 			FallomModels models = context.getBean(FallomModels.class);
 			assertThat(models.assign("support", "s1").configVersion()).isEqualTo(5);
 			assertThat(models.get("support", "s1")).isEqualTo("o3-mini");
@@ -97,7 +98,7 @@ class FallomModelsAutoConfigurationTests {
 		server.fault(Endpoint.CONFIGS, com.fallom.test.Fault.status(503));
 		this.runner.withPropertyValues(BOOTSTRAP).withPropertyValues(server.propertyValues()).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(ModelConfigRegistry.class).getState().origin())
+			assertThat(context.getBean(Fallom.class).configRegistry().getState().origin())
 				.isEqualTo(ConfigOrigin.BOOTSTRAP);
 			assertThat(context.getBean(FallomModels.class).get("support", "s1")).isIn("gpt-4o", "claude-3-5-sonnet");
 		});
@@ -133,8 +134,11 @@ class FallomModelsAutoConfigurationTests {
 	void recordSessionsFalseRegistersNoRecorder(FallomMockServer server) {
 		this.runner.withPropertyValues(server.propertyValues())
 			.withPropertyValues("fallom.models.record-sessions=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(SessionRecorder.class)
-				.hasSingleBean(ConfigRefresher.class));
+			.run((context) -> {
+				assertThat(context.getBean(Fallom.class).configRefresher()).isNotNull();
+				assertThat(context.getBean(Fallom.class).queues()).extracting(QueueStatistics::getQueueName)
+					.doesNotContain("sessions");
+			});
 	}
 
 	@Test

@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 
 import com.fallom.models.FallomModels;
 import com.fallom.tracing.FallomTrace;
-import com.fallom.tracing.ObservedChatModel;
+import com.fallom.springai.ObservedChatModel;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.ReceivedSpan;

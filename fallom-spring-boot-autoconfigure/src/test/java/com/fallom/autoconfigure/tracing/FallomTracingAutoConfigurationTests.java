@@ -1,13 +1,14 @@
 package com.fallom.autoconfigure.tracing;
 
+import com.fallom.internal.QueueStatistics;
+import com.fallom.Fallom;
 import java.util.List;
 import java.util.Map;
 
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomProperties;
-import com.fallom.tracing.CustomMetricsSender;
-import com.fallom.tracing.FallomChatObservationHandler;
-import com.fallom.tracing.FallomSessionObservationHandler;
+import com.fallom.springai.FallomChatObservationHandler;
+import com.fallom.springai.FallomSessionObservationHandler;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
@@ -51,18 +52,23 @@ class FallomTracingAutoConfigurationTests {
 			assertThat(context).hasSingleBean(FallomTrace.class)
 				.hasSingleBean(FallomSessionObservationHandler.class)
 				.hasSingleBean(FallomSpanProcessor.class)
-				.doesNotHaveBean(FallomTraceExporter.class)
-				.doesNotHaveBean(FallomChatObservationHandler.class)
-				.doesNotHaveBean(CustomMetricsSender.class);
+				.hasSingleBean(FallomChatObservationHandler.class);
+			// Offline is decided at run time: the handler is there, its tracer a no-op.
+			Fallom fallom = context.getBean(Fallom.class);
+			assertThat(fallom.isOnline()).isFalse();
+			assertThat(fallom.traceExporter()).isNull();
+			assertThat(fallom.queues()).isEmpty();
 		});
 	}
 
 	@Test
 	void onlineRegistersExportAndMetricsButNeverBeansThatMakeBootsTracingBackOff() {
 		this.runner.withPropertyValues(ONLINE).run((context) -> {
-			assertThat(context).hasSingleBean(FallomTraceExporter.class)
-				.hasSingleBean(FallomChatObservationHandler.class)
-				.hasSingleBean(CustomMetricsSender.class)
+			assertThat(context.getBean(Fallom.class).traceExporter()).isNotNull();
+			assertThat(context.getBean(Fallom.class).queues()).extracting(QueueStatistics::getQueueName)
+				.containsExactly("sessions", "metrics", "spans");
+			assertThat(context).hasSingleBean(FallomChatObservationHandler.class)
+				.doesNotHaveBean(FallomTraceExporter.class)
 				.doesNotHaveBean(OtlpHttpSpanExporter.class)
 				.doesNotHaveBean(SpanExporter.class)
 				.doesNotHaveBean(SdkTracerProvider.class);
@@ -76,11 +82,12 @@ class FallomTracingAutoConfigurationTests {
 	void tracingDisabledKeepsTheSessionContextAndCustomMetricsOnly() {
 		this.runner.withPropertyValues(ONLINE).withPropertyValues("fallom.tracing.enabled=false").run((context) -> {
 			assertThat(context).hasSingleBean(FallomTrace.class)
-				.hasSingleBean(CustomMetricsSender.class)
 				.doesNotHaveBean(FallomSessionObservationHandler.class)
 				.doesNotHaveBean(FallomSpanProcessor.class)
-				.doesNotHaveBean(FallomTraceExporter.class)
 				.doesNotHaveBean(FallomChatObservationHandler.class);
+			assertThat(context.getBean(Fallom.class).traceExporter()).isNull();
+			assertThat(context.getBean(Fallom.class).queues()).extracting(QueueStatistics::getQueueName)
+				.containsExactly("sessions", "metrics");
 		});
 	}
 
@@ -89,29 +96,6 @@ class FallomTracingAutoConfigurationTests {
 		this.runner.withPropertyValues(ONLINE).withPropertyValues("fallom.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(FallomTrace.class).doesNotHaveBean(FallomSpanProcessor.class);
 		});
-	}
-
-	@Test
-	void withoutTheOpenTelemetrySdkTheSessionContextAndObservationTaggingRemain() {
-		this.runner.withPropertyValues(ONLINE)
-			.withClassLoader(new FilteredClassLoader("io.opentelemetry.sdk", "io.opentelemetry.exporter"))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(FallomTrace.class)
-					.hasSingleBean(FallomSessionObservationHandler.class)
-					.doesNotHaveBean(FallomSpanProcessor.class)
-					.doesNotHaveBean(FallomTraceExporter.class);
-			});
-	}
-
-	@Test
-	void withoutTheOtlpExporterThereIsNoExportButAppSpansAreTagged() {
-		this.runner.withPropertyValues(ONLINE)
-			.withClassLoader(new FilteredClassLoader(OtlpHttpSpanExporter.class))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(FallomSpanProcessor.class)
-					.doesNotHaveBean(FallomTraceExporter.class)
-					.doesNotHaveBean(FallomChatObservationHandler.class);
-			});
 	}
 
 	@Test

@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.Fallom;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelAssignment;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
-import com.fallom.tracing.ObservedChatModel;
+import com.fallom.springai.ObservedChatModel;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
@@ -247,7 +248,7 @@ class FallomTracingIntegrationTests {
 				for (int i = 0; i < 30; i++) {
 					assertThat(chatClient.prompt().user("hi").call().content()).isEqualTo("Hello from the model");
 				}
-				FallomTraceExporter exporter = context.getBean(FallomTraceExporter.class);
+				FallomTraceExporter exporter = context.getBean(Fallom.class).traceExporter();
 				assertThat(exporter.getDroppedCount()).isGreaterThanOrEqualTo(25);
 				assertThat(exporter.getQueueSize()).isLessThanOrEqualTo(2);
 				await().atMost(WAIT).until(() -> exporter.getFailedCount() >= 1);
@@ -265,7 +266,7 @@ class FallomTracingIntegrationTests {
 					assertThat(context.getBean(ChatClient.class).prompt().user("hi").call().content())
 						.isEqualTo("Hello from the model");
 				}
-				FallomTraceExporter exporter = context.getBean(FallomTraceExporter.class);
+				FallomTraceExporter exporter = context.getBean(Fallom.class).traceExporter();
 				await().atMost(WAIT).until(() -> exporter.getFailedCount() + exporter.getDroppedCount() == 5);
 				assertThat(exporter.getExportedCount()).isZero();
 			});

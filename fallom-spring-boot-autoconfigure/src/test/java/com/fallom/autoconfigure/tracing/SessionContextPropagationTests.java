@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomTrace;
-import com.fallom.tracing.ObservedChatModel;
+import com.fallom.springai.ObservedChatModel;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.ReceivedSpan;

@@ -19,7 +19,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.ReceivedSpan;
-import com.fallom.tracing.ObservedChatModel;
+import com.fallom.springai.ObservedChatModel;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
