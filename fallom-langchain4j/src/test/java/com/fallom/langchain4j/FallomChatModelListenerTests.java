@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fallom.Fallom;
 import com.fallom.session.FallomSessionContext;
+import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerExtension;
 import com.fallom.test.ReceivedSpan;
@@ -68,6 +69,8 @@ class FallomChatModelListenerTests {
 		if (this.fallom != null) {
 			this.fallom.close();
 		}
+		// FallomModels.get sets the thread's session; the next test starts without one
+		FallomSessionHolder.clear();
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fallom.Fallom;
+import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServerExtension;
 import com.fallom.test.ReceivedSpan;
 import com.fallom.test.provider.MockProviderServerExtension;
@@ -67,6 +68,8 @@ class FallomChatModelTests {
 	@AfterEach
 	void closeFallom() {
 		this.fallom.close();
+		// FallomModels.get sets the thread's session; the next test starts without one
+		FallomSessionHolder.clear();
 	}
 
 	@Test
