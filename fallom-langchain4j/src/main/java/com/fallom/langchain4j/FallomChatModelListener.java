@@ -105,6 +105,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 			.setParent(Context.current())
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
+		span.setAttribute(GenAiAttributes.OPERATION_NAME, "chat");
 		span.setAttribute(GenAiAttributes.SYSTEM, system(requestContext.modelProvider()));
 		if (model != null) {
 			span.setAttribute(GenAiAttributes.REQUEST_MODEL, model);
