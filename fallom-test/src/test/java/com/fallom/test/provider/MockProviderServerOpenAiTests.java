@@ -114,7 +114,8 @@ class MockProviderServerOpenAiTests {
 			assertThat(chunk.path("object").asString()).isEqualTo("chat.completion.chunk");
 			assertThat(chunk.path("model").asString()).isEqualTo("gpt-4o-mini");
 		});
-		assertThat(chunks).extracting((chunk) -> chunk.path("id").asString()).containsOnly(chunks.get(0).path("id").asString());
+		assertThat(chunks).extracting((chunk) -> chunk.path("id").asString())
+			.containsOnly(chunks.get(0).path("id").asString());
 		assertThat(chunks.get(0).path("choices").path(0).path("delta").path("role").asString()).isEqualTo("assistant");
 		StringBuilder text = new StringBuilder();
 		chunks.forEach((chunk) -> text.append(chunk.path("choices").path(0).path("delta").path("content").asString("")));
