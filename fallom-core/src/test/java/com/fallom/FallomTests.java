@@ -1,0 +1,262 @@
+package com.fallom;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fallom.models.ConfigOrigin;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelOptions;
+import com.fallom.models.ModelVariant;
+import com.fallom.test.Endpoint;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.Fault;
+import io.opentelemetry.api.trace.Span;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for the plain-Java {@link Fallom} engine against a {@link FallomMockServer} over
+ * real HTTP, with no Spring anywhere on the classpath.
+ */
+class FallomTests {
+
+	private static final ModelConfig BOOTSTRAP = new ModelConfig("support", 1,
+			List.of(new ModelVariant("local-model", 100)), ConfigOrigin.BOOTSTRAP);
+
+	private FallomMockServer server;
+
+	@BeforeEach
+	void start() {
+		this.server = FallomMockServer.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.server.close();
+	}
+
+	private Fallom.Builder online() {
+		return Fallom.builder(Map.of()).apiKey(this.server.apiKey()).baseUrl(this.server.baseUrl());
+	}
+
+	@Test
+	void buildSyncsBeforeReturningAndAssignsEveryVectorCaseLikeThePythonSdk() throws IOException {
+		JsonNode vectors = vectors();
+		for (JsonNode older : vectors.get("older_versions")) {
+			this.server.putConfig(older.toString());
+		}
+		for (JsonNode config : vectors.get("configs")) {
+			this.server.putConfig(config.toString());
+		}
+		try (Fallom fallom = online().build()) {
+			assertThat(fallom.configRegistry().getState().origin()).isEqualTo(ConfigOrigin.FETCHED);
+			int cases = 0;
+			for (JsonNode c : vectors.get("cases")) {
+				ModelOptions options = c.hasNonNull("version") ? ModelOptions.version(c.get("version").asInt())
+						: ModelOptions.latest();
+				assertThat(fallom.models().get(c.get("config_key").asString(), c.get("session_id").asString(), options))
+					.as(c.toString())
+					.isEqualTo(c.get("expected_model").asString());
+				cases++;
+			}
+			assertThat(cases).isEqualTo(666);
+		}
+	}
+
+	@Test
+	void recordsSessionsCustomMetricsAndSpansAndCloseFlushesThem() {
+		this.server.putConfig("support", 2, Map.of("gpt-4o", 100));
+		Fallom fallom = online().build();
+		for (int i = 0; i < 50; i++) {
+			assertThat(fallom.models().get("support", "session-" + i)).isEqualTo("gpt-4o");
+		}
+		fallom.trace().span(Map.of("outlier_score", 0.8), "support", "session-7");
+		Span span = fallom.tracer().spanBuilder("chat gpt-4o").startSpan();
+		span.setAttribute("gen_ai.request.model", "gpt-4o");
+		span.end();
+		fallom.close();
+		assertThat(this.server.sessions()).hasSize(50)
+			.contains(Map.of("config_key", "support", "config_version", 2, "session_id", "session-7",
+					"assigned_model", "gpt-4o"));
+		assertThat(this.server.metrics()).hasSize(1);
+		assertThat(this.server.traceSpans()).extracting(io.opentelemetry.proto.trace.v1.Span::getName)
+			.containsExactly("chat gpt-4o");
+		assertThat(this.server.requests(Endpoint.CONFIGS).get(0).header("Authorization"))
+			.isEqualTo("Bearer " + this.server.apiKey());
+	}
+
+	@Test
+	void closeTwiceIsHarmlessAndModelsKeepAnsweringFromTheLastConfigs() {
+		this.server.putConfig("support", 3, Map.of("claude-3-5-sonnet", 100));
+		Fallom fallom = online().build();
+		fallom.close();
+		fallom.close();
+		assertThat(fallom.isRunning()).isFalse();
+		assertThat(fallom.models().get("support", "s1")).isEqualTo("claude-3-5-sonnet");
+		int recorded = this.server.sessions().size();
+		fallom.models().get("support", "s2");
+		assertThat(this.server.sessions()).hasSize(recorded);
+	}
+
+	@Test
+	void withoutAnApiKeyItRunsOfflineWithNoThreadAndNoSocket() {
+		Set<String> before = fallomThreads();
+		try (Fallom fallom = Fallom.builder(Map.of("FALLOM_BASE_URL", this.server.baseUrl()))
+			.bootstrapConfig(BOOTSTRAP)
+			.build()) {
+			assertThat(fallom.isOnline()).isFalse();
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
+			fallom.trace().span(Map.of("score", 1), "support", "s1");
+			fallom.tracer().spanBuilder("ignored").startSpan().end();
+			assertThat(fallom.queues()).isEmpty();
+			assertThat(fallomThreads()).isEqualTo(before);
+		}
+		assertThat(this.server.requests()).isEmpty();
+	}
+
+	@Test
+	void backendDownAtBuildServesBootstrapConfigsWithinTheStartupTimeout() {
+		this.server.fault(Endpoint.CONFIGS, Fault.status(503));
+		try (Fallom fallom = online().bootstrapConfig(BOOTSTRAP).build()) {
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
+			assertThat(fallom.configRefresher().getStatus().lastFailureReason()).isEqualTo("HTTP 503");
+		}
+	}
+
+	@Test
+	void snapshotFileServesTheLastGoodConfigsToTheNextProcess(@TempDir Path directory) {
+		Path snapshot = directory.resolve("fallom.json");
+		this.server.putConfig("support", 4, Map.of("from-backend", 100));
+		online().snapshotFile(snapshot).build().close();
+		this.server.fault(Endpoint.CONFIGS, Fault.status(500));
+		try (Fallom fallom = online().snapshotFile(snapshot).bootstrapConfig(BOOTSTRAP).build()) {
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("from-backend");
+		}
+	}
+
+	@Test
+	void environmentSuppliesWhatTheBuilderIsNotGiven() {
+		this.server.putConfig("support", 1, Map.of("gpt-4o", 100));
+		try (Fallom fallom = Fallom.builder(Map.of("FALLOM_API_KEY", this.server.apiKey(), "FALLOM_BASE_URL",
+				this.server.baseUrl(), "FALLOM_CAPTURE_CONTENT", "false")).build()) {
+			assertThat(fallom.isOnline()).isTrue();
+			assertThat(fallom.isCaptureContent()).isFalse();
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("gpt-4o");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "0", "no", "NO", " False " })
+	void captureContentVariableTurnsCaptureOffAsThePythonSdkReadsIt(String value) {
+		assertThat(Fallom.builder(Map.of("FALLOM_CAPTURE_CONTENT", value)).build().isCaptureContent()).isFalse();
+	}
+
+	@Test
+	void explicitSettingsBeatTheEnvironment() {
+		try (Fallom fallom = Fallom.builder(Map.of("FALLOM_API_KEY", "from-env", "FALLOM_CAPTURE_CONTENT", "no"))
+			.apiKey(this.server.apiKey())
+			.baseUrl(this.server.baseUrl())
+			.captureContent(true)
+			.build()) {
+			assertThat(fallom.isCaptureContent()).isTrue();
+			assertThat(this.server.unauthorizedCount()).isZero();
+		}
+	}
+
+	@Test
+	void serviceUrlBeatsBaseUrlWhichBeatsProduction() {
+		try (Fallom fallom = Fallom.builder(Map.of())
+			.baseUrl("http://localhost:8001")
+			.tracesUrl("http://traces.local:4318")
+			.build()) {
+			assertThat(fallom.getConfigsUrl()).hasToString("http://localhost:8001");
+			assertThat(fallom.getTracesUrl()).hasToString("http://traces.local:4318");
+			assertThat(fallom.getPromptsUrl()).hasToString("http://localhost:8001");
+		}
+		try (Fallom fallom = Fallom.builder(Map.of("FALLOM_BASE_URL", "http://env-base:1", "FALLOM_PROMPTS_URL",
+				"http://env-prompts:2")).build()) {
+			assertThat(fallom.getConfigsUrl()).hasToString("http://env-base:1");
+			assertThat(fallom.getPromptsUrl()).hasToString("http://env-prompts:2");
+		}
+		try (Fallom fallom = Fallom.builder(Map.of()).build()) {
+			assertThat(fallom.getConfigsUrl()).isEqualTo(Fallom.DEFAULT_CONFIGS_URL);
+			assertThat(fallom.getTracesUrl()).isEqualTo(Fallom.DEFAULT_TRACES_URL);
+			assertThat(fallom.getPromptsUrl()).isEqualTo(Fallom.DEFAULT_PROMPTS_URL);
+		}
+	}
+
+	@Test
+	void tracesGoToTheTracesServiceAndConfigsToTheConfigsService() {
+		try (FallomMockServer traces = FallomMockServer.start(0, this.server.apiKey())) {
+			this.server.putConfig("support", 1, Map.of("gpt-4o", 100));
+			Fallom fallom = online().tracesUrl(traces.baseUrl()).build();
+			fallom.models().get("support", "s1");
+			fallom.trace().span(Map.of("score", 1), "support", "s1");
+			fallom.tracer().spanBuilder("chat").startSpan().end();
+			fallom.close();
+			assertThat(this.server.sessions()).hasSize(1);
+			assertThat(this.server.metrics()).isEmpty();
+			assertThat(this.server.traceSpans()).isEmpty();
+			assertThat(traces.metrics()).hasSize(1);
+			assertThat(traces.traceSpans()).hasSize(1);
+			assertThat(traces.requests(Endpoint.CONFIGS)).isEmpty();
+		}
+	}
+
+	@Test
+	void badSettingsFailWithTheNameOfTheSetting() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).apiKey("  "))
+			.withMessageContaining("'apiKey'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).baseUrl("localhost:8001"))
+			.withMessageContaining("'baseUrl'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).configsUrl("http://"))
+			.withMessageContaining("'configsUrl'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).tracesUrl("ftp://x"))
+			.withMessageContaining("'tracesUrl'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Fallom.builder(Map.of()).refreshInterval(Duration.ZERO))
+			.withMessageContaining("'refreshInterval'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Fallom.builder(Map.of()).startupTimeout(Duration.ofSeconds(-1)))
+			.withMessageContaining("'startupTimeout'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).sessionQueueCapacity(0))
+			.withMessageContaining("'sessionQueueCapacity'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).spanBatchSize(-3))
+			.withMessageContaining("'spanBatchSize'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Fallom.builder(Map.of("FALLOM_BASE_URL", "not a url")).build())
+			.withMessageContaining("FALLOM_BASE_URL");
+	}
+
+	private static Set<String> fallomThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("fallom"))
+			.collect(Collectors.toSet());
+	}
+
+	private static JsonNode vectors() throws IOException {
+		try (InputStream in = FallomTests.class.getResourceAsStream("/assignment-vectors.json")) {
+			return JsonMapper.builder().build().readTree(in);
+		}
+	}
+
+}

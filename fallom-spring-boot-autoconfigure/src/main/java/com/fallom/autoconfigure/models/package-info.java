@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of model A/B testing.
+ */
+@NullMarked
+package com.fallom.autoconfigure.models;
+
+import org.jspecify.annotations.NullMarked;
