@@ -21,6 +21,12 @@ import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.SessionRecorder;
 import com.fallom.models.internal.PinnedVersionLoader;
+import com.fallom.prompts.FallomPrompts;
+import com.fallom.prompts.PromptAbTest;
+import com.fallom.prompts.PromptListener;
+import com.fallom.prompts.PromptRefresher;
+import com.fallom.prompts.PromptVersion;
+import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.sync.SyncListener;
 import com.fallom.tracing.CustomMetricsSender;
@@ -34,21 +40,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Fallom engine for applications with or without Spring: model assignment from
- * configs synced in the background, session recording, custom metrics and the OTLP
- * export of LLM spans. The Java twin of the Python SDK's
- * {@code fallom.init(api_key, base_url, capture_content)}:
+ * configs synced in the background, managed prompts and prompt A/B tests likewise,
+ * session recording, custom metrics and the OTLP export of LLM spans. The Java twin of
+ * the Python SDK's {@code fallom.init(api_key, base_url, capture_content)}:
  *
  * <pre class="code">
  * try (Fallom fallom = Fallom.builder().apiKey(key).captureContent(false).build()) {
  *     String model = fallom.models().get("summarizer", sessionId, "gpt-4o-mini");
+ *     FallomPrompt prompt = fallom.prompts().getAb("summary-test", sessionId, Map.of("text", text));
  *     fallom.trace().span(Map.of("outlier_score", 0.8));
  * }
  * </pre>
  *
- * Without an API key it runs offline: bootstrap configs (and a snapshot file) only, no
- * thread, no socket. {@link #close()} flushes what is queued within the shutdown timeout;
- * after it, {@link #models()} keeps answering from the last configs, and nothing more is
- * sent.
+ * Without an API key it runs offline: bootstrap configs and prompts (and a snapshot
+ * file) only, no thread, no socket. {@link #close()} flushes what is queued within the
+ * shutdown timeout; after it, {@link #models()} and {@link #prompts()} keep answering from
+ * the last configs and prompts, and nothing more is sent.
  */
 public final class Fallom implements AutoCloseable {
 
@@ -74,6 +81,12 @@ public final class Fallom implements AutoCloseable {
 	private final ModelConfigRegistry configRegistry;
 
 	private final FallomModels models;
+
+	private final PromptRegistry promptRegistry;
+
+	private final FallomPrompts prompts;
+
+	private final @Nullable PromptRefresher promptRefresher;
 
 	private final FallomTrace trace;
 
@@ -101,6 +114,11 @@ public final class Fallom implements AutoCloseable {
 		SnapshotFile snapshotFile = (builder.snapshotFile != null) ? new SnapshotFile(builder.snapshotFile) : null;
 		this.configRegistry = new ModelConfigRegistry(builder.bootstrapConfigs,
 				(snapshotFile != null) ? ConfigRefresher.readSnapshot(snapshotFile) : null);
+		this.promptRegistry = new PromptRegistry(builder.bootstrapPrompts, builder.bootstrapPromptAbTests);
+		if (snapshotFile != null) {
+			PromptRefresher.readSnapshot(snapshotFile, this.promptRegistry);
+		}
+		this.prompts = new FallomPrompts(this.promptRegistry, builder.promptListeners);
 		String apiKey = builder.apiKey;
 		if (apiKey == null) {
 			this.httpClient = null;
@@ -108,6 +126,7 @@ public final class Fallom implements AutoCloseable {
 			this.sessionRecorder = null;
 			this.metricsSender = null;
 			this.traceExporter = null;
+			this.promptRefresher = null;
 			this.models = new FallomModels(this.configRegistry, null, null, builder.assignmentListeners);
 		}
 		else {
@@ -130,6 +149,10 @@ public final class Fallom implements AutoCloseable {
 					builder.missingVersionTtl, builder.clock);
 			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,
 					builder.assignmentListeners);
+			this.promptRefresher = builder.syncPrompts
+					? new PromptRefresher(configsClient.forService(this.promptsUrl), this.promptRegistry,
+							builder.refreshInterval, builder.startupTimeout, snapshotFile, builder.clock, List.of())
+					: null;
 		}
 		this.trace = new FallomTrace(this.metricsSender);
 	}
@@ -175,6 +198,9 @@ public final class Fallom implements AutoCloseable {
 		if (this.configRefresher != null) {
 			this.configRefresher.start();
 		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.start();
+		}
 	}
 
 	/**
@@ -197,6 +223,9 @@ public final class Fallom implements AutoCloseable {
 		if (this.configRefresher != null) {
 			this.configRefresher.stop();
 		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.stop();
+		}
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.stop();
 		}
@@ -217,6 +246,15 @@ public final class Fallom implements AutoCloseable {
 	 */
 	public FallomModels models() {
 		return this.models;
+	}
+
+	/**
+	 * Return the prompt management API: prompts and prompt A/B tests, rendered locally
+	 * from what the background sync (or the bootstrap prompts) gave.
+	 * @return the prompts
+	 */
+	public FallomPrompts prompts() {
+		return this.prompts;
 	}
 
 	/**
@@ -282,6 +320,22 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
+	 * Return the prompts and prompt A/B tests being served.
+	 * @return the prompt registry
+	 */
+	public PromptRegistry promptRegistry() {
+		return this.promptRegistry;
+	}
+
+	/**
+	 * Return the background prompt sync.
+	 * @return the refresher, or {@code null} when offline or when prompt sync is off
+	 */
+	public @Nullable PromptRefresher promptRefresher() {
+		return this.promptRefresher;
+	}
+
+	/**
 	 * Return the span exporter.
 	 * @return the exporter, or {@code null} when offline or when span export is off
 	 */
@@ -330,6 +384,14 @@ public final class Fallom implements AutoCloseable {
 		private boolean captureContentSet;
 
 		private final List<ModelConfig> bootstrapConfigs = new ArrayList<>();
+
+		private final List<PromptVersion> bootstrapPrompts = new ArrayList<>();
+
+		private final List<PromptAbTest> bootstrapPromptAbTests = new ArrayList<>();
+
+		private final List<PromptListener> promptListeners = new ArrayList<>();
+
+		private boolean syncPrompts = true;
 
 		private Duration refreshInterval = Duration.ofSeconds(30);
 
@@ -462,6 +524,56 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
+		 * Add a prompt version served before the first prompt sync, and for good when
+		 * offline; the last version added for a key is its current one, the others can be
+		 * pinned.
+		 * @param prompt the prompt version
+		 * @return this builder
+		 */
+		public Builder bootstrapPrompt(PromptVersion prompt) {
+			Arguments.notNull(prompt, "'bootstrapPrompt' must not be null");
+			this.bootstrapPrompts.removeIf((existing) -> existing.key().equals(prompt.key())
+					&& existing.version() == prompt.version());
+			this.bootstrapPrompts.add(prompt);
+			return this;
+		}
+
+		/**
+		 * Add a prompt A/B test served before the first prompt sync, and for good when
+		 * offline.
+		 * @param abTest the test
+		 * @return this builder
+		 */
+		public Builder bootstrapPromptAbTest(PromptAbTest abTest) {
+			Arguments.notNull(abTest, "'bootstrapPromptAbTest' must not be null");
+			this.bootstrapPromptAbTests.removeIf((existing) -> existing.key().equals(abTest.key()));
+			this.bootstrapPromptAbTests.add(abTest);
+			return this;
+		}
+
+		/**
+		 * Set whether prompts and prompt A/B tests are synced from the prompts service
+		 * when online (default {@code true}); off, only the bootstrap ones are served.
+		 * @param syncPrompts whether to sync prompts
+		 * @return this builder
+		 */
+		public Builder syncPrompts(boolean syncPrompts) {
+			this.syncPrompts = syncPrompts;
+			return this;
+		}
+
+		/**
+		 * Tell a listener of every prompt given, e.g. to count prompt A/B assignments.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder promptListener(PromptListener listener) {
+			Arguments.notNull(listener, "'promptListener' must not be null");
+			this.promptListeners.add(listener);
+			return this;
+		}
+
+		/**
 		 * Set the time between config syncs (default 30 s).
 		 * @param refreshInterval a positive duration
 		 * @return this builder
@@ -536,7 +648,9 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the file that keeps the last good configs across restarts (default none).
+		 * Set the file that keeps the last good configs across restarts (default none);
+		 * the prompts and prompt A/B tests are kept beside it, in the same name with
+		 * {@code .prompts} and {@code .prompt-ab-tests} appended.
 		 * @param snapshotFile the file, or {@code null}
 		 * @return this builder
 		 */

@@ -1,5 +1,7 @@
 package com.fallom.session;
 
+import java.util.concurrent.Callable;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +74,61 @@ public final class FallomSessionHolder {
 		if (current == null || !current.matches(configKey, sessionId, configVersion, variantIndex, model)) {
 			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model));
 		}
+	}
+
+	/**
+	 * Set a session without an assignment, as a fallback does: unlike
+	 * {@link #setIfChanged(String, String)}, it drops the version, variant and model of an
+	 * earlier assignment of the same session, so the spans that follow do not show them
+	 * beside the fallback model.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 */
+	public static void setWithoutAssignment(String configKey, String sessionId) {
+		FallomSessionContext current = CURRENT.get();
+		if (current == null || current.hasAssignment() || !current.matches(configKey, sessionId)) {
+			CURRENT.set(new FallomSessionContext(configKey, sessionId));
+		}
+	}
+
+	/**
+	 * Return a task that runs in the session current now, whatever thread runs it, and
+	 * restores that thread's own session afterwards: so a pooled thread never carries one
+	 * task's session into the next. For executors that context-propagation does not wrap.
+	 * @param task the task
+	 * @return the wrapped task
+	 */
+	public static Runnable wrap(Runnable task) {
+		FallomSessionContext captured = CURRENT.get();
+		return () -> {
+			FallomSessionContext previous = set(captured);
+			try {
+				task.run();
+			}
+			finally {
+				set(previous);
+			}
+		};
+	}
+
+	/**
+	 * Return a task that runs in the session current now and restores the running
+	 * thread's own session afterwards; see {@link #wrap(Runnable)}.
+	 * @param task the task
+	 * @param <V> the result type
+	 * @return the wrapped task
+	 */
+	public static <V> Callable<V> wrap(Callable<V> task) {
+		FallomSessionContext captured = CURRENT.get();
+		return () -> {
+			FallomSessionContext previous = set(captured);
+			try {
+				return task.call();
+			}
+			finally {
+				set(previous);
+			}
+		};
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fallom.Fallom;
 import com.fallom.models.AssignmentListener;
+import com.fallom.sync.SyncListener;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.resources.Resource;
 
@@ -42,7 +43,7 @@ public final class FallomAutoConfiguration {
 	@ConditionalOnMissingBean
 	Fallom fallom(FallomProperties properties, FallomConnectionDetails connectionDetails,
 			ObjectProvider<Resource> resource, ObjectProvider<AssignmentListener> assignmentListeners,
-			Environment environment) {
+			ObjectProvider<SyncListener> syncListeners, Environment environment) {
 		FallomProperties.Models models = properties.getModels();
 		FallomProperties.Tracing tracing = properties.getTracing();
 		// Spring Boot has bound the environment variables already, by its own precedence.
@@ -71,6 +72,7 @@ public final class FallomAutoConfiguration {
 			.startOnBuild(false);
 		FallomPropertiesValidator.bootstrapConfigs(models).forEach(builder::bootstrapConfig);
 		assignmentListeners.orderedStream().forEach(builder::assignmentListener);
+		syncListeners.orderedStream().forEach(builder::syncListener);
 		return builder.build();
 	}
 

@@ -31,7 +31,17 @@ public enum Endpoint {
 	/**
 	 * {@code POST /v1/traces}: OTLP/HTTP trace export in protobuf.
 	 */
-	TRACES;
+	TRACES,
+
+	/**
+	 * {@code GET /prompts}: every prompt version; the last of a key is current.
+	 */
+	PROMPTS,
+
+	/**
+	 * {@code GET /prompt-ab-tests}: every prompt A/B test.
+	 */
+	PROMPT_AB_TESTS;
 
 	/**
 	 * Return the endpoint a raw request path belongs to, whatever the method.
@@ -50,6 +60,10 @@ public enum Endpoint {
 				return SPANS;
 			case "/v1/traces":
 				return TRACES;
+			case "/prompts":
+				return PROMPTS;
+			case "/prompt-ab-tests":
+				return PROMPT_AB_TESTS;
 			default:
 				String[] segments = path.split("/", -1);
 				boolean pinned = segments.length == 5 && segments[0].isEmpty() && "configs".equals(segments[1])

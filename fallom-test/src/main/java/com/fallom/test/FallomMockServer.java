@@ -120,6 +120,8 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private final ConfigStore configs = new ConfigStore(this.mapper);
 
+	private final PromptStore prompts = new PromptStore(this.mapper);
+
 	private final Map<Endpoint, Fault> faults = new EnumMap<>(Endpoint.class);
 
 	private volatile boolean etags = true;
@@ -291,6 +293,53 @@ public final class FallomMockServer implements AutoCloseable {
 		this.configs.clear();
 	}
 
+	// Prompts
+
+	/**
+	 * Add a prompt version at the end of {@code GET /prompts}, which makes it the current
+	 * version of its key.
+	 * @param key the prompt key
+	 * @param version the version
+	 * @param systemPrompt the system prompt template
+	 * @param userTemplate the user message template
+	 * @return this server
+	 */
+	public FallomMockServer putPrompt(String key, int version, String systemPrompt, String userTemplate) {
+		this.prompts.putPrompt(key, version, systemPrompt, userTemplate);
+		return this;
+	}
+
+	/**
+	 * Add an entry, served as given, at the end of {@code GET /prompts}; it may be a
+	 * malformed prompt.
+	 * @param promptJson any JSON value
+	 * @return this server
+	 * @throws IllegalArgumentException if the text is not JSON
+	 */
+	public FallomMockServer putPromptJson(String promptJson) {
+		this.prompts.addPromptJson(promptJson);
+		return this;
+	}
+
+	/**
+	 * Add an entry, served as given, at the end of {@code GET /prompt-ab-tests}, e.g.
+	 * <code>{"key": "t", "version": 1, "variants": [{"prompt_key": "a", "prompt_version": null, "weight": 100}]}</code>.
+	 * @param abTestJson any JSON value
+	 * @return this server
+	 * @throws IllegalArgumentException if the text is not JSON
+	 */
+	public FallomMockServer putPromptAbTest(String abTestJson) {
+		this.prompts.addAbTestJson(abTestJson);
+		return this;
+	}
+
+	/**
+	 * Remove every prompt and prompt A/B test.
+	 */
+	public void clearPrompts() {
+		this.prompts.clear();
+	}
+
 	// Faults
 
 	/**
@@ -320,8 +369,9 @@ public final class FallomMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * Set whether {@code GET /configs} sends an {@code ETag} (a hash of the body) and
-	 * answers {@code 304} to a matching {@code If-None-Match}. On by default.
+	 * Set whether {@code GET /configs}, {@code /prompts} and {@code /prompt-ab-tests} send
+	 * an {@code ETag} (a hash of the body) and answer {@code 304} to a matching
+	 * {@code If-None-Match}. On by default.
 	 * @param enabled whether to use ETags
 	 * @return this server
 	 */
@@ -582,7 +632,8 @@ public final class FallomMockServer implements AutoCloseable {
 			return;
 		}
 		String method = exchange.getRequestMethod();
-		boolean read = endpoint == Endpoint.CONFIGS || endpoint == Endpoint.CONFIG_VERSION;
+		boolean read = endpoint == Endpoint.CONFIGS || endpoint == Endpoint.CONFIG_VERSION
+				|| endpoint == Endpoint.PROMPTS || endpoint == Endpoint.PROMPT_AB_TESTS;
 		if (!method.equals(read ? "GET" : "POST")) {
 			exchange.getResponseHeaders().set("Allow", read ? "GET" : "POST");
 			send(exchange, 405, "text/plain", ConfigStore.utf8("Method not allowed: " + method));
@@ -594,6 +645,8 @@ public final class FallomMockServer implements AutoCloseable {
 			case SESSIONS -> acceptJson(exchange, body, this.sessions);
 			case SPANS -> acceptJson(exchange, body, this.metrics);
 			case TRACES -> acceptTraces(exchange, body);
+			case PROMPTS -> serveList(exchange, this.prompts.prompts());
+			case PROMPT_AB_TESTS -> serveList(exchange, this.prompts.abTests());
 		}
 	}
 
@@ -659,7 +712,11 @@ public final class FallomMockServer implements AutoCloseable {
 	}
 
 	private void serveConfigs(HttpExchange exchange) throws IOException {
-		byte[] body = ConfigStore.utf8(this.configs.latest());
+		serveList(exchange, this.configs.latest());
+	}
+
+	private void serveList(HttpExchange exchange, String list) throws IOException {
+		byte[] body = ConfigStore.utf8(list);
 		if (this.etags) {
 			String etag = ConfigStore.etag(body);
 			exchange.getResponseHeaders().set("ETag", etag);

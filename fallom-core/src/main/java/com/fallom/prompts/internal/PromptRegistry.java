@@ -1,0 +1,133 @@
+package com.fallom.prompts.internal;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fallom.prompts.PromptAbTest;
+import com.fallom.prompts.PromptVersion;
+
+/**
+ * The prompts and prompt A/B tests a process serves, published as an immutable
+ * {@link PromptSnapshot} behind a volatile field, which the request path reads without
+ * locks and without I/O. The sync replaces prompts and tests separately, as they come
+ * from separate endpoints:
+ * <ul>
+ * <li>the last entry of a key in a fetched list is its current version, and a fetched
+ * list replaces the current set (bootstrap entries included);</li>
+ * <li>every prompt version ever seen stays available for pinning;</li>
+ * <li>a key whose entries were all rejected keeps its last good current version or test.</li>
+ * </ul>
+ * Internal API.
+ */
+public final class PromptRegistry {
+
+	private volatile PromptSnapshot snapshot;
+
+	/**
+	 * Create an empty registry.
+	 */
+	public PromptRegistry() {
+		this.snapshot = PromptSnapshot.EMPTY;
+	}
+
+	/**
+	 * Create a registry that serves bootstrap prompts and tests until the first sync.
+	 * @param prompts the prompt versions; the last of a key is its current version
+	 * @param abTests the tests; the last of a key wins
+	 */
+	public PromptRegistry(Collection<PromptVersion> prompts, Collection<PromptAbTest> abTests) {
+		this.snapshot = PromptSnapshot.EMPTY;
+		applyPrompts(prompts, Set.of());
+		applyAbTests(abTests, Set.of());
+	}
+
+	/**
+	 * Return what is served now.
+	 * @return the snapshot
+	 */
+	public PromptSnapshot snapshot() {
+		return this.snapshot;
+	}
+
+	/**
+	 * Serve a fetched prompt list from now on.
+	 * @param prompts the valid entries, in the backend's order
+	 * @param rejectedKeys the keys of the entries that were skipped
+	 * @return the rejected keys whose last good current version is still served
+	 */
+	public synchronized Set<String> applyPrompts(Collection<PromptVersion> prompts, Collection<String> rejectedKeys) {
+		PromptSnapshot previous = this.snapshot;
+		Map<String, Map<Integer, CompiledPrompt>> versions = new LinkedHashMap<>();
+		previous.promptVersions().forEach((key, byVersion) -> versions.put(key, new LinkedHashMap<>(byVersion)));
+		Map<String, CompiledPrompt> current = new LinkedHashMap<>();
+		for (PromptVersion prompt : prompts) {
+			Map<Integer, CompiledPrompt> byVersion = versions.computeIfAbsent(prompt.key(),
+					(key) -> new LinkedHashMap<>());
+			CompiledPrompt known = byVersion.get(prompt.version());
+			// A version normally never changes: reuse its parsed templates.
+			CompiledPrompt compiled = (known != null && known.definition().equals(prompt)) ? known
+					: CompiledPrompt.compile(prompt);
+			byVersion.put(prompt.version(), compiled);
+			current.remove(prompt.key());
+			current.put(prompt.key(), compiled);
+		}
+		Set<String> kept = new LinkedHashSet<>();
+		for (String key : rejectedKeys) {
+			CompiledPrompt lastGood = previous.prompt(key);
+			if (!current.containsKey(key) && lastGood != null) {
+				current.put(key, lastGood);
+				kept.add(key);
+			}
+		}
+		this.snapshot = new PromptSnapshot(current, versions, previous.abTests());
+		return kept;
+	}
+
+	/**
+	 * Serve a fetched prompt A/B test list from now on.
+	 * @param abTests the valid entries, in the backend's order
+	 * @param rejectedKeys the keys of the entries that were skipped
+	 * @return the rejected keys whose last good test is still served
+	 */
+	public synchronized Set<String> applyAbTests(Collection<PromptAbTest> abTests, Collection<String> rejectedKeys) {
+		PromptSnapshot previous = this.snapshot;
+		Map<String, CompiledAbTest> tests = new LinkedHashMap<>();
+		for (PromptAbTest test : abTests) {
+			CompiledAbTest known = previous.abTest(test.key());
+			tests.remove(test.key());
+			tests.put(test.key(),
+					(known != null && known.definition().equals(test)) ? known : CompiledAbTest.compile(test));
+		}
+		Set<String> kept = new LinkedHashSet<>();
+		for (String key : rejectedKeys) {
+			CompiledAbTest lastGood = previous.abTest(key);
+			if (!tests.containsKey(key) && lastGood != null) {
+				tests.put(key, lastGood);
+				kept.add(key);
+			}
+		}
+		this.snapshot = new PromptSnapshot(previous.currentPrompts(), previous.promptVersions(), tests);
+		return kept;
+	}
+
+	/**
+	 * Return the current version of every prompt, for listing.
+	 * @return the prompt versions
+	 */
+	public List<PromptVersion> currentPrompts() {
+		return this.snapshot.currentPrompts().values().stream().map(CompiledPrompt::definition).toList();
+	}
+
+	/**
+	 * Return the prompt A/B tests, for listing.
+	 * @return the tests
+	 */
+	public List<PromptAbTest> abTests() {
+		return this.snapshot.abTests().values().stream().map(CompiledAbTest::definition).toList();
+	}
+
+}
