@@ -8,7 +8,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Tags every span the application starts inside a Fallom session with
@@ -29,17 +28,7 @@ public class FallomSpanProcessor implements SpanProcessor {
 
 	@Override
 	public void onStart(Context parentContext, ReadWriteSpan span) {
-		setSessionAttributes(span, FallomSessionHolder.get());
-	}
-
-	/**
-	 * Tag a span with a Fallom session: the one mapping from session to attributes, for
-	 * this processor and for the integrations that start Fallom's own spans (Spring AI,
-	 * LangChain4j).
-	 * @param span the span
-	 * @param session the session, or {@code null} to set nothing
-	 */
-	public static void setSessionAttributes(Span span, @Nullable FallomSessionContext session) {
+		FallomSessionContext session = FallomSessionHolder.get();
 		if (session != null) {
 			tag(span, session);
 		}

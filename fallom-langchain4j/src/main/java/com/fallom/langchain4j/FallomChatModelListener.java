@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import com.fallom.Fallom;
+import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
@@ -68,6 +69,22 @@ public final class FallomChatModelListener implements ChatModelListener {
 	 */
 	public static final Class<FallomSessionContext> SESSION_ATTRIBUTE = FallomSessionContext.class;
 
+	/**
+	 * The listener attribute key of the {@link PromptContext} of the managed prompt a call
+	 * uses, exported as {@code fallom.prompt_key}, {@code fallom.prompt_version} and, for a
+	 * prompt A/B test, {@code fallom.prompt_ab_test} and {@code fallom.prompt_variant}:
+	 * <pre class="code">
+	 * FallomPrompt prompt = ...; // a managed prompt
+	 * ChatRequest request = ChatRequest.builder()
+	 *     .messages(SystemMessage.from(prompt.system()), UserMessage.from(prompt.user()))
+	 *     .build();
+	 * model.chat(request, ChatRequestOptions.builder()
+	 *     .addListenerAttribute(FallomChatModelListener.PROMPT_ATTRIBUTE, prompt.context())
+	 *     .build());
+	 * </pre>
+	 */
+	public static final Class<PromptContext> PROMPT_ATTRIBUTE = PromptContext.class;
+
 	/** The key of the call's span in the listener attributes. */
 	private static final Object SPAN_KEY = new Object();
 
@@ -110,7 +127,13 @@ public final class FallomChatModelListener implements ChatModelListener {
 		if (model != null) {
 			span.setAttribute(GenAiAttributes.REQUEST_MODEL, model);
 		}
-		FallomSpanProcessor.setSessionAttributes(span, session(requestContext.attributes()));
+		FallomSessionContext session = session(requestContext.attributes());
+		if (session != null) {
+			FallomSpanProcessor.tag(span, session);
+		}
+		if (requestContext.attributes().get(PROMPT_ATTRIBUTE) instanceof PromptContext prompt) {
+			prompt.attributes().forEach((name, value) -> setAttribute(span, name, value));
+		}
 		if (this.captureContent) {
 			prompt(span, request.messages());
 		}
@@ -140,6 +163,15 @@ public final class FallomChatModelListener implements ChatModelListener {
 		span.setStatus(StatusCode.ERROR,
 				(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
 		span.end();
+	}
+
+	private static void setAttribute(Span span, String name, Object value) {
+		if (value instanceof Integer number) {
+			span.setAttribute(name, number.longValue());
+		}
+		else {
+			span.setAttribute(name, String.valueOf(value));
+		}
 	}
 
 	private static @Nullable FallomSessionContext session(Map<Object, Object> attributes) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import com.fallom.Fallom;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
@@ -80,7 +81,10 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 		if (request.id() != null) {
 			span.setAttribute(GenAiAttributes.TOOL_CALL_ID, request.id());
 		}
-		FallomSpanProcessor.setSessionAttributes(span, FallomSessionHolder.get());
+		FallomSessionContext session = FallomSessionHolder.get();
+		if (session != null) {
+			FallomSpanProcessor.tag(span, session);
+		}
 		if (this.captureContent) {
 			if (request.arguments() != null) {
 				span.setAttribute(GenAiAttributes.TOOL_ARGUMENTS, request.arguments());

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.Fallom;
+import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServer;
@@ -258,6 +259,20 @@ class FallomChatModelListenerTests {
 		}
 		assertThat(onlySpan().attributes()).containsEntry("fallom.config_key", "billing")
 			.containsEntry("fallom.session_id", "explicit-session");
+	}
+
+	@Test
+	void promptContextInTheListenerAttributesTagsTheSpan() {
+		ChatModel model = openAi(false);
+		model.chat(ChatRequest.builder().messages(UserMessage.from("Hi")).build(),
+				ChatRequestOptions.builder()
+					.addListenerAttribute(FallomChatModelListener.PROMPT_ATTRIBUTE,
+							new PromptContext("welcome", 3, "welcome-test", 1))
+					.build());
+		assertThat(onlySpan().attributes()).containsEntry("fallom.prompt_key", "welcome")
+			.containsEntry("fallom.prompt_version", 3L)
+			.containsEntry("fallom.prompt_ab_test", "welcome-test")
+			.containsEntry("fallom.prompt_variant", 1L);
 	}
 
 	@Test
