@@ -29,7 +29,7 @@ public class SessionIdExtractor {
 
 	private final @Nullable String sessionQueryParameter;
 
-	private final String configKeyHeader;
+	private final @Nullable String configKeyHeader;
 
 	private final @Nullable String defaultConfigKey;
 
@@ -43,20 +43,21 @@ public class SessionIdExtractor {
 	 * @param sessionCookie the cookie of the session id, or {@code null} not to read one
 	 * @param sessionQueryParameter the query parameter of the session id, or {@code null}
 	 * not to read one
-	 * @param configKeyHeader the header of the config key
-	 * @param defaultConfigKey the config key when the header is absent, or {@code null}
+	 * @param configKeyHeader the header of the config key, or {@code null} to take the
+	 * config key from no request: then any caller cannot file its traffic under any
+	 * experiment
+	 * @param defaultConfigKey the config key when the request gives none, or {@code null}
 	 * @param maxLength the longest session id or config key accepted
 	 */
 	public SessionIdExtractor(String sessionHeader, @Nullable String sessionCookie,
-			@Nullable String sessionQueryParameter, String configKeyHeader, @Nullable String defaultConfigKey,
+			@Nullable String sessionQueryParameter, @Nullable String configKeyHeader, @Nullable String defaultConfigKey,
 			int maxLength) {
 		Assert.hasText(sessionHeader, "'sessionHeader' must not be empty");
-		Assert.hasText(configKeyHeader, "'configKeyHeader' must not be empty");
 		Assert.isTrue(maxLength > 0, "'maxLength' must be positive");
 		this.sessionHeader = sessionHeader;
 		this.sessionCookie = StringUtils.hasText(sessionCookie) ? sessionCookie : null;
 		this.sessionQueryParameter = StringUtils.hasText(sessionQueryParameter) ? sessionQueryParameter : null;
-		this.configKeyHeader = configKeyHeader;
+		this.configKeyHeader = StringUtils.hasText(configKeyHeader) ? configKeyHeader : null;
 		this.defaultConfigKey = StringUtils.hasText(defaultConfigKey) ? defaultConfigKey : null;
 		this.maxLength = maxLength;
 	}
@@ -80,7 +81,7 @@ public class SessionIdExtractor {
 		if (!StringUtils.hasText(sessionId) || !isValid("session id", source, sessionId)) {
 			return null;
 		}
-		String configKey = request.header(this.configKeyHeader);
+		String configKey = (this.configKeyHeader != null) ? request.header(this.configKeyHeader) : null;
 		if (StringUtils.hasText(configKey)) {
 			return isValid("config key", this.configKeyHeader, configKey) ? new FallomSessionContext(configKey, sessionId)
 					: null;

@@ -3,6 +3,7 @@ package com.fallom.web.reactive;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
+import com.fallom.web.RequestObservations;
 import com.fallom.web.SessionIdExtractor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -10,6 +11,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -67,6 +69,10 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		FallomSessionContext session = this.extractor.extract(new ReactiveRequestValues(exchange.getRequest()));
+		if (session != null) {
+			ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+				.ifPresent((context) -> RequestObservations.tag(context, session));
+		}
 		Mono<Void> filtered = (session != null) ? chain.filter(exchange)
 			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session))
 				: chain.filter(exchange);
