@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -337,6 +338,10 @@ public final class MockProviderServer implements AutoCloseable {
 			// the chunked body; closing the exchange here would end it cleanly instead
 			throw ex;
 		}
+		catch (IOException ex) {
+			// The client went away, e.g. it cancelled a stream: nothing to answer
+			logger.log(Level.DEBUG, "Mock provider server lost the client of " + exchange.getRequestURI(), ex);
+		}
 		catch (Throwable ex) {
 			if (!this.closed.get()) {
 				logger.log(Level.WARNING, "Mock provider server failed to answer " + exchange.getRequestMethod() + " "
@@ -509,7 +514,7 @@ public final class MockProviderServer implements AutoCloseable {
 			int id) throws IOException {
 		boolean includeUsage = request.json().path("stream_options").path("include_usage").asBoolean(false);
 		OutputStream out = startStream(exchange);
-		Budget budget = new Budget(reply.streamFailureAfter());
+		Budget budget = new Budget(reply, this.closing);
 		Map<String, Object> first = new LinkedHashMap<>();
 		first.put("role", "assistant");
 		first.put("content", (reply.textOrNull() != null) ? "" : null);
@@ -660,7 +665,7 @@ public final class MockProviderServer implements AutoCloseable {
 	private void streamAnthropic(HttpExchange exchange, ProviderReply reply, String model, int id)
 			throws IOException {
 		OutputStream out = startStream(exchange);
-		Budget budget = new Budget(reply.streamFailureAfter());
+		Budget budget = new Budget(reply, this.closing);
 		Map<String, Object> message = anthropicEnvelope(model, id, List.of());
 		message.put("stop_reason", null);
 		message.put("stop_sequence", null);
@@ -834,21 +839,33 @@ public final class MockProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * How many content chunks a stream may still send before its scripted failure.
+	 * Paces a stream's content chunks and counts them towards its scripted failure.
 	 */
 	private static final class Budget {
 
+		private final Duration chunkDelay;
+
+		private final CountDownLatch closing;
+
 		private int remaining;
 
-		Budget(int chunks) {
-			this.remaining = chunks;
+		private boolean first = true;
+
+		Budget(ProviderReply reply, CountDownLatch closing) {
+			this.remaining = reply.streamFailureAfter();
+			this.chunkDelay = reply.chunkDelayDuration();
+			this.closing = closing;
 		}
 
 		/**
-		 * Count one chunk.
+		 * Count one content chunk, after the reply's chunk delay.
 		 * @return whether the stream must fail instead of sending it
 		 */
 		boolean exhausted() {
+			if (!this.first && !this.chunkDelay.isZero()) {
+				pause();
+			}
+			this.first = false;
 			if (this.remaining < 0) {
 				return false;
 			}
@@ -865,6 +882,18 @@ public final class MockProviderServer implements AutoCloseable {
 		 */
 		boolean failsAtEnd() {
 			return this.remaining >= 0;
+		}
+
+		private void pause() {
+			try {
+				if (this.closing.await(this.chunkDelay.toNanos(), TimeUnit.NANOSECONDS)) {
+					throw new DroppedStream();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new DroppedStream();
+			}
 		}
 
 	}

@@ -57,6 +57,8 @@ public final class ProviderReply {
 
 	private boolean dropStream;
 
+	private Duration chunkDelay = Duration.ZERO;
+
 	private ProviderReply afterToolResult;
 
 	private ProviderReply() {
@@ -79,6 +81,7 @@ public final class ProviderReply {
 		copy.truncated = this.truncated;
 		copy.streamFailureAfter = this.streamFailureAfter;
 		copy.dropStream = this.dropStream;
+		copy.chunkDelay = this.chunkDelay;
 		copy.afterToolResult = this.afterToolResult;
 		return copy;
 	}
@@ -158,6 +161,24 @@ public final class ProviderReply {
 		}
 		ProviderReply copy = copy();
 		copy.delay = delay;
+		return copy;
+	}
+
+	/**
+	 * Return a copy whose streamed answer waits before each content chunk but the first,
+	 * so a test can act while a stream is under way: read the first chunk, then cancel.
+	 * Closing the server ends the wait. A non-streamed answer is unaffected.
+	 * @param delay how long to wait between content chunks
+	 * @return the changed reply
+	 */
+	public ProviderReply chunkDelay(Duration delay) {
+		requireNoError("chunkDelay");
+		Objects.requireNonNull(delay, "delay must not be null");
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("Chunk delay must not be negative, was " + delay);
+		}
+		ProviderReply copy = copy();
+		copy.chunkDelay = delay;
 		return copy;
 	}
 
@@ -292,6 +313,10 @@ public final class ProviderReply {
 
 	Duration delayDuration() {
 		return this.delay;
+	}
+
+	Duration chunkDelayDuration() {
+		return this.chunkDelay;
 	}
 
 	int inputTokens() {

@@ -1,7 +1,12 @@
 package com.fallom.test.provider;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -191,6 +196,24 @@ class MockProviderServerOpenAiTests {
 		provider.server().enqueue(ProviderReply.text("one two three four").dropStreamAfter(2));
 		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> send(STREAM_REQUEST));
 		// The server goes on answering on new connections
+		assertThat(send(REQUEST).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void pacesStreamedChunksSoTheClientCanReadTheFirstAndCancel() throws Exception {
+		provider.server().enqueue(ProviderReply.text("one two three").chunkDelay(Duration.ofMinutes(1)));
+		HttpResponse<InputStream> response = ProviderHttp.client()
+			.send(ProviderHttp.openAi(provider.server(), STREAM_REQUEST), HttpResponse.BodyHandlers.ofInputStream());
+		String firstContent;
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+			// The role chunk, then the first word, then a minute's pause
+			reader.readLine();
+			reader.readLine();
+			firstContent = reader.readLine();
+		}
+		assertThat(firstContent).startsWith("data: ").contains("\"content\":\"one\"");
+		// Cancelled by closing the body: the server goes on serving
 		assertThat(send(REQUEST).statusCode()).isEqualTo(200);
 	}
 

@@ -28,6 +28,10 @@ final class ProviderHttp {
 	private ProviderHttp() {
 	}
 
+	static HttpClient client() {
+		return client;
+	}
+
 	static HttpRequest openAi(MockProviderServer server, String json) {
 		return HttpRequest.newBuilder(URI.create(server.openAiBaseUrl() + "/chat/completions"))
 			.timeout(Duration.ofSeconds(10))
