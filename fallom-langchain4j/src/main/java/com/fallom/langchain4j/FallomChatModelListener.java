@@ -131,6 +131,9 @@ public final class FallomChatModelListener implements ChatModelListener {
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
 		}
+		if (requestContext.attributes().containsKey(StreamTiming.class)) {
+			span.setAttribute(GenAiAttributes.STREAMING, true);
+		}
 		if (requestContext.attributes().get(PROMPT_ATTRIBUTE) instanceof PromptContext prompt) {
 			prompt.attributes().forEach((name, value) -> setAttribute(span, name, value));
 		}
@@ -147,6 +150,10 @@ public final class FallomChatModelListener implements ChatModelListener {
 			return;
 		}
 		response(span, responseContext.chatResponse());
+		if (responseContext.attributes().get(StreamTiming.class) instanceof StreamTiming timing
+				&& timing.timeToFirstTokenMillis() >= 0) {
+			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
+		}
 		span.end();
 	}
 

@@ -29,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  * call's span carries the config version and variant. Without a session the fallback
  * model answers (logged once), or the call fails with an {@link IllegalStateException}
  * when there is no fallback. The models the factory builds answer with their own
- * listeners and default parameters; this model has none of its own.
+ * listeners and default parameters; this model has none of its own. It tells
+ * {@link FallomChatModelListener} that the call streams and when the first token reached
+ * the caller, so the span also carries {@code gen_ai.request.stream} and
+ * {@code fallom.time_to_first_token_ms}.
  */
 public final class FallomStreamingChatModel implements StreamingChatModel {
 
@@ -51,12 +54,14 @@ public final class FallomStreamingChatModel implements StreamingChatModel {
 
 	@Override
 	public void chat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
-		this.variants.current().chat(chatRequest, handler);
+		chat(chatRequest, ChatRequestOptions.EMPTY, handler);
 	}
 
 	@Override
 	public void chat(ChatRequest chatRequest, ChatRequestOptions options, StreamingChatResponseHandler handler) {
-		this.variants.current().chat(chatRequest, options, handler);
+		StreamingChatModel model = this.variants.current();
+		StreamTiming timing = new StreamTiming();
+		model.chat(chatRequest, StreamTiming.attach(options, timing), timing.timed(handler));
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package com.fallom.langchain4j;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServerExtension;
 import com.fallom.test.ReceivedSpan;
 import com.fallom.test.provider.MockProviderServerExtension;
+import com.fallom.test.provider.ProviderReply;
 import com.fallom.test.provider.ProviderRequest;
 import com.fallom.tracing.FallomTrace;
 import dev.langchain4j.data.message.UserMessage;
@@ -173,6 +175,37 @@ class FallomChatModelTests {
 		assertThat(provider.server().lastRequest().isStreaming()).isTrue();
 		assertThat(provider.server().lastRequest().model())
 			.isEqualTo(this.fallom.models().get("support", "session-4"));
+	}
+
+	@Test
+	void streamedCallsSpanSaysItStreamedAndWhenTheFirstTokenArrived() {
+		provider.server().enqueue(ProviderReply.text("one two three").delay(Duration.ofMillis(50)));
+		StreamingChatModel model = FallomStreamingChatModel.builder(this.fallom.models(), "support")
+			.models(this::openAiStreaming)
+			.build();
+		Streams.Result result;
+		try (FallomTrace.Scope scope = this.fallom.trace().withSession("support", "session-5")) {
+			result = Streams.stream(model, ChatRequest.builder().messages(UserMessage.from("Count")).build());
+		}
+		assertThat(result.partials()).containsExactly("one", " two", " three");
+		this.fallom.close();
+		ReceivedSpan span = fallomServer.server().receivedSpans().get(0);
+		assertThat(span.attributes()).containsEntry("gen_ai.request.stream", true)
+			.containsEntry("fallom.session_id", "session-5");
+		// The provider waited 50 ms before answering: the first token cannot be earlier
+		assertThat((Long) span.attributes().get("fallom.time_to_first_token_ms")).isBetween(50L,
+				span.duration().toMillis());
+	}
+
+	@Test
+	void syncCallsSpanSaysNothingAboutStreaming() {
+		ChatModel model = FallomChatModel.builder(this.fallom.models(), "support").models(this::openAi).build();
+		try (FallomTrace.Scope scope = this.fallom.trace().withSession("support", "session-6")) {
+			model.chat("Hi");
+		}
+		this.fallom.close();
+		assertThat(fallomServer.server().receivedSpans().get(0).attributes())
+			.doesNotContainKeys("gen_ai.request.stream", "fallom.time_to_first_token_ms");
 	}
 
 	private ChatModel openAi(String modelName) {

@@ -45,6 +45,10 @@ public final class GenAiAttributes {
 	/** Whether the call was streamed. */
 	public static final AttributeKey<Boolean> STREAMING = AttributeKey.booleanKey("gen_ai.request.stream");
 
+	/** Milliseconds from the start of a streamed call to the first token its caller received. */
+	public static final AttributeKey<Long> TIME_TO_FIRST_TOKEN_MS = AttributeKey
+		.longKey("fallom.time_to_first_token_ms");
+
 	/** The operation, e.g. {@code chat} or {@code execute_tool}. */
 	public static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
 
