@@ -3,6 +3,7 @@ package com.fallom.models;
 import java.util.List;
 
 import com.fallom.internal.Arguments;
+import com.fallom.internal.WeightedSplit;
 
 /**
  * One version of a model config: the variants a session is assigned among. Immutable;
@@ -21,7 +22,7 @@ public final class ModelConfig {
 
 	private final String[] models;
 
-	private final double[] boundaries;
+	private final WeightedSplit split;
 
 	private final ConfigOrigin origin;
 
@@ -41,17 +42,8 @@ public final class ModelConfig {
 		this.version = version;
 		this.variants = List.copyOf(variants);
 		this.origin = origin;
-		this.models = new String[this.variants.size()];
-		this.boundaries = new double[this.variants.size()];
-		// Accumulate exactly as the Python SDK does (IEEE doubles, weight * 10000 each
-		// step): rounding here would move boundary buckets to another model.
-		double cumulative = 0.0;
-		for (int i = 0; i < this.models.length; i++) {
-			ModelVariant variant = this.variants.get(i);
-			cumulative += variant.weight() * 10000;
-			this.models[i] = variant.model();
-			this.boundaries[i] = cumulative;
-		}
+		this.models = this.variants.stream().map(ModelVariant::model).toArray(String[]::new);
+		this.split = WeightedSplit.of(this.variants, ModelVariant::weight);
 	}
 
 	public String getKey() {
@@ -77,13 +69,7 @@ public final class ModelConfig {
 	 * @return the variant index
 	 */
 	public int variantIndexFor(int bucket) {
-		double[] boundaries = this.boundaries;
-		for (int i = 0; i < boundaries.length; i++) {
-			if (bucket < boundaries[i]) {
-				return i;
-			}
-		}
-		return boundaries.length - 1;
+		return this.split.variantIndexFor(bucket);
 	}
 
 	/**
