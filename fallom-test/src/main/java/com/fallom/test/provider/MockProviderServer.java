@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -475,7 +475,8 @@ public final class MockProviderServer implements AutoCloseable {
 		return envelope;
 	}
 
-	private static Map<String, Object> openAiToolCall(Integer index, String id, String name, String arguments) {
+	private static Map<String, Object> openAiToolCall(@Nullable Integer index, @Nullable String id,
+			@Nullable String name, String arguments) {
 		Map<String, Object> function = new LinkedHashMap<>();
 		if (name != null) {
 			function.put("name", name);
@@ -555,7 +556,7 @@ public final class MockProviderServer implements AutoCloseable {
 		writeData(out, "[DONE]");
 	}
 
-	private static Map<String, Object> openAiChunk(Map<String, Object> delta, String finishReason, String model,
+	private static Map<String, Object> openAiChunk(Map<String, Object> delta, @Nullable String finishReason, String model,
 			int id, boolean includeUsage) {
 		Map<String, Object> choice = new LinkedHashMap<>();
 		choice.put("index", 0);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,13 +36,13 @@ public final class ProviderReply {
 	 */
 	public static final int DEFAULT_OUTPUT_TOKENS = 5;
 
-	private String text;
+	private @Nullable String text;
 
 	private List<ToolCall> toolCalls = List.of();
 
 	private int errorStatus;
 
-	private String errorMessage;
+	private @Nullable String errorMessage;
 
 	private Duration delay = Duration.ZERO;
 
@@ -49,7 +50,7 @@ public final class ProviderReply {
 
 	private int outputTokens = DEFAULT_OUTPUT_TOKENS;
 
-	private String responseModel;
+	private @Nullable String responseModel;
 
 	private boolean truncated;
 
@@ -59,7 +60,7 @@ public final class ProviderReply {
 
 	private Duration chunkDelay = Duration.ZERO;
 
-	private ProviderReply afterToolResult;
+	private @Nullable ProviderReply afterToolResult;
 
 	private ProviderReply() {
 	}
@@ -291,7 +292,7 @@ public final class ProviderReply {
 		return this;
 	}
 
-	String textOrNull() {
+	@Nullable String textOrNull() {
 		return this.text;
 	}
 
@@ -307,7 +308,7 @@ public final class ProviderReply {
 		return this.errorStatus;
 	}
 
-	String errorMessage() {
+	@Nullable String errorMessage() {
 		return this.errorMessage;
 	}
 
@@ -327,7 +328,7 @@ public final class ProviderReply {
 		return this.outputTokens;
 	}
 
-	String responseModelOrNull() {
+	@Nullable String responseModelOrNull() {
 		return this.responseModel;
 	}
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,7 +23,7 @@ import tools.jackson.databind.node.MissingNode;
  */
 public final class ProviderRequest {
 
-	private final ProviderApi api;
+	private final @Nullable ProviderApi api;
 
 	private final String method;
 
@@ -36,7 +37,7 @@ public final class ProviderRequest {
 
 	private final Instant receivedAt;
 
-	ProviderRequest(ProviderApi api, String method, String path, Map<String, List<String>> headers, byte[] body,
+	ProviderRequest(@Nullable ProviderApi api, String method, String path, Map<String, List<String>> headers, byte[] body,
 			Instant receivedAt) {
 		this.api = api;
 		this.method = Objects.requireNonNull(method, "method must not be null");
@@ -69,7 +70,7 @@ public final class ProviderRequest {
 	 * Return the API the request was sent to.
 	 * @return the API, or {@code null} for an unknown path
 	 */
-	public ProviderApi api() {
+	public @Nullable ProviderApi api() {
 		return this.api;
 	}
 
@@ -102,7 +103,7 @@ public final class ProviderRequest {
 	 * @param name the header name, in any case
 	 * @return the first value or {@code null} when the header is absent
 	 */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		List<String> values = this.headers.get(name.toLowerCase(Locale.ROOT));
 		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
@@ -135,7 +136,7 @@ public final class ProviderRequest {
 	 * Return the model the request asked for.
 	 * @return the model, or {@code null} when the body names none
 	 */
-	public String model() {
+	public @Nullable String model() {
 		JsonNode model = this.json.path("model");
 		return model.isString() ? model.asString() : null;
 	}

@@ -4,4 +4,7 @@
  * replies (text, tool calls, errors, delays) and recorded requests. It depends on the
  * JDK's HTTP server and Jackson only; the JUnit extension needs JUnit Jupiter.
  */
+@NullMarked
 package com.fallom.test.provider;
+
+import org.jspecify.annotations.NullMarked;
