@@ -116,6 +116,10 @@ public final class FallomChatModelListener implements ChatModelListener {
 
 	@Override
 	public void onRequest(ChatModelRequestContext requestContext) {
+		if (requestContext.attributes().containsKey(SPAN_KEY)) {
+			// Registered twice on one model (a bean and by hand): one span is enough
+			return;
+		}
 		ChatRequest request = requestContext.chatRequest();
 		String model = request.modelName();
 		Span span = this.tracer.spanBuilder((model != null) ? "chat " + model : "chat")

@@ -296,6 +296,19 @@ class FallomChatModelListenerTests {
 	}
 
 	@Test
+	void listenerRegisteredTwiceExportsOneSpan() {
+		listener(false);
+		ChatModel model = OpenAiChatModel.builder()
+			.baseUrl(provider.server().openAiBaseUrl())
+			.apiKey("sk-test")
+			.modelName("gpt-4o-mini")
+			.listeners(List.of(FallomChatModelListener.create(this.fallom), FallomChatModelListener.create(this.fallom)))
+			.build();
+		model.chat("Hi");
+		onlySpan();
+	}
+
+	@Test
 	void testsRunWithoutSpringOnTheClasspath() {
 		assertThatExceptionOfType(ClassNotFoundException.class)
 			.isThrownBy(() -> Class.forName("org.springframework.core.SpringVersion"));
