@@ -73,6 +73,8 @@ public final class Fallom implements AutoCloseable {
 
 	private final boolean captureContent;
 
+	private final Duration startupTimeout;
+
 	private final URI configsUrl;
 
 	private final URI tracesUrl;
@@ -107,6 +109,7 @@ public final class Fallom implements AutoCloseable {
 
 	private Fallom(Builder builder) {
 		this.captureContent = builder.captureContent;
+		this.startupTimeout = builder.startupTimeout;
 		this.configsUrl = builder.serviceUrl(builder.configsUrl, "FALLOM_CONFIGS_URL",
 				DEFAULT_CONFIGS_URL);
 		this.tracesUrl = builder.serviceUrl(builder.tracesUrl, "FALLOM_TRACES_URL", DEFAULT_TRACES_URL);
@@ -181,8 +184,10 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
-	 * Start the background work: config sync (waiting for the first sync at most the
-	 * start-up timeout), session recording, custom metrics and span export. Called by
+	 * Start the background work: config and prompt sync, session recording, custom
+	 * metrics and span export. The first syncs of configs, prompts and prompt A/B tests
+	 * run together, and this waits for them at most the start-up timeout in all (not once
+	 * per endpoint, so a backend that is down costs one timeout). Called by
 	 * {@link Builder#build()}; starting twice does nothing.
 	 */
 	public void start() {
@@ -198,12 +203,23 @@ public final class Fallom implements AutoCloseable {
 		if (this.traceExporter != null) {
 			this.traceExporter.start();
 		}
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
 		if (this.configRefresher != null) {
-			this.configRefresher.start();
+			this.configRefresher.startInBackground();
 		}
 		if (this.promptRefresher != null) {
-			this.promptRefresher.start();
+			this.promptRefresher.startInBackground();
 		}
+		if (this.configRefresher != null) {
+			this.configRefresher.awaitFirstSync(remaining(deadline));
+		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.awaitFirstSync(remaining(deadline));
+		}
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 	}
 
 	/**
@@ -603,8 +619,8 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the longest {@link #build()} waits for the first config sync (default 2 s);
-		 * zero does not wait.
+		 * Set the longest {@link #build()} waits for the first syncs of configs, prompts
+		 * and prompt A/B tests, which run together (default 2 s); zero does not wait.
 		 * @param startupTimeout a duration, zero or more
 		 * @return this builder
 		 */
@@ -839,8 +855,9 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Build the engine and, unless told otherwise, start it: the first config sync
-		 * is waited for at most the start-up timeout.
+		 * Build the engine and, unless told otherwise, start it: the first syncs of
+		 * configs, prompts and prompt A/B tests are waited for at most the start-up
+		 * timeout in all.
 		 * @return the engine
 		 * @throws IllegalArgumentException when an environment variable holds a bad value
 		 */

@@ -1,9 +1,12 @@
 package com.fallom.tracing;
 
 /**
- * Names of the span attributes Fallom sets, as the Fallom backend reads them. All values
- * are strings, the config version and variant index too: Micrometer key-values are
- * strings, and one type per name keeps a span from carrying the same name twice.
+ * Names of the span attributes Fallom sets, as the Fallom backend reads them. The session
+ * attributes are strings, the config version and variant index too: they also go on the
+ * application's spans as Micrometer key-values, which are strings, and one type per name
+ * keeps a span from carrying the same name twice. The prompt attributes go only on
+ * Fallom's own chat spans, so their version and variant are integers, as the protocol and
+ * the Python SDK have them.
  */
 public final class FallomAttributes {
 
@@ -18,6 +21,18 @@ public final class FallomAttributes {
 
 	/** The index of the assigned variant, when {@code FallomModels} set the session. */
 	public static final String VARIANT = "fallom.variant";
+
+	/** The key of the managed prompt a chat call used, a string. */
+	public static final String PROMPT_KEY = "fallom.prompt_key";
+
+	/** The version of the managed prompt a chat call used, an integer. */
+	public static final String PROMPT_VERSION = "fallom.prompt_version";
+
+	/** The key of the prompt A/B test that chose the prompt, a string. */
+	public static final String PROMPT_AB_TEST = "fallom.prompt_ab_test";
+
+	/** The position of the prompt A/B test's variant, from 0, an integer. */
+	public static final String PROMPT_VARIANT = "fallom.prompt_variant";
 
 	private FallomAttributes() {
 	}

@@ -7,12 +7,15 @@ import java.util.Map;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
 import com.fallom.metrics.FallomAssignmentMetrics;
+import com.fallom.autoconfigure.prompts.FallomPromptsAutoConfiguration;
 import com.fallom.metrics.FallomConfigSyncMetrics;
+import com.fallom.metrics.FallomPromptMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.ModelOptions;
+import com.fallom.prompts.FallomPrompts;
 import com.fallom.test.Endpoint;
 import com.fallom.test.Fault;
 import com.fallom.test.FallomMockServer;
@@ -79,6 +82,33 @@ class FallomMetricsAutoConfigurationTests {
 					.extracting(io.micrometer.core.instrument.Tag::getKey)
 					.containsExactlyInAnyOrder("config.key", "model", "config.version", "source"));
 		});
+	}
+
+	@Test
+	void countsPromptAbAssignmentsByTestAndVariantButNeverBySession() {
+		this.runner.withConfiguration(AutoConfigurations.of(FallomPromptsAutoConfiguration.class))
+			.withPropertyValues("fallom.prompts.templates.greeting.system=Hi",
+					"fallom.prompts.ab-tests.greeting-test.variants[0].prompt-key=greeting",
+					"fallom.prompts.ab-tests.greeting-test.variants[0].weight=100")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FallomPromptMetrics.class);
+				FallomPrompts prompts = context.getBean(FallomPrompts.class);
+				prompts.getAb("greeting-test", "s1", null);
+				prompts.getAb("greeting-test", "s2", null);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get(FallomPromptMetrics.METRIC_NAME).tag("ab_test.key", "greeting-test").counter().count())
+					.isEqualTo(2);
+				assertThat(registry.get(FallomPromptMetrics.METRIC_NAME).meters())
+					.allSatisfy((meter) -> assertThat(meter.getId().getTags()).noneMatch(
+							(tag) -> tag.getKey().contains("session") || tag.getValue().equals("s1")));
+			});
+	}
+
+	@Test
+	void noPromptMetricsWhenPromptsAreDisabled() {
+		this.runner.withConfiguration(AutoConfigurations.of(FallomPromptsAutoConfiguration.class))
+			.withPropertyValues("fallom.prompts.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FallomPromptMetrics.class));
 	}
 
 	@Test
