@@ -5,8 +5,10 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -59,17 +61,24 @@ final class ConfigStore {
 	}
 
 	void put(String key, int version, Map<String, ? extends Number> modelWeights) {
-		Objects.requireNonNull(key, "key must not be null");
 		Objects.requireNonNull(modelWeights, "modelWeights must not be null");
+		List<ConfigVariant> variants = new ArrayList<>();
+		modelWeights.forEach((model, weight) -> variants.add(new ConfigVariant(model, weight)));
+		put(key, version, variants);
+	}
+
+	void put(String key, int version, List<ConfigVariant> variants) {
+		Objects.requireNonNull(key, "key must not be null");
+		Objects.requireNonNull(variants, "variants must not be null");
 		ObjectNode config = this.mapper.createObjectNode();
 		config.put("key", key);
 		config.put("version", version);
-		ArrayNode variants = config.putArray("variants");
-		modelWeights.forEach((model, weight) -> {
-			ObjectNode variant = variants.addObject();
-			variant.put("model", Objects.requireNonNull(model, "model must not be null"));
-			putWeight(variant, weight);
-		});
+		ArrayNode array = config.putArray("variants");
+		for (ConfigVariant variant : variants) {
+			ObjectNode node = array.addObject();
+			node.put("model", Objects.requireNonNull(variant, "variant must not be null").model());
+			putWeight(node, variant.weight());
+		}
 		store(key, version, this.mapper.writeValueAsString(config));
 	}
 

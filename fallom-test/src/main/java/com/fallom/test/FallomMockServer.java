@@ -53,9 +53,9 @@ import tools.jackson.databind.json.JsonMapper;
  * protobuf, optionally gzip), each behind {@code Authorization: Bearer <apiKey>}. Typical
  * use: <pre class="code">
  * try (FallomMockServer fallom = FallomMockServer.start()) {
- *     fallom.putConfig("summarizer", 1, Map.of("gpt-4o", 100));
+ *     fallom.putConfig("summarizer", 1, variant("gpt-4o", 100));
  *     // point the client at fallom.baseUrl() with fallom.apiKey() ...
- *     assertThat(fallom.sessions()).hasSize(1);
+ *     assertThat(fallom.sessionRecords()).hasSize(1);
  * }
  * </pre> All methods are thread-safe; recordings are returned as snapshots in arrival
  * order. Requests are served by a small fixed pool of daemon threads, so a
@@ -277,16 +277,46 @@ public final class FallomMockServer implements AutoCloseable {
 	}
 
 	/**
+	 * Add a config with array-form variants in the order given, replacing the same version
+	 * of the same key: <pre class="code">
+	 * server.putConfig("support", 3, variant("gpt-4o", 50), variant("claude", 50));
+	 * </pre>
+	 * @param key the config key
+	 * @param version the config version
+	 * @param variants the variants, in the order assignment walks them
+	 * @return this server
+	 * @see #variant(String, Number)
+	 */
+	public FallomMockServer putConfig(String key, int version, ConfigVariant... variants) {
+		Objects.requireNonNull(variants, "variants must not be null");
+		this.configs.put(key, version, List.of(variants));
+		return this;
+	}
+
+	/**
 	 * Add a config with array-form variants, replacing the same version of the same key.
 	 * @param key the config key
 	 * @param version the config version
-	 * @param modelWeights the weight of each model (a percentage), in variant order; pass
-	 * a {@link LinkedHashMap} when order matters
+	 * @param modelWeights the weight of each model (a percentage), in the map's iteration
+	 * order
 	 * @return this server
+	 * @deprecated the variants' order decides assignment, and most maps have none: use
+	 * {@link #putConfig(String, int, ConfigVariant...)}
 	 */
+	@Deprecated(since = "0.1.0")
 	public FallomMockServer putConfig(String key, int version, Map<String, ? extends Number> modelWeights) {
 		this.configs.put(key, version, modelWeights);
 		return this;
+	}
+
+	/**
+	 * Create a variant for {@link #putConfig(String, int, ConfigVariant...)}.
+	 * @param model the model
+	 * @param weight the weight, a percentage
+	 * @return the variant
+	 */
+	public static ConfigVariant variant(String model, Number weight) {
+		return new ConfigVariant(model, weight);
 	}
 
 	/**
@@ -473,6 +503,31 @@ public final class FallomMockServer implements AutoCloseable {
 		synchronized (this.recordingLock) {
 			return List.copyOf(this.metrics);
 		}
+	}
+
+	/**
+	 * Return the accepted {@code POST /sessions} requests (assignment records).
+	 * @return the records in arrival order
+	 */
+	public List<SessionRecord> sessionRecords() {
+		return sessions().stream().map(SessionRecord::of).toList();
+	}
+
+	/**
+	 * Return the accepted {@code POST /spans} requests (custom metrics).
+	 * @return the records in arrival order
+	 */
+	public List<MetricsRecord> metricsRecords() {
+		return metrics().stream().map(MetricsRecord::of).toList();
+	}
+
+	/**
+	 * Return every span of the accepted {@code POST /v1/traces} requests, with typed
+	 * attributes.
+	 * @return the spans in arrival order
+	 */
+	public List<ExportedSpan> exportedSpans() {
+		return receivedSpans().stream().map(ExportedSpan::of).toList();
 	}
 
 	/**
