@@ -35,7 +35,7 @@ public final class FallomAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(FallomConnectionDetails.class)
 	PropertiesFallomConnectionDetails fallomConnectionDetails(FallomProperties properties) {
 		return new PropertiesFallomConnectionDetails(properties);
 	}
@@ -46,6 +46,7 @@ public final class FallomAutoConfiguration {
 			ObjectProvider<Resource> resource, ObjectProvider<AssignmentListener> assignmentListeners,
 			ObjectProvider<SyncListener> syncListeners, ObjectProvider<PromptListener> promptListeners,
 			Environment environment) {
+		FallomProductionGuard.check(connectionDetails, properties, environment);
 		FallomProperties.Models models = properties.getModels();
 		FallomProperties.Tracing tracing = properties.getTracing();
 		// Spring Boot has bound the environment variables already, by its own precedence.

@@ -75,6 +75,8 @@ public class FallomProperties {
 
 	private final Prompts prompts = new Prompts();
 
+	private final Test test = new Test();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -153,6 +155,31 @@ public class FallomProperties {
 
 	public Prompts getPrompts() {
 		return this.prompts;
+	}
+
+	public Test getTest() {
+		return this.test;
+	}
+
+	/**
+	 * Properties that keep tests off the production backend.
+	 */
+	public static class Test {
+
+		/**
+		 * Whether to fail at start-up when Fallom has an API key and a URL on a production
+		 * host (*.fallom.com). When unset, true in Spring tests and false otherwise.
+		 */
+		private Boolean forbidProduction;
+
+		public Boolean getForbidProduction() {
+			return this.forbidProduction;
+		}
+
+		public void setForbidProduction(Boolean forbidProduction) {
+			this.forbidProduction = forbidProduction;
+		}
+
 	}
 
 	/**
