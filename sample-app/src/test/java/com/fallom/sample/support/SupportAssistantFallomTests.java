@@ -1,7 +1,5 @@
 package com.fallom.sample.support;
 
-import java.util.Map;
-
 import com.fallom.sample.support.SupportAssistant.ChatAnswer;
 import com.fallom.test.FallomMockServerExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static com.fallom.test.FallomMockServer.variant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +33,7 @@ class SupportAssistantFallomTests {
 
 	@BeforeAll
 	static void configs() {
-		fallom.server().putConfig("support-assistant", 2, Map.of("gpt-4o", 100));
+		fallom.server().putConfig("support-assistant", 2, variant("gpt-4o", 100));
 	}
 
 	@Autowired
