@@ -68,6 +68,16 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 	}
 
 	/**
+	 * Return a copy for a customer.
+	 * @param customerId the customer id; {@code null} or blank means none
+	 * @return the copy
+	 */
+	public FallomSessionContext withCustomerId(@Nullable String customerId) {
+		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
+				this.model, customerId, this.metadata, this.tags);
+	}
+
+	/**
 	 * Return a copy with session metadata.
 	 * @param metadata strings, numbers and booleans by name
 	 * @return the copy
