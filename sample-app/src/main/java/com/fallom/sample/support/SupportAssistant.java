@@ -1,5 +1,7 @@
 package com.fallom.sample.support;
 
+import java.util.Locale;
+
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelAssignment;
 import com.fallom.models.ModelOptions;
@@ -13,7 +15,9 @@ import org.springframework.stereotype.Service;
  * The support assistant: asks Fallom which model a conversation gets, then asks that
  * model through Spring AI's {@link ChatClient}. Fallom's assignment call also sets the
  * thread's Fallom session, so the chat call is traced with the same config key, session
- * id and model that the backend recorded for the session.
+ * id and model that the backend recorded for the session. The customer id of the request
+ * ({@code X-Fallom-Customer-Id}, read by Fallom's web filter) reaches the config's
+ * targeting without being passed here.
  */
 @Service
 public class SupportAssistant {
@@ -46,7 +50,8 @@ public class SupportAssistant {
 			.options(ChatOptions.builder().model(assignment.model()))
 			.call()
 			.content();
-		return new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), reply);
+		return new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(),
+				assignment.reason().name().toLowerCase(Locale.ROOT), reply);
 	}
 
 	/**
@@ -55,9 +60,12 @@ public class SupportAssistant {
 	 * @param sessionId the session id of the conversation
 	 * @param model the model Fallom assigned to the session
 	 * @param configVersion the config version the model came from, 0 for the fallback
+	 * @param assignedBy why the session got the model: {@code individual_target} (a
+	 * pinned customer, such as the sample's {@code vip-1}), {@code rule}, {@code hash} or
+	 * {@code fallback}
 	 * @param reply the model's reply
 	 */
-	public record ChatAnswer(String sessionId, String model, int configVersion, String reply) {
+	public record ChatAnswer(String sessionId, String model, int configVersion, String assignedBy, String reply) {
 	}
 
 }
