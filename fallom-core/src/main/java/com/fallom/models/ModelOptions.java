@@ -1,6 +1,5 @@
 package com.fallom.models;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import com.fallom.internal.Arguments;
@@ -120,12 +119,15 @@ public final class ModelOptions {
 	 */
 	public ModelOptions withContext(Map<String, String> context) {
 		Arguments.notNull(context, "Context must not be null");
-		Map<String, String> copy = new HashMap<>(context.size() * 2);
-		context.forEach((name, value) -> {
-			Arguments.isTrue(name != null && value != null, "Context names and values must not be null");
-			copy.put(name, value);
-		});
-		return new ModelOptions(this.version, this.fallback, this.customerId, Map.copyOf(copy));
+		Map<String, String> copy;
+		try {
+			// Returns a Map.of(...) as it is: immutable already, so no copy per call.
+			copy = Map.copyOf(context);
+		}
+		catch (NullPointerException ex) {
+			throw new IllegalArgumentException("Context names and values must not be null", ex);
+		}
+		return new ModelOptions(this.version, this.fallback, this.customerId, copy);
 	}
 
 	/**
