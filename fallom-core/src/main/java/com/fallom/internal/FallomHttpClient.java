@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -101,6 +102,17 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	/**
+	 * Send a GET request without waiting: the client's own threads complete it, within the
+	 * timeout.
+	 * @param path the path below the base URL, starting with {@code /}
+	 * @return the response, completed exceptionally on a network failure or time-out
+	 */
+	public CompletableFuture<Response> getAsync(String path) {
+		return this.client.sendAsync(newRequest(path, this.timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
+			.thenApply(FallomHttpClient::toResponse);
+	}
+
+	/**
 	 * Send a POST request with a JSON body.
 	 * @param path the path below the base URL, starting with {@code /}
 	 * @param json the UTF-8 JSON body
@@ -124,7 +136,10 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	private Response send(HttpRequest request) throws IOException, InterruptedException {
-		HttpResponse<byte[]> response = this.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+		return toResponse(this.client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+	}
+
+	private static Response toResponse(HttpResponse<byte[]> response) {
 		return new Response(response.statusCode(), response.body(),
 				response.headers().firstValue("ETag").orElse(null),
 				response.headers().firstValue("Retry-After").orElse(null));

@@ -202,9 +202,8 @@ public class ConfigRefresher implements AutoCloseable {
 				// Nothing is lost: an invalid update keeps the version already served, from
 				// the backend or from the snapshot of its last good answer.
 				String key = rejected.key();
-				ModelConfig last = (key != null && previous.origin() != ConfigOrigin.BOOTSTRAP)
-						? previous.configs().get(key) : null;
-				if (last != null && !configs.containsKey(key)) {
+				ModelConfig last = (key != null) ? previous.configs().get(key) : null;
+				if (last != null && last.getOrigin() != ConfigOrigin.BOOTSTRAP && !configs.containsKey(key)) {
 					configs.put(key, last);
 					kept.add(key);
 				}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fallom.models.internal.NonBlockingThreads;
 import com.fallom.models.internal.PinnedVersionLoader;
 import com.fallom.models.internal.SessionHasher;
 import com.fallom.session.FallomSessionContext;
@@ -49,6 +50,8 @@ public class FallomModels {
 	private volatile AssignmentListener[] listeners;
 
 	private final Set<String> loggedFallbacks = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> loggedMissingSessions = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create an instance.
@@ -109,7 +112,10 @@ public class FallomModels {
 	 * @throws FallomModelsException when the version could not be fetched and there is
 	 * no fallback
 	 */
-	public String get(String configKey, String sessionId, ModelOptions options) {
+	public String get(String configKey, @Nullable String sessionId, ModelOptions options) {
+		if (!hasSession(configKey, sessionId, options)) {
+			return useFallback(configKey, options);
+		}
 		ModelConfig config = configFor(configKey, sessionId, options);
 		if (config == null) {
 			return useFallback(configKey, options);
@@ -139,7 +145,10 @@ public class FallomModels {
 	 * @throws FallomModelsException when the version could not be fetched and there is
 	 * no fallback
 	 */
-	public ModelAssignment assign(String configKey, String sessionId, ModelOptions options) {
+	public ModelAssignment assign(String configKey, @Nullable String sessionId, ModelOptions options) {
+		if (!hasSession(configKey, sessionId, options)) {
+			return new ModelAssignment(configKey, useFallback(configKey, options), 0, -1, AssignmentSource.FALLBACK);
+		}
 		ModelConfig config = configFor(configKey, sessionId, options);
 		if (config == null) {
 			return new ModelAssignment(configKey, useFallback(configKey, options), 0, -1, AssignmentSource.FALLBACK);
@@ -166,14 +175,31 @@ public class FallomModels {
 	 * Validate a call and find its config; without one, set the plain session context.
 	 * @return the config, or {@code null} when the fallback is to be used
 	 */
-	private @Nullable ModelConfig configFor(String configKey, String sessionId, ModelOptions options) {
+	/**
+	 * The one rule for a missing session id: with a fallback, the fallback (logged once per
+	 * config key, counted, not recorded, no session context); without one, an exception.
+	 * @return whether there is a session id to assign
+	 */
+	private boolean hasSession(String configKey, @Nullable String sessionId, ModelOptions options) {
 		if (configKey == null || configKey.isBlank()) {
 			throw new IllegalArgumentException("Config key must not be null or blank");
 		}
-		if (sessionId == null || sessionId.isEmpty()) {
-			throw new IllegalArgumentException("Session id of config '" + configKey
-					+ "' must not be null or empty: an empty id would put every such session in one bucket");
+		if (sessionId != null && !sessionId.isBlank()) {
+			return true;
 		}
+		String problem = "Session id of config '" + configKey + "' is " + ((sessionId == null) ? "null" : "blank")
+				+ ": a blank id would put every such session in one bucket";
+		if (options.getFallback() == null) {
+			throw new IllegalArgumentException(problem + "; pass the session id, or a fallback model");
+		}
+		if (this.loggedMissingSessions.add(configKey)) {
+			logger.warn(problem + "; using fallback model '" + options.getFallback()
+					+ "' (logged once per config key, later ones are silent)");
+		}
+		return false;
+	}
+
+	private @Nullable ModelConfig configFor(String configKey, String sessionId, ModelOptions options) {
 		Integer version = options.getVersion();
 		if (version == null) {
 			ModelConfig config = this.registry.getLatest(configKey);
@@ -189,6 +215,15 @@ public class FallomModels {
 		String notFound = "Config '" + configKey + "' version " + version + " not found";
 		if (this.pinnedVersionLoader == null) {
 			noConfig(configKey, sessionId, options, notFound + " (offline: no fallom.api-key)", null);
+			return null;
+		}
+		if (NonBlockingThreads.isCurrent()) {
+			// Never wait on an event loop: fetch in the background for the next call.
+			this.pinnedVersionLoader.loadInBackground(configKey, version);
+			noConfig(configKey, sessionId, options, "Config '" + configKey + "' version " + version
+					+ " is not cached yet and this thread must not block; it is being fetched in the background",
+					new IllegalStateException("a fetch would block the non-blocking thread "
+							+ Thread.currentThread().getName()));
 			return null;
 		}
 		try {
@@ -209,8 +244,9 @@ public class FallomModels {
 	 */
 	private void noConfig(String configKey, String sessionId, ModelOptions options, String problem,
 			@Nullable Throwable cause) {
-		// No assignment to carry: the session context alone, as the reference SDK sets it.
-		FallomSessionHolder.setIfChanged(configKey, sessionId);
+		// No assignment to carry: the session context alone, as the reference SDK sets it,
+		// without the version and variant of an earlier assignment.
+		FallomSessionHolder.setWithoutAssignment(configKey, sessionId);
 		String fallback = options.getFallback();
 		if (fallback == null) {
 			if (cause == null) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.internal.Arguments;
+import com.fallom.internal.WeightedSplit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +25,7 @@ public final class ModelConfig {
 
 	private final String[] models;
 
-	private final double[] boundaries;
+	private final WeightedSplit split;
 
 	private final ConfigOrigin origin;
 
@@ -65,17 +66,8 @@ public final class ModelConfig {
 		this.origin = origin;
 		this.targeting = targeting;
 		this.activeTargeting = (targeting != null && targeting.isEnabled()) ? targeting : null;
-		this.models = new String[this.variants.size()];
-		this.boundaries = new double[this.variants.size()];
-		// Accumulate exactly as the Python SDK does (IEEE doubles, weight * 10000 each
-		// step): rounding here would move boundary buckets to another model.
-		double cumulative = 0.0;
-		for (int i = 0; i < this.models.length; i++) {
-			ModelVariant variant = this.variants.get(i);
-			cumulative += variant.weight() * 10000;
-			this.models[i] = variant.model();
-			this.boundaries[i] = cumulative;
-		}
+		this.models = this.variants.stream().map(ModelVariant::model).toArray(String[]::new);
+		this.split = WeightedSplit.of(this.variants, ModelVariant::weight);
 	}
 
 	public String getKey() {
@@ -132,13 +124,7 @@ public final class ModelConfig {
 	 * @return the variant index
 	 */
 	public int variantIndexFor(int bucket) {
-		double[] boundaries = this.boundaries;
-		for (int i = 0; i < boundaries.length; i++) {
-			if (bucket < boundaries[i]) {
-				return i;
-			}
-		}
-		return boundaries.length - 1;
+		return this.split.variantIndexFor(bucket);
 	}
 
 	/**

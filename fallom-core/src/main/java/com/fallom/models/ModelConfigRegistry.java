@@ -19,6 +19,8 @@ public class ModelConfigRegistry {
 
 	private final AtomicReference<ConfigState> state;
 
+	private final Map<String, ModelConfig> bootstrap;
+
 	private final Map<PinnedKey, ModelConfig> pinned = new ConcurrentHashMap<>();
 
 	/**
@@ -28,12 +30,13 @@ public class ModelConfigRegistry {
 	 * @param snapshot the configs of the snapshot file, or {@code null}
 	 */
 	public ModelConfigRegistry(List<ModelConfig> bootstrap, @Nullable ConfigState snapshot) {
+		this.bootstrap = Map.copyOf(byKey(bootstrap));
 		this.state = new AtomicReference<>(initialState(bootstrap, snapshot));
 	}
 
-	private static ConfigState initialState(List<ModelConfig> bootstrap, @Nullable ConfigState snapshot) {
+	private ConfigState initialState(List<ModelConfig> bootstrap, @Nullable ConfigState snapshot) {
 		if (snapshot != null && !snapshot.configs().isEmpty()) {
-			return snapshot;
+			return new ConfigState(withBootstrapFloor(snapshot.configs()), snapshot.origin(), snapshot.updatedAt());
 		}
 		if (bootstrap.isEmpty()) {
 			return ConfigState.EMPTY;
@@ -102,9 +105,31 @@ public class ModelConfigRegistry {
 	 * @return the new state
 	 */
 	public ConfigState applyFetched(Map<String, ModelConfig> configs, Instant fetchedAt) {
-		ConfigState state = new ConfigState(configs, ConfigOrigin.FETCHED, fetchedAt);
-		this.state.set(state);
+		ConfigState state = new ConfigState(withBootstrapFloor(configs), ConfigOrigin.FETCHED, fetchedAt);
+		ConfigState previous = this.state.getAndSet(state);
+		// A version once served stays pinnable: pinning to the previous version after a
+		// rollout needs no fetch.
+		for (ModelConfig replaced : previous.configs().values()) {
+			ModelConfig current = state.configs().get(replaced.getKey());
+			if (replaced.getOrigin() != ConfigOrigin.BOOTSTRAP
+					&& (current == null || current.getVersion() != replaced.getVersion())) {
+				putPinnedVersion(replaced);
+			}
+		}
 		return state;
+	}
+
+	/**
+	 * Bootstrap configs are a floor per key: a key the backend does not know keeps being
+	 * served from them.
+	 */
+	private Map<String, ModelConfig> withBootstrapFloor(Map<String, ModelConfig> configs) {
+		if (this.bootstrap.isEmpty()) {
+			return configs;
+		}
+		Map<String, ModelConfig> merged = new LinkedHashMap<>(configs);
+		this.bootstrap.forEach(merged::putIfAbsent);
+		return merged;
 	}
 
 	/**

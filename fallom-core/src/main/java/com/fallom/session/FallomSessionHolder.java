@@ -3,6 +3,7 @@ package com.fallom.session;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
 
@@ -110,6 +111,67 @@ public final class FallomSessionHolder {
 			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model, customerId,
 					current.metadata(), current.tags()));
 		}
+	}
+
+	/**
+	 * Set a session without an assignment, as a fallback does: unlike
+	 * {@link #setIfChanged(String, String)}, it drops the version, variant and model of an
+	 * earlier assignment of the same session, so the spans that follow do not show them
+	 * beside the fallback model. The customer, metadata and tags of the same session are
+	 * kept.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 */
+	public static void setWithoutAssignment(String configKey, String sessionId) {
+		FallomSessionContext current = CURRENT.get();
+		if (current == null || !current.sessionId().equals(sessionId)) {
+			CURRENT.set(new FallomSessionContext(configKey, sessionId));
+		}
+		else if (current.hasAssignment() || !current.configKey().equals(configKey)) {
+			// The customer, metadata and tags belong to the session: kept.
+			CURRENT.set(new FallomSessionContext(configKey, sessionId, 0, -1, null, current.customerId(),
+					current.metadata(), current.tags()));
+		}
+	}
+
+	/**
+	 * Return a task that runs in the session current now, whatever thread runs it, and
+	 * restores that thread's own session afterwards: so a pooled thread never carries one
+	 * task's session into the next. For executors that context-propagation does not wrap.
+	 * @param task the task
+	 * @return the wrapped task
+	 */
+	public static Runnable wrap(Runnable task) {
+		FallomSessionContext captured = CURRENT.get();
+		return () -> {
+			FallomSessionContext previous = set(captured);
+			try {
+				task.run();
+			}
+			finally {
+				set(previous);
+			}
+		};
+	}
+
+	/**
+	 * Return a task that runs in the session current now and restores the running
+	 * thread's own session afterwards; see {@link #wrap(Runnable)}.
+	 * @param task the task
+	 * @param <V> the result type
+	 * @return the wrapped task
+	 */
+	public static <V> Callable<V> wrap(Callable<V> task) {
+		FallomSessionContext captured = CURRENT.get();
+		return () -> {
+			FallomSessionContext previous = set(captured);
+			try {
+				return task.call();
+			}
+			finally {
+				set(previous);
+			}
+		};
 	}
 
 	/**

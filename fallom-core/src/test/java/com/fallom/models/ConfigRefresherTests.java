@@ -124,6 +124,22 @@ class ConfigRefresherTests {
 	}
 
 	@Test
+	void invalidUpdateAfterARestartFromTheSnapshotKeepsTheSnapshotVersionAndSaysSo(@TempDir Path directory,
+			CapturedLogs output) {
+		Path file = directory.resolve("configs.json");
+		this.server.putConfig("support", 7, weights("gpt-4o", 50, "claude-3-5-sonnet", 50));
+		refresher(Duration.ofMinutes(1), new SnapshotFile(file)).start();
+		this.refresher.stop();
+		// A new process starts from the snapshot; the backend now sends an invalid version.
+		this.server.putConfig("{\"key\": \"support\", \"version\": 8, \"variants\": []}");
+		this.registry = new ModelConfigRegistry(List.of(BOOTSTRAP), ConfigRefresher.readSnapshot(new SnapshotFile(file)));
+		refresher(Duration.ofMinutes(1), new SnapshotFile(file)).start();
+		assertThat(this.registry.getLatest("support").getVersion()).isEqualTo(7);
+		assertThat(output.toString()).contains("Skipping invalid Fallom config 'support'")
+			.contains("keeping its last good version");
+	}
+
+	@Test
 	void keepsLastGoodConfigsWhenBackendFails(CapturedLogs output) {
 		this.server.putConfig("support", 3, weights("gpt-4o", 50, "o1", 50));
 		refresher(Duration.ofMinutes(1), null).start();

@@ -16,13 +16,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.internal.PinnedVersionLoader;
+import com.fallom.models.internal.SessionHasher;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.Fault;
+import reactor.core.scheduler.NonBlocking;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,9 +127,11 @@ class FallomModelsBackendTests {
 		this.server.fault(Endpoint.CONFIG_VERSION, Fault.delay(Duration.ofSeconds(3)));
 		assertThat(this.models.get("support", "s1", ModelOptions.version(2).withFallback("fb"))).isEqualTo("fb");
 		this.server.fault(Endpoint.CONFIG_VERSION, Fault.status(500));
-		assertThatExceptionOfType(FallomModelsException.class)
-			.isThrownBy(() -> this.models.get("support", "s1", ModelOptions.version(2)))
-			.withMessageContaining("'support' version 2 could not be fetched: HTTP 500");
+		// The slow fetch is shared by later callers until its own request times out.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThatExceptionOfType(FallomModelsException.class)
+				.isThrownBy(() -> this.models.get("support", "s1", ModelOptions.version(2)))
+				.withMessageContaining("'support' version 2 could not be fetched: HTTP 500"));
 	}
 
 	@Test
@@ -157,14 +163,55 @@ class FallomModelsBackendTests {
 	}
 
 	@Test
+	void uncachedPinnedVersionOnANonBlockingThreadServesTheFallbackAtOnceAndFetchesInTheBackground()
+			throws Exception {
+		this.server.putConfig("support", 2, weights("gpt-4o", 100));
+		this.server.fault(Endpoint.CONFIG_VERSION, Fault.delay(Duration.ofMillis(300)));
+		AtomicReference<Object> onEventLoop = new AtomicReference<>();
+		Thread eventLoop = new EventLoopThread(() -> {
+			try {
+				onEventLoop.set(this.models.get("support", "s1", ModelOptions.version(2).withFallback("fb")));
+				this.models.get("support", "s1", ModelOptions.version(2));
+			}
+			catch (RuntimeException ex) {
+				onEventLoop.compareAndSet("fb", ex);
+			}
+		});
+		eventLoop.start();
+		eventLoop.join(5_000);
+		assertThat(onEventLoop.get()).as("fallback, then a clear error without one")
+			.isInstanceOfSatisfying(FallomModelsException.class,
+					(ex) -> assertThat(ex.getMessage()).contains("must not block"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.registry.getCachedVersion("support", 2) != null);
+		assertThat(this.models.get("support", "s1", ModelOptions.version(2))).isEqualTo("gpt-4o");
+		assertThat(this.server.requestCount(Endpoint.CONFIG_VERSION)).isEqualTo(1);
+	}
+
+	/**
+	 * A thread Reactor calls non-blocking, as a Netty event loop of WebFlux is.
+	 */
+	private static final class EventLoopThread extends Thread implements NonBlocking {
+
+		EventLoopThread(Runnable task) {
+			super(task, "test-event-loop");
+		}
+
+	}
+
+	@Test
 	void concurrentGetsWhileRefreshesSwapConfigsSeeOnlyWholeConfigs() throws Exception {
-		// Each version gives all its traffic to one model: a torn read would show a model
-		// that does not belong to the version reported with it.
+		// Each version has models of its own, and each session a known variant (its bucket
+		// against the 60/40 split): a torn read shows a model of another version than the
+		// one reported, or the other variant's model.
 		Set<String> problems = ConcurrentHashMap.newKeySet();
+		AtomicBoolean swapping = new AtomicBoolean();
 		AtomicBoolean running = new AtomicBoolean(true);
-		int threads = 4;
+		AtomicLong checkedDuringSwaps = new AtomicLong();
+		int threads = 3;
+		CountDownLatch started = new CountDownLatch(threads);
 		CountDownLatch done = new CountDownLatch(threads);
-		ExecutorService executor = Executors.newFixedThreadPool(threads + 1);
+		applyVersion(1);
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
 		try {
 			for (int t = 0; t < threads; t++) {
 				int thread = t;
@@ -172,11 +219,18 @@ class FallomModelsBackendTests {
 					try {
 						int i = 0;
 						while (running.get()) {
-							ModelAssignment assignment = this.models.assign("swap", "t" + thread + "-" + (i++ % 500),
-									ModelOptions.fallback("fb"));
-							if (!assignment.isFallback()
-									&& !assignment.model().equals("model-v" + assignment.configVersion())) {
-								problems.add(assignment.toString());
+							String session = "t" + thread + "-" + (i++ % 500);
+							ModelAssignment assignment = this.models.assign("swap", session);
+							String variant = (SessionHasher.bucketOf(session) < 600_000) ? "a" : "b";
+							if (!assignment.model().equals("v" + assignment.configVersion() + "-" + variant)
+									|| assignment.variantIndex() != (variant.equals("a") ? 0 : 1)) {
+								problems.add(session + " got " + assignment);
+							}
+							if (i == 1) {
+								started.countDown();
+							}
+							if (swapping.get()) {
+								checkedDuringSwaps.incrementAndGet();
 							}
 						}
 					}
@@ -188,18 +242,27 @@ class FallomModelsBackendTests {
 					}
 				});
 			}
-			for (int version = 1; version <= 2000; version++) {
-				this.registry.applyFetched(Map.of("swap", new ModelConfig("swap", version,
-						List.of(new ModelVariant("model-v" + version, 60), new ModelVariant("model-v" + version, 40)),
-						ConfigOrigin.FETCHED)), java.time.Instant.now());
+			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+			swapping.set(true);
+			// Swap until the readers have checked plenty of assignments while swaps ran.
+			for (int version = 2; checkedDuringSwaps.get() < 50_000 && version < 1_000_000; version++) {
+				applyVersion(version);
 			}
+			swapping.set(false);
 		}
 		finally {
 			running.set(false);
 			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 			executor.shutdownNow();
 		}
+		assertThat(checkedDuringSwaps.get()).isGreaterThanOrEqualTo(50_000);
 		assertThat(problems).isEmpty();
+	}
+
+	private void applyVersion(int version) {
+		this.registry.applyFetched(Map.of("swap", new ModelConfig("swap", version,
+				List.of(new ModelVariant("v" + version + "-a", 60), new ModelVariant("v" + version + "-b", 40)),
+				ConfigOrigin.FETCHED)), java.time.Instant.now());
 	}
 
 }

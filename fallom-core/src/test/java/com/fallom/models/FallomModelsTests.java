@@ -81,13 +81,40 @@ class FallomModelsTests {
 	}
 
 	@Test
-	void nullOrEmptySessionIdIsRejected() {
+	void nullOrBlankSessionIdWithoutFallbackThrowsNamingTheProblem() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.models.get("support", ""))
-			.withMessageContaining("Session id of config 'support' must not be null or empty");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.models.get("support", null, "fb"))
-			.withMessageContaining("must not be null or empty");
+			.withMessageContaining("Session id of config 'support' is blank")
+			.withMessageContaining("pass the session id, or a fallback model");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.models.get("support", null))
+			.withMessageContaining("is null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.models.assign("support", "   "))
+			.withMessageContaining("is blank");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.models.get(" ", "s1"))
 			.withMessageContaining("Config key must not be null or blank");
+	}
+
+	@Test
+	void nullOrBlankSessionIdWithFallbackReturnsTheFallbackCountedNotRecordedAndLoggedOnce(CapturedLogs logs) {
+		assertThat(this.models.get("support", " ", "fb")).isEqualTo("fb");
+		assertThat(this.models.get("support", null, "fb")).isEqualTo("fb");
+		assertThat(this.models.assign("support", "", ModelOptions.fallback("fb")))
+			.isEqualTo(new ModelAssignment("support", "fb", 0, -1, AssignmentSource.FALLBACK));
+		assertThat(FallomSessionHolder.get()).as("no session, no context").isNull();
+		assertThat(this.assignments).containsExactly("support/fb/0/FALLBACK", "support/fb/0/FALLBACK",
+				"support/fb/0/FALLBACK");
+		assertThat(logs.count("Session id of config 'support' is")).isEqualTo(1);
+	}
+
+	@Test
+	void fallbackAfterAnAssignmentLeavesNoAssignmentOnTheContext() {
+		this.models.get("support", "s1");
+		assertThat(FallomSessionHolder.get().hasAssignment()).isTrue();
+		assertThat(this.models.get("support", "s1", ModelOptions.version(9).withFallback("fb"))).isEqualTo("fb");
+		FallomSessionContext context = FallomSessionHolder.get();
+		assertThat(context.matches("support", "s1")).isTrue();
+		assertThat(context.hasAssignment()).isFalse();
+		assertThat(context.model()).isNull();
+		assertThat(context.configVersion()).isZero();
 	}
 
 	@Test

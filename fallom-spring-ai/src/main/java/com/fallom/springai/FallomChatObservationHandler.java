@@ -1,5 +1,7 @@
 package com.fallom.springai;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
@@ -9,7 +11,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.prompt.ChatOptions;
@@ -27,12 +30,16 @@ import org.springframework.util.StringUtils;
  */
 public class FallomChatObservationHandler implements ObservationHandler<ChatModelObservationContext> {
 
+	private static final Log logger = LogFactory.getLog(FallomChatObservationHandler.class);
+
 	/** The key of the Fallom span in the observation context. */
 	private static final Object SPAN_KEY = FallomChatObservationHandler.class;
 
 	private final Tracer tracer;
 
 	private final boolean captureContent;
+
+	private final AtomicBoolean failureLogged = new AtomicBoolean();
 
 	/**
 	 * Create a handler.
@@ -52,11 +59,42 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 
 	@Override
 	public void onStart(ChatModelObservationContext context) {
+		try {
+			start(context);
+		}
+		catch (RuntimeException ex) {
+			// Tracing must never fail the user's chat call.
+			failed("start", ex);
+		}
+	}
+
+	@Override
+	public void onStop(ChatModelObservationContext context) {
+		try {
+			stop(context);
+		}
+		catch (RuntimeException ex) {
+			failed("stop", ex);
+		}
+	}
+
+	private void failed(String phase, RuntimeException ex) {
+		if (this.failureLogged.compareAndSet(false, true)) {
+			logger.warn("Fallom could not trace a chat call (" + phase + "): " + ex
+					+ "; the call itself is unaffected (logged once)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Fallom could not trace a chat call (" + phase + ")", ex);
+		}
+	}
+
+	private void start(ChatModelObservationContext context) {
 		// The tracing handler opens the observation's own span scope only after start, so
 		// the current context is the span the chat call runs in: Fallom's span becomes its
-		// sibling, in the same trace.
+		// sibling, in the same trace. Without one (a reactive call without automatic
+		// context propagation), the span of the parent observation is the parent.
 		Span span = this.tracer.spanBuilder(context.getOperationMetadata().operationType())
-			.setParent(Context.current())
+			.setParent(ParentSpans.parentOf(context))
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
 		span.setAttribute(GenAiSpans.SYSTEM, context.getOperationMetadata().provider());
@@ -77,8 +115,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		context.put(SPAN_KEY, span);
 	}
 
-	@Override
-	public void onStop(ChatModelObservationContext context) {
+	private void stop(ChatModelObservationContext context) {
 		Span span = context.get(SPAN_KEY);
 		if (span == null) {
 			return;

@@ -6,6 +6,11 @@ import java.util.List;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
+import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -15,10 +20,13 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +35,7 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 
@@ -221,6 +230,54 @@ class FallomChatObservationHandlerTests {
 		return ToolResponseMessage.builder()
 			.responses(List.of(new ToolResponseMessage.ToolResponse("c1", "lookup", data)))
 			.build();
+	}
+
+	@Test
+	void streamedCallWithoutPropagatedContextNestsUnderTheParentObservationsSpan() {
+		InMemorySpanExporter appSpans = InMemorySpanExporter.create();
+		SdkTracerProvider appProvider = SdkTracerProvider.builder()
+			.addSpanProcessor(SimpleSpanProcessor.create(appSpans))
+			.build();
+		try {
+			OtelTracer appTracer = new OtelTracer(appProvider.get("app"), new OtelCurrentTraceContext(), (event) -> {
+			});
+			this.exporter = new FallomTraceExporter(this.spans, Resource.getDefault(),
+					new FallomTraceExporter.Settings(100, 1 << 20, 10, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+			this.exporter.start();
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig()
+				.observationHandler(new DefaultTracingObservationHandler(appTracer))
+				.observationHandler(new FallomChatObservationHandler(this.exporter.getTracer(), false));
+			// The request's observation is started but never opened on this thread: no
+			// OpenTelemetry context is current when the chat call starts.
+			Observation request = Observation.start("request", registry);
+			new ObservedChatModel(registry).stream(prompt(new UserMessage("hi")))
+				.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, request))
+				.blockLast(Duration.ofSeconds(5));
+			request.stop();
+			SpanData chat = onlySpan();
+			SpanData requestSpan = appSpans.getFinishedSpanItems()
+				.stream()
+				.filter((span) -> span.getName().equals("request"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(chat.getTraceId()).isEqualTo(requestSpan.getTraceId());
+			assertThat(chat.getParentSpanId()).isEqualTo(requestSpan.getSpanId());
+		}
+		finally {
+			appProvider.close();
+		}
+	}
+
+	@Test
+	void aFailureInsideTheHandlerNeverReachesTheChatCall() {
+		ObservationRegistry registry = ObservationRegistry.create();
+		Tracer broken = (name) -> {
+			throw new IllegalStateException("tracer broken");
+		};
+		registry.observationConfig().observationHandler(new FallomChatObservationHandler(broken, true));
+		ChatResponse response = new ObservedChatModel(registry).call(prompt(new UserMessage("hi")));
+		assertThat(response.getResult().getOutput().getText()).isNotEmpty();
 	}
 
 }

@@ -460,9 +460,11 @@ public class FallomProperties {
 		private String sessionQueryParameter;
 
 		/**
-		 * Name of the request header that carries the config key.
+		 * Name of the request header that carries the config key, e.g. X-Fallom-Config-Key.
+		 * Unset by default, so that no caller can file its traffic under an experiment of
+		 * its choosing: set it only when the callers are trusted.
 		 */
-		private String configKeyHeader = "X-Fallom-Config-Key";
+		private String configKeyHeader;
 
 		/**
 		 * Config key of requests without a config key header. Without either, a request

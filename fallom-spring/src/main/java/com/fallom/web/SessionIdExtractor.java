@@ -30,7 +30,7 @@ public class SessionIdExtractor {
 
 	private final @Nullable String sessionQueryParameter;
 
-	private final String configKeyHeader;
+	private final @Nullable String configKeyHeader;
 
 	private final @Nullable String defaultConfigKey;
 
@@ -46,12 +46,14 @@ public class SessionIdExtractor {
 	 * @param sessionCookie the cookie of the session id, or {@code null} not to read one
 	 * @param sessionQueryParameter the query parameter of the session id, or {@code null}
 	 * not to read one
-	 * @param configKeyHeader the header of the config key
-	 * @param defaultConfigKey the config key when the header is absent, or {@code null}
+	 * @param configKeyHeader the header of the config key, or {@code null} to take the
+	 * config key from no request: then any caller cannot file its traffic under any
+	 * experiment
+	 * @param defaultConfigKey the config key when the request gives none, or {@code null}
 	 * @param maxLength the longest session id or config key accepted
 	 */
 	public SessionIdExtractor(String sessionHeader, @Nullable String sessionCookie,
-			@Nullable String sessionQueryParameter, String configKeyHeader, @Nullable String defaultConfigKey,
+			@Nullable String sessionQueryParameter, @Nullable String configKeyHeader, @Nullable String defaultConfigKey,
 			int maxLength) {
 		this(sessionHeader, sessionCookie, sessionQueryParameter, configKeyHeader, defaultConfigKey, null, maxLength);
 	}
@@ -62,22 +64,21 @@ public class SessionIdExtractor {
 	 * @param sessionCookie the cookie of the session id, or {@code null} not to read one
 	 * @param sessionQueryParameter the query parameter of the session id, or {@code null}
 	 * not to read one
-	 * @param configKeyHeader the header of the config key
+	 * @param configKeyHeader the header of the config key, or {@code null} not to read one
 	 * @param defaultConfigKey the config key when the header is absent, or {@code null}
 	 * @param customerIdHeader the header of the customer id, or {@code null} not to read
 	 * one
 	 * @param maxLength the longest session id, config key or customer id accepted
 	 */
 	public SessionIdExtractor(String sessionHeader, @Nullable String sessionCookie,
-			@Nullable String sessionQueryParameter, String configKeyHeader, @Nullable String defaultConfigKey,
+			@Nullable String sessionQueryParameter, @Nullable String configKeyHeader, @Nullable String defaultConfigKey,
 			@Nullable String customerIdHeader, int maxLength) {
 		Arguments.hasText(sessionHeader, "'sessionHeader' must not be empty");
-		Arguments.hasText(configKeyHeader, "'configKeyHeader' must not be empty");
 		Arguments.isTrue(maxLength > 0, "'maxLength' must be positive");
 		this.sessionHeader = sessionHeader;
 		this.sessionCookie = StringUtils.hasText(sessionCookie) ? sessionCookie : null;
 		this.sessionQueryParameter = StringUtils.hasText(sessionQueryParameter) ? sessionQueryParameter : null;
-		this.configKeyHeader = configKeyHeader;
+		this.configKeyHeader = StringUtils.hasText(configKeyHeader) ? configKeyHeader : null;
 		this.defaultConfigKey = StringUtils.hasText(defaultConfigKey) ? defaultConfigKey : null;
 		this.customerIdHeader = StringUtils.hasText(customerIdHeader) ? customerIdHeader : null;
 		this.maxLength = maxLength;
@@ -102,7 +103,7 @@ public class SessionIdExtractor {
 		if (!StringUtils.hasText(sessionId) || !isValid("session id", source, sessionId)) {
 			return null;
 		}
-		String configKey = request.header(this.configKeyHeader);
+		String configKey = (this.configKeyHeader != null) ? request.header(this.configKeyHeader) : null;
 		if (StringUtils.hasText(configKey)) {
 			if (!isValid("config key", this.configKeyHeader, configKey)) {
 				return null;

@@ -26,6 +26,14 @@ class SessionIdExtractorTests {
 			"fallomSession", "X-Fallom-Config-Key", "support", 16);
 
 	@Test
+	void configKeyFromARequestIsTakenOnlyWhenItsHeaderIsConfigured() {
+		SessionIdExtractor untrusting = new SessionIdExtractor("X-Fallom-Session-Id", null, null, null, "support", 16);
+		assertThat(untrusting
+			.extract(new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Config-Key", "other-test")))
+			.isEqualTo(new FallomSessionContext("support", "s-1"));
+	}
+
+	@Test
 	void readsSessionIdFromHeaderWithDefaultConfigKey() {
 		assertThat(this.extractor.extract(new Request().header("X-Fallom-Session-Id", "s-1")))
 			.isEqualTo(new FallomSessionContext("support", "s-1"));

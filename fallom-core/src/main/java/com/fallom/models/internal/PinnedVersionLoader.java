@@ -1,6 +1,5 @@
 package com.fallom.models.internal;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -8,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +17,7 @@ import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches pinned config versions that are not cached yet from
@@ -58,6 +59,25 @@ public final class PinnedVersionLoader {
 	 * @throws VersionLoadException when the fetch failed or timed out
 	 */
 	public ModelConfig load(String key, int version) {
+		return await(start(key, version));
+	}
+
+	/**
+	 * Start fetching a version unless it is being fetched or known missing, without
+	 * waiting: for threads that must not block.
+	 * @param key the config key
+	 * @param version the version
+	 */
+	public void loadInBackground(String key, int version) {
+		try {
+			start(key, version);
+		}
+		catch (VersionNotFoundException ex) {
+			// Known missing: nothing to fetch.
+		}
+	}
+
+	private CompletableFuture<ModelConfig> start(String key, int version) {
 		String id = key + "#" + version;
 		Instant missing = this.missingUntil.get(id);
 		if (missing != null) {
@@ -69,34 +89,34 @@ public final class PinnedVersionLoader {
 		CompletableFuture<ModelConfig> mine = new CompletableFuture<>();
 		CompletableFuture<ModelConfig> shared = this.inFlight.putIfAbsent(id, mine);
 		if (shared != null) {
-			return await(shared);
+			return shared;
 		}
-		try {
-			ModelConfig config = fetch(id, key, version);
-			mine.complete(config);
-			return config;
-		}
-		catch (RuntimeException ex) {
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.inFlight.remove(id, mine);
-		}
+		// The HTTP client's own threads complete the fetch: no thread waits for it.
+		this.client.getAsync(path(key, version)).whenComplete((response, failure) -> {
+			try {
+				mine.complete(toConfig(id, key, version, response, failure));
+			}
+			catch (RuntimeException ex) {
+				mine.completeExceptionally(ex);
+			}
+			finally {
+				this.inFlight.remove(id, mine);
+			}
+		});
+		return mine;
 	}
 
-	private ModelConfig fetch(String id, String key, int version) {
-		FallomHttpClient.Response response;
-		try {
-			response = this.client.get("/configs/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + "/version/" + version,
-					null);
-		}
-		catch (IOException ex) {
-			throw new VersionLoadException("request failed: " + ex, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new VersionLoadException("interrupted", ex);
+	private static String path(String key, int version) {
+		return "/configs/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + "/version/"
+				+ version;
+	}
+
+	private ModelConfig toConfig(String id, String key, int version, FallomHttpClient.@Nullable Response response,
+			@Nullable Throwable failure) {
+		if (failure != null) {
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			throw new VersionLoadException("request failed: " + cause, cause);
 		}
 		if (response.status() == 404) {
 			this.missingUntil.put(id, this.clock.instant().plus(this.missingVersionTtl));

@@ -1,5 +1,7 @@
 package com.fallom.prompts.internal;
 
+import com.fallom.internal.WeightedSplit;
+
 import com.fallom.prompts.PromptAbTest;
 
 /**
@@ -10,18 +12,12 @@ public final class CompiledAbTest {
 
 	private final PromptAbTest definition;
 
-	private final double[] boundaries;
+	private final WeightedSplit split;
 
 	private CompiledAbTest(PromptAbTest definition) {
 		this.definition = definition;
-		this.boundaries = new double[definition.variants().size()];
-		// Accumulate exactly as the Python SDK does (IEEE doubles, weight * 10000 each step),
-		// as model configs do: rounding would move boundary buckets to another variant.
-		double cumulative = 0.0;
-		for (int i = 0; i < this.boundaries.length; i++) {
-			cumulative += definition.variants().get(i).weight() * 10000;
-			this.boundaries[i] = cumulative;
-		}
+		// The same split as model configs: a session lands in the same bucket in both.
+		this.split = WeightedSplit.of(definition.variants(), PromptAbTest.Variant::weight);
 	}
 
 	/**
@@ -48,13 +44,7 @@ public final class CompiledAbTest {
 	 * @return the variant index
 	 */
 	public int variantIndexFor(int bucket) {
-		double[] boundaries = this.boundaries;
-		for (int i = 0; i < boundaries.length; i++) {
-			if (bucket < boundaries[i]) {
-				return i;
-			}
-		}
-		return boundaries.length - 1;
+		return this.split.variantIndexFor(bucket);
 	}
 
 	/**

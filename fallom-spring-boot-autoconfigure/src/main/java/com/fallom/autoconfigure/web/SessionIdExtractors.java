@@ -20,7 +20,7 @@ final class SessionIdExtractors {
 			throw new InvalidConfigurationPropertyValueException("fallom.web.session-header", web.getSessionHeader(),
 					"The session header must have a name.");
 		}
-		if (!StringUtils.hasText(web.getConfigKeyHeader())) {
+		if (web.getConfigKeyHeader() != null && !StringUtils.hasText(web.getConfigKeyHeader())) {
 			throw new InvalidConfigurationPropertyValueException("fallom.web.config-key-header",
 					web.getConfigKeyHeader(), "The config key header must have a name.");
 		}

@@ -56,6 +56,7 @@ class FallomSessionFilterSingleThreadTests {
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1",
 					"fallom.web.default-config-key=support", "fallom.web.session-query-parameter=fallomSession",
+					"fallom.web.config-key-header=X-Fallom-Config-Key",
 					"fallom.models.configs.support.variants[0].model=gpt-4o",
 					"fallom.models.configs.support.variants[0].weight=100", "management.otlp.metrics.export.enabled=false")
 			.run();

@@ -5,6 +5,7 @@ import java.security.Principal;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
+import com.fallom.web.RequestObservations;
 import com.fallom.web.SessionIdExtractor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -12,6 +13,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -115,6 +117,8 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	}
 
 	private static Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain, FallomSessionContext session) {
+		ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.ifPresent((context) -> RequestObservations.tag(context, session));
 		return chain.filter(exchange)
 			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session));
 	}

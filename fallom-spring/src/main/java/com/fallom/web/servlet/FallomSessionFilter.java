@@ -1,12 +1,14 @@
 package com.fallom.web.servlet;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.List;
+import java.util.Map;
 
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
+import com.fallom.web.RequestObservations;
 import com.fallom.web.SessionIdExtractor;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,7 +18,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Servlet filter that sets the Fallom session of each request, read by a
@@ -89,7 +95,13 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 		// Set even when null: container threads are pooled, and FallomModels and
 		// FallomTrace.setSession set the session without a scope, so a previous request may
 		// have left one behind. The request is the boundary, on both ends.
-		FallomSessionHolder.set(sessionOf(request));
+		FallomSessionContext session = sessionOf(request);
+		FallomSessionHolder.set(session);
+		if (session != null) {
+			// The server observation was opened by ServerHttpObservationFilter, before us.
+			ServerHttpObservationFilter.findObservationContext(request)
+				.ifPresent((context) -> RequestObservations.tag(context, session));
+		}
 		try {
 			filterChain.doFilter(request, response);
 		}
@@ -145,11 +157,14 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 				return null;
 			}
 			try {
-				for (String pair : query.split("&")) {
-					int eq = pair.indexOf('=');
-					String key = (eq < 0) ? pair : pair.substring(0, eq);
-					if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
-						return (eq < 0) ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+				MultiValueMap<String, String> parameters = UriComponentsBuilder.newInstance()
+					.query(query)
+					.build()
+					.getQueryParams();
+				for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+					if (name.equals(UriUtils.decode(parameter.getKey(), StandardCharsets.UTF_8))) {
+						String value = parameter.getValue().get(0);
+						return (value != null) ? UriUtils.decode(value, StandardCharsets.UTF_8) : "";
 					}
 				}
 			}
