@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.internal.Arguments;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.QueueStatistics;
+import com.fallom.internal.RetryBackoff;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
@@ -72,6 +73,8 @@ public final class Fallom implements AutoCloseable {
 
 	private final boolean captureContent;
 
+	private final Duration startupTimeout;
+
 	private final URI configsUrl;
 
 	private final URI tracesUrl;
@@ -106,6 +109,7 @@ public final class Fallom implements AutoCloseable {
 
 	private Fallom(Builder builder) {
 		this.captureContent = builder.captureContent;
+		this.startupTimeout = builder.startupTimeout;
 		this.configsUrl = builder.serviceUrl(builder.configsUrl, "FALLOM_CONFIGS_URL",
 				DEFAULT_CONFIGS_URL);
 		this.tracesUrl = builder.serviceUrl(builder.tracesUrl, "FALLOM_TRACES_URL", DEFAULT_TRACES_URL);
@@ -136,14 +140,16 @@ public final class Fallom implements AutoCloseable {
 			this.configRefresher = new ConfigRefresher(configsClient, this.configRegistry, builder.refreshInterval,
 					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners);
 			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
-					builder.sessionQueueCapacity, builder.recentSessions, builder.timeout, builder.shutdownTimeout)
-					: null;
+					builder.sessionQueueCapacity, builder.recentSessions, builder.maxRequestsInFlight,
+					builder.retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
-					builder.exportTimeout, builder.shutdownTimeout);
+					builder.maxRequestsInFlight, builder.retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
 			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
 					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
 					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
-							builder.spanBatchSize, builder.exportTimeout, builder.shutdownTimeout))
+							builder.spanBatchSize, builder.maxSpanBatchBytes,
+							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,
+							builder.exportTimeout, builder.shutdownTimeout))
 					: null;
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
 					builder.missingVersionTtl, builder.clock);
@@ -178,8 +184,10 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
-	 * Start the background work: config sync (waiting for the first sync at most the
-	 * start-up timeout), session recording, custom metrics and span export. Called by
+	 * Start the background work: config and prompt sync, session recording, custom
+	 * metrics and span export. The first syncs of configs, prompts and prompt A/B tests
+	 * run together, and this waits for them at most the start-up timeout in all (not once
+	 * per endpoint, so a backend that is down costs one timeout). Called by
 	 * {@link Builder#build()}; starting twice does nothing.
 	 */
 	public void start() {
@@ -195,12 +203,23 @@ public final class Fallom implements AutoCloseable {
 		if (this.traceExporter != null) {
 			this.traceExporter.start();
 		}
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
 		if (this.configRefresher != null) {
-			this.configRefresher.start();
+			this.configRefresher.startInBackground();
 		}
 		if (this.promptRefresher != null) {
-			this.promptRefresher.start();
+			this.promptRefresher.startInBackground();
 		}
+		if (this.configRefresher != null) {
+			this.configRefresher.awaitFirstSync(remaining(deadline));
+		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.awaitFirstSync(remaining(deadline));
+		}
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 	}
 
 	/**
@@ -417,6 +436,12 @@ public final class Fallom implements AutoCloseable {
 
 		private int spanBatchSize = 256;
 
+		private long maxSpanBatchBytes = FallomTraceExporter.Settings.DEFAULT_MAX_BATCH_BYTES;
+
+		private int maxRequestsInFlight = SessionRecorder.DEFAULT_MAX_IN_FLIGHT;
+
+		private RetryBackoff retryBackoff = RetryBackoff.DEFAULT;
+
 		private Duration exportTimeout = Duration.ofSeconds(5);
 
 		private int metricsQueueCapacity = 10_000;
@@ -594,8 +619,8 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the longest {@link #build()} waits for the first config sync (default 2 s);
-		 * zero does not wait.
+		 * Set the longest {@link #build()} waits for the first syncs of configs, prompts
+		 * and prompt A/B tests, which run together (default 2 s); zero does not wait.
 		 * @param startupTimeout a duration, zero or more
 		 * @return this builder
 		 */
@@ -701,6 +726,42 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
+		 * Set the most estimated bytes of spans in one export request (default 4 MB); a
+		 * single bigger span goes alone.
+		 * @param maxSpanBatchBytes a positive size in bytes
+		 * @return this builder
+		 */
+		public Builder maxSpanBatchBytes(long maxSpanBatchBytes) {
+			Arguments.isTrue(maxSpanBatchBytes > 0, "'maxSpanBatchBytes' must be positive, was " + maxSpanBatchBytes);
+			this.maxSpanBatchBytes = maxSpanBatchBytes;
+			return this;
+		}
+
+		/**
+		 * Set the most session-record and custom-metric requests under way at once, per
+		 * queue (default 64): the throughput of each is this many records per round trip.
+		 * @param maxRequestsInFlight a positive count
+		 * @return this builder
+		 */
+		public Builder maxRequestsInFlight(int maxRequestsInFlight) {
+			this.maxRequestsInFlight = positive("maxRequestsInFlight", maxRequestsInFlight);
+			return this;
+		}
+
+		/**
+		 * Set the back-off between retries of a failed send, for session records, custom
+		 * metrics and spans (default 500 ms, doubling up to 10 s). What fails waits in its
+		 * queue and is sent once the backend answers again.
+		 * @param initial the delay after the first failure, positive
+		 * @param max the longest delay, not less than {@code initial}
+		 * @return this builder
+		 */
+		public Builder retryBackoff(Duration initial, Duration max) {
+			this.retryBackoff = new RetryBackoff(positive("initial", initial), positive("max", max));
+			return this;
+		}
+
+		/**
 		 * Set the timeout of one export request (default 5 s).
 		 * @param exportTimeout a positive duration
 		 * @return this builder
@@ -794,8 +855,9 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Build the engine and, unless told otherwise, start it: the first config sync
-		 * is waited for at most the start-up timeout.
+		 * Build the engine and, unless told otherwise, start it: the first syncs of
+		 * configs, prompts and prompt A/B tests are waited for at most the start-up
+		 * timeout in all.
 		 * @return the engine
 		 * @throws IllegalArgumentException when an environment variable holds a bad value
 		 */

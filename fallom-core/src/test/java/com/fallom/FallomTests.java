@@ -7,6 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fallom.models.ConfigOrigin;
@@ -28,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the plain-Java {@link Fallom} engine against a {@link FallomMockServer} over
@@ -135,6 +140,48 @@ class FallomTests {
 		try (Fallom fallom = online().bootstrapConfig(BOOTSTRAP).build()) {
 			assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
 			assertThat(fallom.configRefresher().getStatus().lastFailureReason()).isEqualTo("HTTP 503");
+		}
+	}
+
+	@Test
+	void buildSyncsConfigsPromptsAndPromptTestsTogetherNotOneAfterAnother() throws Exception {
+		// Configs never answer: one after another, /prompts would not be asked while
+		// build() waits for /configs.
+		this.server.fault(Endpoint.CONFIGS, Fault.delay(Duration.ofMinutes(5)));
+		this.server.putPrompt("greeting", 1, "Be kind.", "Hello {{ name }}");
+		ExecutorService builder = Executors.newSingleThreadExecutor();
+		try {
+			Future<Fallom> build = builder
+				.submit(() -> online().timeout(Duration.ofMinutes(5)).startupTimeout(Duration.ofMinutes(5)).build());
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> this.server.requestCount(Endpoint.PROMPTS) > 0
+						&& this.server.requestCount(Endpoint.PROMPT_AB_TESTS) > 0);
+			assertThat(build).isNotDone();
+			// Closing the server ends the hanging /configs request, and so the wait.
+			this.server.close();
+			try (Fallom fallom = build.get(30, TimeUnit.SECONDS)) {
+				assertThat(fallom.prompts().get("greeting", Map.of("name", "Ada")).user()).isEqualTo("Hello Ada");
+			}
+		}
+		finally {
+			builder.shutdownNow();
+		}
+	}
+
+	@Test
+	void backendThatNeverAnswersCostsOneStartupTimeoutNotOnePerEndpoint() {
+		for (Endpoint endpoint : List.of(Endpoint.CONFIGS, Endpoint.PROMPTS, Endpoint.PROMPT_AB_TESTS)) {
+			this.server.fault(endpoint, Fault.delay(Duration.ofMinutes(5)));
+		}
+		Duration startupTimeout = Duration.ofSeconds(2);
+		long start = System.nanoTime();
+		try (Fallom fallom = online().timeout(Duration.ofMinutes(5)).startupTimeout(startupTimeout).build()) {
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			// One after another it takes three timeouts; the bound leaves room for a busy machine.
+			assertThat(took).isGreaterThanOrEqualTo(startupTimeout).isLessThan(startupTimeout.multipliedBy(2));
+			assertThat(this.server.requestCount(Endpoint.CONFIGS)).isOne();
+			assertThat(this.server.requestCount(Endpoint.PROMPTS)).isOne();
+			assertThat(this.server.requestCount(Endpoint.PROMPT_AB_TESTS)).isOne();
 		}
 	}
 

@@ -97,6 +97,24 @@ public class ConfigRefresher implements AutoCloseable {
 	}
 
 	/**
+	 * Start syncing without waiting for the first sync.
+	 * @see #awaitFirstSync(Duration)
+	 */
+	public void startInBackground() {
+		this.sync.startInBackground();
+	}
+
+	/**
+	 * Wait for the first sync at most the given time, logging one WARN when it has not
+	 * finished by then.
+	 * @param timeout the longest to wait
+	 * @return whether the first sync has finished
+	 */
+	public boolean awaitFirstSync(Duration timeout) {
+		return this.sync.awaitFirstSync(timeout);
+	}
+
+	/**
 	 * Stop syncing, waiting at most 2 s for a sync in progress.
 	 */
 	public void stop() {

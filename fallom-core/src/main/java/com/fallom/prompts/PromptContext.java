@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fallom.tracing.FallomAttributes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,16 +23,16 @@ public record PromptContext(String promptKey, int promptVersion, @Nullable Strin
 		@Nullable Integer variantIndex) {
 
 	/** Span attribute: the prompt key. */
-	public static final String PROMPT_KEY = "fallom.prompt_key";
+	public static final String PROMPT_KEY = FallomAttributes.PROMPT_KEY;
 
 	/** Span attribute: the prompt version, an integer. */
-	public static final String PROMPT_VERSION = "fallom.prompt_version";
+	public static final String PROMPT_VERSION = FallomAttributes.PROMPT_VERSION;
 
 	/** Span attribute: the prompt A/B test key. */
-	public static final String PROMPT_AB_TEST = "fallom.prompt_ab_test";
+	public static final String PROMPT_AB_TEST = FallomAttributes.PROMPT_AB_TEST;
 
 	/** Span attribute: the position of the A/B test's variant, an integer. */
-	public static final String PROMPT_VARIANT = "fallom.prompt_variant";
+	public static final String PROMPT_VARIANT = FallomAttributes.PROMPT_VARIANT;
 
 	public PromptContext {
 		if (promptKey == null || promptKey.isBlank()) {

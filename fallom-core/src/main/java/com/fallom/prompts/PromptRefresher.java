@@ -50,7 +50,7 @@ public class PromptRefresher implements AutoCloseable {
 	 * @param client the HTTP client of the prompts service
 	 * @param registry the registry to update
 	 * @param refreshInterval the time between syncs
-	 * @param startupTimeout the longest {@link #start()} waits for each first sync
+	 * @param startupTimeout the longest {@link #start()} waits for the first syncs
 	 * @param snapshotFile the config snapshot file, beside which the prompt snapshots are
 	 * written, or {@code null}
 	 * @param clock the clock
@@ -120,12 +120,34 @@ public class PromptRefresher implements AutoCloseable {
 	}
 
 	/**
-	 * Start syncing and wait for the first sync of each endpoint, at most the start-up
-	 * timeout each.
+	 * Start syncing both endpoints together and wait for their first syncs, at most the
+	 * start-up timeout in all.
 	 */
 	public void start() {
-		this.promptSync.start();
-		this.abTestSync.start();
+		startInBackground();
+		awaitFirstSync(this.promptSync.getStartupTimeout());
+	}
+
+	/**
+	 * Start syncing both endpoints without waiting for their first syncs.
+	 * @see #awaitFirstSync(Duration)
+	 */
+	public void startInBackground() {
+		this.promptSync.startInBackground();
+		this.abTestSync.startInBackground();
+	}
+
+	/**
+	 * Wait for the first sync of both endpoints, at most the given time in all, logging
+	 * one WARN per endpoint not synced by then.
+	 * @param timeout the longest to wait for both
+	 * @return whether both first syncs have finished
+	 */
+	public boolean awaitFirstSync(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean prompts = this.promptSync.awaitFirstSync(timeout);
+		boolean abTests = this.abTestSync.awaitFirstSync(Duration.ofNanos(deadline - System.nanoTime()));
+		return prompts && abTests;
 	}
 
 	/**

@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -74,6 +77,8 @@ public final class BackgroundSync<T> implements AutoCloseable {
 
 	private boolean failing;
 
+	private Future<?> firstSync = CompletableFuture.failedFuture(new CancellationException("Not started"));
+
 	/**
 	 * Create a sync; nothing runs until {@link #start()}.
 	 * @param client the HTTP client of the service that serves the resource
@@ -113,21 +118,47 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	 * twice does nothing.
 	 */
 	public void start() {
-		ScheduledExecutorService executor;
+		startInBackground();
+		awaitFirstSync(this.startupTimeout);
+	}
+
+	/**
+	 * Start syncing without waiting: the first sync runs on the sync's own thread at once.
+	 * Lets an owner of several syncs start them together and bound the wait for all of
+	 * them by one start-up timeout (see {@link #awaitFirstSync(Duration)}). Starting twice
+	 * does nothing.
+	 * @return the first sync, done when it has succeeded or failed
+	 */
+	public Future<?> startInBackground() {
 		synchronized (this.lifecycleMonitor) {
 			if (this.executor != null) {
-				return;
+				return this.firstSync;
 			}
 			ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1,
 					new DaemonThreadFactory(this.threadName));
 			scheduled.setRemoveOnCancelPolicy(true);
 			scheduled.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 			this.executor = scheduled;
-			executor = scheduled;
+			this.firstSync = scheduled.submit(this::tick);
+			return this.firstSync;
 		}
-		Future<?> first = executor.submit(this::tick);
+	}
+
+	/**
+	 * Wait for the first sync started by {@link #startInBackground()}, at most the given
+	 * time, and log one WARN when it has not finished by then; the sync goes on in the
+	 * background either way.
+	 * @param timeout the longest to wait, zero not to wait
+	 * @return whether the first sync has finished
+	 */
+	public boolean awaitFirstSync(Duration timeout) {
+		Future<?> first;
+		synchronized (this.lifecycleMonitor) {
+			first = this.firstSync;
+		}
 		try {
-			first.get(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			first.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+			return true;
 		}
 		catch (TimeoutException ex) {
 			logger.warn("Fallom " + this.resource.itemName() + "s not fetched within the start-up timeout of "
@@ -137,9 +168,18 @@ public final class BackgroundSync<T> implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (Exception ex) {
-			// tick() never throws; nothing else can fail here.
+		catch (CancellationException | ExecutionException ex) {
+			// Stopped meanwhile, or never started; tick() itself never throws.
 		}
+		return false;
+	}
+
+	/**
+	 * Return the start-up timeout this sync was made with.
+	 * @return the start-up timeout
+	 */
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
 	}
 
 	/**

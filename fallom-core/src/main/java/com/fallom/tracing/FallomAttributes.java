@@ -1,12 +1,14 @@
 package com.fallom.tracing;
 
 /**
- * Names of the span attributes Fallom sets, as the Fallom backend reads them. All values
- * are strings, the config version, variant index and metadata values too: Micrometer
- * key-values are strings, and one type per name keeps a span from carrying the same name
- * twice. The one exception is {@link #TAGS}, a string array, which only the span processor
- * sets. Session metadata and tags are this starter's OTLP mapping of the newer SDKs'
- * session {@code metadata} and {@code tags}.
+ * Names of the span attributes Fallom sets, as the Fallom backend reads them. The session
+ * attributes are strings, the config version, variant index and metadata values too: they
+ * also go on the application's spans as Micrometer key-values, which are strings, and one
+ * type per name keeps a span from carrying the same name twice; the one exception is
+ * {@link #TAGS}, a string array, which only the span processor sets. Session metadata and
+ * tags are this starter's OTLP mapping of the newer SDKs' session {@code metadata} and
+ * {@code tags}. The prompt attributes go only on Fallom's own chat spans, so their version
+ * and variant are integers, as the protocol and the Python SDK have them.
  */
 public final class FallomAttributes {
 
@@ -33,6 +35,18 @@ public final class FallomAttributes {
 
 	/** The session tags, a string array on spans. */
 	public static final String TAGS = "fallom.tags";
+
+	/** The key of the managed prompt a chat call used, a string. */
+	public static final String PROMPT_KEY = "fallom.prompt_key";
+
+	/** The version of the managed prompt a chat call used, an integer. */
+	public static final String PROMPT_VERSION = "fallom.prompt_version";
+
+	/** The key of the prompt A/B test that chose the prompt, a string. */
+	public static final String PROMPT_AB_TEST = "fallom.prompt_ab_test";
+
+	/** The position of the prompt A/B test's variant, from 0, an integer. */
+	public static final String PROMPT_VARIANT = "fallom.prompt_variant";
 
 	private FallomAttributes() {
 	}

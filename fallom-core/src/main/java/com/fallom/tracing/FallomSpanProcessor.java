@@ -2,6 +2,7 @@ package com.fallom.tracing;
 
 import java.util.List;
 
+import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import io.opentelemetry.api.common.AttributeKey;
@@ -33,6 +34,14 @@ public class FallomSpanProcessor implements SpanProcessor {
 
 	static final AttributeKey<List<String>> TAGS = AttributeKey.stringArrayKey(FallomAttributes.TAGS);
 
+	static final AttributeKey<String> PROMPT_KEY = AttributeKey.stringKey(FallomAttributes.PROMPT_KEY);
+
+	static final AttributeKey<Long> PROMPT_VERSION = AttributeKey.longKey(FallomAttributes.PROMPT_VERSION);
+
+	static final AttributeKey<String> PROMPT_AB_TEST = AttributeKey.stringKey(FallomAttributes.PROMPT_AB_TEST);
+
+	static final AttributeKey<Long> PROMPT_VARIANT = AttributeKey.longKey(FallomAttributes.PROMPT_VARIANT);
+
 	@Override
 	public void onStart(Context parentContext, ReadWriteSpan span) {
 		FallomSessionContext session = FallomSessionHolder.get();
@@ -63,6 +72,23 @@ public class FallomSpanProcessor implements SpanProcessor {
 		}
 		if (!session.tags().isEmpty()) {
 			span.setAttribute(TAGS, session.tags());
+		}
+	}
+
+	/**
+	 * Put the managed prompt a chat call used on its span: {@code fallom.prompt_key},
+	 * {@code fallom.prompt_version} (an integer) and, for a prompt A/B test,
+	 * {@code fallom.prompt_ab_test} and {@code fallom.prompt_variant} (an integer). Never
+	 * prompt text or variable values, so it applies with content capture off too.
+	 * @param span the span
+	 * @param prompt the prompt context
+	 */
+	public static void tag(Span span, PromptContext prompt) {
+		span.setAttribute(PROMPT_KEY, prompt.promptKey());
+		span.setAttribute(PROMPT_VERSION, prompt.promptVersion());
+		if (prompt.abTestKey() != null && prompt.variantIndex() != null) {
+			span.setAttribute(PROMPT_AB_TEST, prompt.abTestKey());
+			span.setAttribute(PROMPT_VARIANT, prompt.variantIndex());
 		}
 	}
 

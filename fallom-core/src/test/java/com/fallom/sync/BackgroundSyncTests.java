@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 
 import com.fallom.CapturedLogs;
 import com.fallom.internal.FallomHttpClient;
@@ -27,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link BackgroundSync} with a resource of its own (config keys whose first
@@ -78,6 +80,25 @@ class BackgroundSyncTests {
 		assertThat(this.keys.served).containsExactly("a");
 		assertThat(this.sync.getStatus().successes()).isEqualTo(1);
 		assertThat(this.outcomes).containsExactly(SyncOutcome.UPDATED);
+	}
+
+	@Test
+	void startInBackgroundReturnsAtOnceWithTheFirstSyncToAwait(CapturedLogs logs) throws Exception {
+		this.server.putConfig("a", 1, Map.of("gpt-4o", 100));
+		this.server.fault(Endpoint.CONFIGS, Fault.delay(Duration.ofMinutes(5)).times(1));
+		Future<?> first = sync(null).startInBackground();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
+		assertThat(first).isNotDone();
+		assertThat(this.sync.startInBackground()).as("starting twice").isSameAs(first);
+		assertThat(this.sync.awaitFirstSync(Duration.ZERO)).isFalse();
+		assertThat(logs.count("WARNING Fallom keys not fetched within the start-up timeout")).isEqualTo(1);
+		assertThat(this.keys.served).isEmpty();
+	}
+
+	@Test
+	void awaitFirstSyncWithoutAStartDoesNotWait() {
+		assertThat(sync(null).awaitFirstSync(Duration.ofMinutes(5))).isFalse();
+		assertThat(this.sync.isRunning()).isFalse();
 	}
 
 	@Test

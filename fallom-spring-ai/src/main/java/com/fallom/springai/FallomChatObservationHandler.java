@@ -2,6 +2,7 @@ package com.fallom.springai;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
@@ -21,7 +22,8 @@ import org.springframework.util.StringUtils;
 /**
  * Turns every Spring AI chat model observation, call or stream, into a span of Fallom's
  * private tracer: provider, models, token counts, duration, errors and the Fallom
- * session, plus prompts and completions when content capture is on. The span's parent is
+ * session, the managed prompt the request was made from (see {@link FallomPromptMessages}),
+ * plus prompts and completions when content capture is on. The span's parent is
  * the application's current OpenTelemetry span, sampled or not, so it joins the
  * application's trace.
  * <p>
@@ -108,6 +110,12 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		FallomSessionContext session = FallomSessionHolder.get();
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
+		}
+		// From the request itself, not from a thread or a global: concurrent requests and
+		// a later call of the same request without the prompt are each tagged right.
+		PromptContext prompt = FallomPromptMessages.contextOf(context.getRequest());
+		if (prompt != null) {
+			FallomSpanProcessor.tag(span, prompt);
 		}
 		if (this.captureContent) {
 			GenAiSpans.prompt(span, context.getRequest().getInstructions());

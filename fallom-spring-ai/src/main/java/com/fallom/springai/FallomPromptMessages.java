@@ -25,7 +25,13 @@ import org.springframework.ai.chat.prompt.Prompt;
  * <pre class="code">
  * FallomPrompt prompt = prompts.getAb("support-test", sessionId, Map.of("question", question));
  * ChatResponse response = chatModel.call(FallomPromptMessages.prompt(prompt));
+ * String answer = chatClient.prompt().messages(FallomPromptMessages.messages(prompt)).call().content();
  * </pre>
+ *
+ * With a {@code ChatClient}, pass the messages with {@code messages(...)}: they reach the
+ * model as they are, metadata included, and the client's template renderer does not
+ * touch the rendered text. A call whose messages came from no managed prompt carries no
+ * prompt tags, even on a thread that made one before.
  */
 public final class FallomPromptMessages {
 
@@ -46,6 +52,19 @@ public final class FallomPromptMessages {
 		}
 		messages.add(UserMessage.builder().text(prompt.user()).metadata(new HashMap<>(attributes)).build());
 		return messages;
+	}
+
+	/**
+	 * Return the system message alone, carrying the prompt context, for a call whose user
+	 * message the application writes itself, e.g. with a {@code ChatClient}:
+	 * <pre class="code">
+	 * chatClient.prompt().messages(FallomPromptMessages.systemMessage(prompt)).user(question).call();
+	 * </pre>
+	 * @param prompt the prompt
+	 * @return the system message
+	 */
+	public static SystemMessage systemMessage(FallomPrompt prompt) {
+		return SystemMessage.builder().text(prompt.system()).metadata(new HashMap<>(prompt.attributes())).build();
 	}
 
 	/**

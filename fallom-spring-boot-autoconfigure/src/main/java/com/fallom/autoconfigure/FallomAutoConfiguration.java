@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fallom.Fallom;
 import com.fallom.models.AssignmentListener;
+import com.fallom.prompts.PromptListener;
 import com.fallom.sync.SyncListener;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.resources.Resource;
@@ -43,7 +44,8 @@ public final class FallomAutoConfiguration {
 	@ConditionalOnMissingBean
 	Fallom fallom(FallomProperties properties, FallomConnectionDetails connectionDetails,
 			ObjectProvider<Resource> resource, ObjectProvider<AssignmentListener> assignmentListeners,
-			ObjectProvider<SyncListener> syncListeners, Environment environment) {
+			ObjectProvider<SyncListener> syncListeners, ObjectProvider<PromptListener> promptListeners,
+			Environment environment) {
 		FallomProperties.Models models = properties.getModels();
 		FallomProperties.Tracing tracing = properties.getTracing();
 		// Spring Boot has bound the environment variables already, by its own precedence.
@@ -71,6 +73,13 @@ public final class FallomAutoConfiguration {
 			.resource(resource.getIfAvailable(() -> defaultResource(environment)))
 			.startOnBuild(false);
 		FallomPropertiesValidator.bootstrapConfigs(models).forEach(builder::bootstrapConfig);
+		FallomProperties.Prompts prompts = properties.getPrompts();
+		builder.syncPrompts(prompts.isEnabled() && prompts.isSync());
+		if (prompts.isEnabled()) {
+			FallomPropertiesValidator.bootstrapPrompts(prompts).forEach(builder::bootstrapPrompt);
+			FallomPropertiesValidator.bootstrapPromptAbTests(prompts).forEach(builder::bootstrapPromptAbTest);
+			promptListeners.orderedStream().forEach(builder::promptListener);
+		}
 		assignmentListeners.orderedStream().forEach(builder::assignmentListener);
 		syncListeners.orderedStream().forEach(builder::syncListener);
 		return builder.build();

@@ -73,6 +73,8 @@ public class FallomProperties {
 
 	private final Web web = new Web();
 
+	private final Prompts prompts = new Prompts();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -149,13 +151,18 @@ public class FallomProperties {
 		return this.web;
 	}
 
+	public Prompts getPrompts() {
+		return this.prompts;
+	}
+
 	/**
 	 * Model A/B testing properties.
 	 */
 	public static class Models {
 
 		/**
-		 * Time between two syncs of the model configs.
+		 * Time between two syncs of the model configs, and of the prompts and prompt A/B
+		 * tests.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(30);
 
@@ -165,8 +172,8 @@ public class FallomProperties {
 		private Duration timeout = Duration.ofSeconds(2);
 
 		/**
-		 * Longest time start-up waits for the first config sync. The application starts
-		 * whatever happens.
+		 * Longest time start-up waits for the first syncs of configs, prompts and prompt
+		 * A/B tests, which run together. The application starts whatever happens.
 		 */
 		private Duration startupTimeout = Duration.ofSeconds(2);
 
@@ -193,7 +200,8 @@ public class FallomProperties {
 
 		/**
 		 * File the last good configs are written to after every sync and read from at
-		 * start-up, so that a restart during a backend outage still serves them.
+		 * start-up, so that a restart during a backend outage still serves them; the
+		 * prompts and prompt A/B tests are kept beside it.
 		 */
 		private Path snapshotFile;
 
@@ -560,6 +568,195 @@ public class FallomProperties {
 
 		public void setMaxSessionIdLength(int maxSessionIdLength) {
 			this.maxSessionIdLength = maxSessionIdLength;
+		}
+
+	}
+
+	/**
+	 * Prompt management properties.
+	 */
+	public static class Prompts {
+
+		/**
+		 * Whether to enable prompt management: the FallomPrompts bean and, when online, the
+		 * sync of prompts and prompt A/B tests.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether to sync prompts and prompt A/B tests from the prompts service when
+		 * online; when false, only the bootstrap templates and tests are served.
+		 */
+		private boolean sync = true;
+
+		/**
+		 * Bootstrap prompts by prompt key, served until the backend first answers and
+		 * whenever no API key is set.
+		 */
+		private Map<String, Template> templates = new LinkedHashMap<>();
+
+		/**
+		 * Bootstrap prompt A/B tests by test key, served until the backend first answers
+		 * and whenever no API key is set.
+		 */
+		private Map<String, AbTest> abTests = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isSync() {
+			return this.sync;
+		}
+
+		public void setSync(boolean sync) {
+			this.sync = sync;
+		}
+
+		public Map<String, Template> getTemplates() {
+			return this.templates;
+		}
+
+		public void setTemplates(Map<String, Template> templates) {
+			this.templates = templates;
+		}
+
+		public Map<String, AbTest> getAbTests() {
+			return this.abTests;
+		}
+
+		public void setAbTests(Map<String, AbTest> abTests) {
+			this.abTests = abTests;
+		}
+
+	}
+
+	/**
+	 * A bootstrap prompt.
+	 */
+	public static class Template {
+
+		/**
+		 * Version of the prompt.
+		 */
+		private int version = 1;
+
+		/**
+		 * System prompt, with {{ name }} placeholders for variables.
+		 */
+		private String system = "";
+
+		/**
+		 * User message template, with {{ name }} placeholders for variables.
+		 */
+		private String user = "";
+
+		public int getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(int version) {
+			this.version = version;
+		}
+
+		public String getSystem() {
+			return this.system;
+		}
+
+		public void setSystem(String system) {
+			this.system = system;
+		}
+
+		public String getUser() {
+			return this.user;
+		}
+
+		public void setUser(String user) {
+			this.user = user;
+		}
+
+	}
+
+	/**
+	 * A bootstrap prompt A/B test.
+	 */
+	public static class AbTest {
+
+		/**
+		 * Version of the test.
+		 */
+		private int version = 1;
+
+		/**
+		 * Variants, in order: each a prompt key, an optional pinned prompt version and a
+		 * weight in percent.
+		 */
+		private List<PromptVariant> variants = new ArrayList<>();
+
+		public int getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(int version) {
+			this.version = version;
+		}
+
+		public List<PromptVariant> getVariants() {
+			return this.variants;
+		}
+
+		public void setVariants(List<PromptVariant> variants) {
+			this.variants = variants;
+		}
+
+	}
+
+	/**
+	 * A variant of a bootstrap prompt A/B test.
+	 */
+	public static class PromptVariant {
+
+		/**
+		 * Key of the prompt this variant gives.
+		 */
+		private String promptKey;
+
+		/**
+		 * Pinned version of the prompt; when unset, the prompt's current version.
+		 */
+		private Integer promptVersion;
+
+		/**
+		 * Percentage of sessions that get this prompt, 0 to 100, decimals allowed.
+		 */
+		private double weight;
+
+		public String getPromptKey() {
+			return this.promptKey;
+		}
+
+		public void setPromptKey(String promptKey) {
+			this.promptKey = promptKey;
+		}
+
+		public Integer getPromptVersion() {
+			return this.promptVersion;
+		}
+
+		public void setPromptVersion(Integer promptVersion) {
+			this.promptVersion = promptVersion;
+		}
+
+		public double getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(double weight) {
+			this.weight = weight;
 		}
 
 	}

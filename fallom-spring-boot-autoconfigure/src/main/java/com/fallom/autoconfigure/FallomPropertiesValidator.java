@@ -10,6 +10,8 @@ import java.util.Map;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelVariant;
+import com.fallom.prompts.PromptAbTest;
+import com.fallom.prompts.PromptVersion;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -41,6 +43,8 @@ public final class FallomPropertiesValidator {
 		positive("fallom.models.session-queue-capacity", models.getSessionQueueCapacity());
 		positive("fallom.models.recent-sessions", models.getRecentSessions());
 		bootstrapConfigs(models);
+		bootstrapPrompts(properties.getPrompts());
+		bootstrapPromptAbTests(properties.getPrompts());
 		FallomProperties.Tracing tracing = properties.getTracing();
 		positive("fallom.tracing.queue-capacity", tracing.getQueueCapacity());
 		positive("fallom.tracing.batch-size", tracing.getBatchSize());
@@ -87,6 +91,73 @@ public final class FallomPropertiesValidator {
 			configs.add(new ModelConfig(entry.getKey(), config.getVersion(), variants, ConfigOrigin.BOOTSTRAP));
 		}
 		return configs;
+	}
+
+	/**
+	 * Convert (and so validate) the bootstrap prompts.
+	 * @param prompts the prompt properties
+	 * @return the prompt versions
+	 */
+	public static List<PromptVersion> bootstrapPrompts(FallomProperties.Prompts prompts) {
+		List<PromptVersion> versions = new ArrayList<>();
+		for (Map.Entry<String, FallomProperties.Template> entry : prompts.getTemplates().entrySet()) {
+			String name = "fallom.prompts.templates." + entry.getKey();
+			FallomProperties.Template template = entry.getValue();
+			if (template.getVersion() < 1) {
+				throw new InvalidConfigurationPropertyValueException(name + ".version", template.getVersion(),
+						"The version must be 1 or more.");
+			}
+			String system = (template.getSystem() != null) ? template.getSystem() : "";
+			String user = (template.getUser() != null) ? template.getUser() : "";
+			if (system.isEmpty() && user.isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(name + ".system", "(empty)",
+						"A bootstrap prompt needs a system prompt or a user template.");
+			}
+			versions.add(new PromptVersion(entry.getKey(), template.getVersion(), system, user));
+		}
+		return versions;
+	}
+
+	/**
+	 * Convert (and so validate) the bootstrap prompt A/B tests.
+	 * @param prompts the prompt properties
+	 * @return the tests
+	 */
+	public static List<PromptAbTest> bootstrapPromptAbTests(FallomProperties.Prompts prompts) {
+		List<PromptAbTest> tests = new ArrayList<>();
+		for (Map.Entry<String, FallomProperties.AbTest> entry : prompts.getAbTests().entrySet()) {
+			String name = "fallom.prompts.ab-tests." + entry.getKey();
+			FallomProperties.AbTest test = entry.getValue();
+			if (test.getVersion() < 1) {
+				throw new InvalidConfigurationPropertyValueException(name + ".version", test.getVersion(),
+						"The version must be 1 or more.");
+			}
+			if (test.getVariants().isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(name + ".variants", "[]",
+						"A bootstrap prompt A/B test needs at least one variant.");
+			}
+			List<PromptAbTest.Variant> variants = new ArrayList<>();
+			for (int i = 0; i < test.getVariants().size(); i++) {
+				FallomProperties.PromptVariant variant = test.getVariants().get(i);
+				String variantName = name + ".variants[" + i + "]";
+				if (!StringUtils.hasText(variant.getPromptKey())) {
+					throw new InvalidConfigurationPropertyValueException(variantName + ".prompt-key",
+							variant.getPromptKey(), "Each variant needs a prompt key.");
+				}
+				if (variant.getPromptVersion() != null && variant.getPromptVersion() < 1) {
+					throw new InvalidConfigurationPropertyValueException(variantName + ".prompt-version",
+							variant.getPromptVersion(), "A pinned prompt version must be 1 or more.");
+				}
+				if (!Double.isFinite(variant.getWeight()) || variant.getWeight() < 0) {
+					throw new InvalidConfigurationPropertyValueException(variantName + ".weight", variant.getWeight(),
+							"A weight is a percentage of 0 or more.");
+				}
+				variants.add(new PromptAbTest.Variant(variant.getPromptKey(), variant.getPromptVersion(),
+						variant.getWeight()));
+			}
+			tests.add(new PromptAbTest(entry.getKey(), test.getVersion(), variants));
+		}
+		return tests;
 	}
 
 	private static void validateUrl(String name, String url) {

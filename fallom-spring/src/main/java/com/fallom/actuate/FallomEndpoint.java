@@ -3,6 +3,7 @@ package com.fallom.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,10 @@ import com.fallom.models.ConfigState;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.ModelVariant;
+import com.fallom.prompts.PromptAbTest;
+import com.fallom.prompts.PromptRefresher;
+import com.fallom.prompts.PromptVersion;
+import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.sync.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -25,9 +30,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows what Fallom serves and how it fares: the configs
- * with their versions, variants and origin, the config sync, the send queues and the
+ * with their versions, variants and origin, the config sync, the prompts and prompt A/B
+ * tests with their versions and variants, the prompt sync, the send queues and the
  * settings that matter to an operator. The API key is never shown, only its last two
- * characters. A write operation syncs the configs at once.
+ * characters; prompt templates only when content capture is on. A write operation syncs
+ * the configs and prompts at once.
  */
 @Endpoint(id = "fallom")
 public class FallomEndpoint {
@@ -39,6 +46,10 @@ public class FallomEndpoint {
 	private final List<QueueStatistics> queues;
 
 	private final SettingsDescriptor settings;
+
+	private final @Nullable PromptRegistry promptRegistry;
+
+	private final @Nullable PromptRefresher promptRefresher;
 
 	private final Clock clock;
 
@@ -52,8 +63,27 @@ public class FallomEndpoint {
 	 */
 	public FallomEndpoint(ModelConfigRegistry registry, @Nullable ConfigRefresher refresher,
 			List<? extends QueueStatistics> queues, SettingsDescriptor settings, Clock clock) {
+		this(registry, refresher, null, null, queues, settings, clock);
+	}
+
+	/**
+	 * Create an endpoint that lists prompts too.
+	 * @param registry the configs being served
+	 * @param refresher the config sync, or {@code null} when offline
+	 * @param promptRegistry the prompts and prompt A/B tests being served, or {@code null}
+	 * when prompt management is off
+	 * @param promptRefresher the prompt sync, or {@code null} when offline or not syncing
+	 * @param queues the send queues
+	 * @param settings the settings to show
+	 * @param clock the clock
+	 */
+	public FallomEndpoint(ModelConfigRegistry registry, @Nullable ConfigRefresher refresher,
+			@Nullable PromptRegistry promptRegistry, @Nullable PromptRefresher promptRefresher,
+			List<? extends QueueStatistics> queues, SettingsDescriptor settings, Clock clock) {
 		this.registry = registry;
 		this.refresher = refresher;
+		this.promptRegistry = promptRegistry;
+		this.promptRefresher = promptRefresher;
 		this.queues = List.copyOf(queues);
 		this.settings = settings;
 		this.clock = clock;
@@ -76,17 +106,66 @@ public class FallomEndpoint {
 		Map<String, QueueDescriptor> queues = new LinkedHashMap<>();
 		this.queues.forEach((queue) -> queues.put(queue.getQueueName(), QueueDescriptor.of(queue)));
 		return new FallomDescriptor((this.refresher != null) ? "online" : "offline", this.settings, sync(state),
-				configs, pinned, queues);
+				configs, pinned, queues, prompts());
+	}
+
+	private @Nullable PromptsDescriptor prompts() {
+		PromptRegistry registry = this.promptRegistry;
+		if (registry == null) {
+			return null;
+		}
+		// Templates are what the application sends to the model: shown only when content
+		// capture allows them to leave the process at all.
+		boolean showText = this.settings.captureContent();
+		Map<String, PromptDescriptor> prompts = new LinkedHashMap<>();
+		Map<String, List<Integer>> versions = new LinkedHashMap<>();
+		registry.allPrompts()
+			.forEach((prompt) -> versions.computeIfAbsent(prompt.key(), (key) -> new ArrayList<>())
+				.add(prompt.version()));
+		for (PromptVersion current : registry.currentPrompts()) {
+			prompts.put(current.key(),
+					new PromptDescriptor(current.key(), current.version(),
+							versions.getOrDefault(current.key(), List.of(current.version())),
+							showText ? current.systemPrompt() : null, showText ? current.userTemplate() : null));
+		}
+		Map<String, PromptAbTestDescriptor> abTests = new LinkedHashMap<>();
+		for (PromptAbTest test : registry.abTests()) {
+			List<PromptVariantDescriptor> variants = new ArrayList<>();
+			for (int i = 0; i < test.variants().size(); i++) {
+				PromptAbTest.Variant variant = test.variants().get(i);
+				PromptVersion served = registry.prompt(variant.promptKey(), variant.promptVersion());
+				variants.add(new PromptVariantDescriptor(i, variant.promptKey(), variant.promptVersion(),
+						variant.weight(), (served != null) ? served.version() : null));
+			}
+			abTests.put(test.key(), new PromptAbTestDescriptor(test.key(), test.version(), variants));
+		}
+		return new PromptsDescriptor(promptSync(), prompts, abTests);
+	}
+
+	private @Nullable PromptSyncDescriptor promptSync() {
+		PromptRefresher refresher = this.promptRefresher;
+		if (refresher == null) {
+			return null;
+		}
+		SyncStatus prompts = refresher.getPromptStatus();
+		SyncStatus abTests = refresher.getAbTestStatus();
+		boolean stale = Staleness.isStale(prompts, refresher.getRefreshInterval(), this.clock)
+				|| Staleness.isStale(abTests, refresher.getRefreshInterval(), this.clock);
+		return new PromptSyncDescriptor(stale, refresher.getRefreshInterval(), SyncStatusDescriptor.of(prompts),
+				SyncStatusDescriptor.of(abTests));
 	}
 
 	/**
-	 * Sync the configs now, unless a sync is running or Fallom is offline.
+	 * Sync the configs and prompts now, unless a sync is running or Fallom is offline.
 	 * @return the description after the sync
 	 */
 	@WriteOperation
 	public FallomDescriptor refresh() {
 		if (this.refresher != null) {
 			this.refresher.refreshNow();
+		}
+		if (this.promptRefresher != null) {
+			this.promptRefresher.refreshNow();
 		}
 		return fallom();
 	}
@@ -123,10 +202,101 @@ public class FallomEndpoint {
 	 * @param configs the latest version of each config, by key
 	 * @param pinnedVersions the pinned versions fetched so far
 	 * @param queues the send queues, by name
+	 * @param prompts the prompts and prompt A/B tests, or {@code null} when prompt
+	 * management is off
 	 */
 	public record FallomDescriptor(String mode, SettingsDescriptor settings, SyncDescriptor sync,
 			Map<String, ConfigDescriptor> configs, List<ConfigDescriptor> pinnedVersions,
-			Map<String, QueueDescriptor> queues) implements OperationResponseBody {
+			Map<String, QueueDescriptor> queues, @Nullable PromptsDescriptor prompts) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The prompts and prompt A/B tests being served.
+	 *
+	 * @param sync the prompt sync, or {@code null} when offline or not syncing
+	 * @param prompts the current version of each prompt, by key
+	 * @param abTests the prompt A/B tests, by key
+	 */
+	public record PromptsDescriptor(@Nullable PromptSyncDescriptor sync, Map<String, PromptDescriptor> prompts,
+			Map<String, PromptAbTestDescriptor> abTests) {
+
+	}
+
+	/**
+	 * One prompt.
+	 *
+	 * @param key the prompt key
+	 * @param currentVersion the version a call without a pinned version gets
+	 * @param versions every version known, for pinning
+	 * @param systemPrompt the current system prompt template, or {@code null} when
+	 * content capture is off
+	 * @param userTemplate the current user message template, or {@code null} when
+	 * content capture is off
+	 */
+	public record PromptDescriptor(String key, int currentVersion, List<Integer> versions,
+			@Nullable String systemPrompt, @Nullable String userTemplate) {
+
+	}
+
+	/**
+	 * One prompt A/B test.
+	 *
+	 * @param key the test key
+	 * @param version the test version
+	 * @param variants the variants, in order
+	 */
+	public record PromptAbTestDescriptor(String key, int version, List<PromptVariantDescriptor> variants) {
+
+	}
+
+	/**
+	 * One variant of a prompt A/B test.
+	 *
+	 * @param index the variant's position, as on spans and metrics
+	 * @param promptKey the key of its prompt
+	 * @param promptVersion its pinned prompt version, or {@code null} for the current one
+	 * @param weight its share of sessions in percent
+	 * @param servedVersion the prompt version it gives now, or {@code null} when that
+	 * prompt is not known and callers get their fallback
+	 */
+	public record PromptVariantDescriptor(int index, String promptKey, @Nullable Integer promptVersion,
+			double weight, @Nullable Integer servedVersion) {
+
+	}
+
+	/**
+	 * The prompt sync: {@code /prompts} and {@code /prompt-ab-tests}.
+	 *
+	 * @param stale whether either has not been refreshed for three refresh intervals
+	 * @param refreshInterval the time between syncs
+	 * @param prompts the sync of {@code /prompts}
+	 * @param abTests the sync of {@code /prompt-ab-tests}
+	 */
+	public record PromptSyncDescriptor(boolean stale, Duration refreshInterval, SyncStatusDescriptor prompts,
+			SyncStatusDescriptor abTests) {
+
+	}
+
+	/**
+	 * What one background sync has done so far.
+	 *
+	 * @param lastAttempt when the last sync started
+	 * @param lastSuccess when the backend last answered
+	 * @param lastFailure when a sync last failed
+	 * @param lastFailureReason why it failed
+	 * @param consecutiveFailures failures since the last success
+	 * @param successes successful syncs so far
+	 * @param failures failed syncs so far
+	 */
+	public record SyncStatusDescriptor(@Nullable Instant lastAttempt, @Nullable Instant lastSuccess,
+			@Nullable Instant lastFailure, @Nullable String lastFailureReason, int consecutiveFailures,
+			long successes, long failures) {
+
+		static SyncStatusDescriptor of(SyncStatus status) {
+			return new SyncStatusDescriptor(status.lastAttempt(), status.lastSuccess(), status.lastFailure(),
+					status.lastFailureReason(), status.consecutiveFailures(), status.successes(), status.failures());
+		}
 
 	}
 

@@ -8,7 +8,8 @@ import com.fallom.sync.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides when served configs count as stale, the same way for health and the endpoint.
+ * Decides when served configs and prompts count as stale, the same way for health and the
+ * endpoint.
  */
 final class Staleness {
 
@@ -27,11 +28,18 @@ final class Staleness {
 		if (refresher == null) {
 			return false;
 		}
-		SyncStatus status = refresher.getStatus();
+		return isStale(refresher.getStatus(), refresher.getRefreshInterval(), clock);
+	}
+
+	/**
+	 * A sync is stale when it has failed and has not succeeded within
+	 * {@link #MISSED_SYNCS} refresh intervals (or never succeeded at all).
+	 */
+	static boolean isStale(SyncStatus status, Duration refreshInterval, Clock clock) {
 		if (status.lastSuccess() == null) {
 			return status.failures() > 0;
 		}
-		Duration limit = refresher.getRefreshInterval().multipliedBy(MISSED_SYNCS);
+		Duration limit = refreshInterval.multipliedBy(MISSED_SYNCS);
 		return Duration.between(status.lastSuccess(), clock.instant()).compareTo(limit) > 0;
 	}
 

@@ -18,6 +18,16 @@ public class SampleProperties {
 	 */
 	private String fallbackModel = "gpt-4o-mini";
 
+	/**
+	 * Prompt A/B test that /chat takes its system prompt from.
+	 */
+	private String promptAbTest = "support-system-prompt";
+
+	/**
+	 * Company name that the support prompts are rendered with.
+	 */
+	private String company = "Acme";
+
 	private final MockBackend mockBackend = new MockBackend();
 
 	private final Demo demo = new Demo();
@@ -38,6 +48,22 @@ public class SampleProperties {
 
 	public void setFallbackModel(String fallbackModel) {
 		this.fallbackModel = fallbackModel;
+	}
+
+	public String getPromptAbTest() {
+		return this.promptAbTest;
+	}
+
+	public void setPromptAbTest(String promptAbTest) {
+		this.promptAbTest = promptAbTest;
+	}
+
+	public String getCompany() {
+		return this.company;
+	}
+
+	public void setCompany(String company) {
+		this.company = company;
 	}
 
 	public MockBackend getMockBackend() {

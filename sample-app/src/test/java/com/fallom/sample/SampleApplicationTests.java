@@ -58,11 +58,14 @@ class SampleApplicationTests {
 	void embeddedBackendServesTheBootstrapConfigOverHttp() {
 		assertThat(this.fallom.port()).isNotEqualTo(8001);
 		assertThat(this.fallom.requestCount(Endpoint.CONFIGS)).isPositive();
+		assertThat(this.fallom.requestCount(Endpoint.PROMPTS)).isPositive();
+		assertThat(this.fallom.requestCount(Endpoint.PROMPT_AB_TESTS)).isPositive();
 	}
 
 	@Test
 	void chatIsStickyPerSessionSplitsBetweenBothModelsAndEveryCallReachesTheBackend() {
 		Map<String, String> modelBySession = new HashMap<>();
+		Map<String, String> promptBySession = new HashMap<>();
 		for (int i = 0; i < SESSIONS; i++) {
 			String sessionId = "e2e-" + i;
 			ChatAnswer first = chat(sessionId, "I can't log in");
@@ -72,7 +75,13 @@ class SampleApplicationTests {
 			assertThat(first.configVersion()).isEqualTo(1);
 			assertThat(first.reply()).startsWith("[" + first.model() + "]");
 			modelBySession.put(sessionId, first.model());
+			assertThat(second.promptKey()).as("prompt of session %s", sessionId).isEqualTo(first.promptKey());
+			assertThat(first.promptVersion()).isEqualTo(1);
+			assertThat(first.promptVariant()).isEqualTo(first.promptKey().equals("support-friendly") ? 0 : 1);
+			promptBySession.put(sessionId, first.promptKey());
 		}
+		assertThat(new HashSet<>(promptBySession.values())).containsExactlyInAnyOrder("support-friendly",
+				"support-concise");
 		assertThat(new HashSet<>(modelBySession.values())).containsExactlyInAnyOrder("gpt-4o", "claude-3-5-sonnet");
 
 		await().atMost(DELIVERY).untilAsserted(() -> assertThat(sessionRecords()).hasSize(SESSIONS));
@@ -90,6 +99,9 @@ class SampleApplicationTests {
 			assertThat(span.attribute("fallom.config_key")).isEqualTo("support-assistant");
 			assertThat(span.attribute("gen_ai.request.model")).isEqualTo(modelBySession.get(sessionId));
 			assertThat(span.attribute("gen_ai.response.model")).isEqualTo(modelBySession.get(sessionId));
+			assertThat(span.attribute("fallom.prompt_key")).isEqualTo(promptBySession.get(sessionId));
+			assertThat(span.attribute("fallom.prompt_version")).isEqualTo("1");
+			assertThat(span.attribute("fallom.prompt_ab_test")).isEqualTo("support-system-prompt");
 			spansPerSession.merge(sessionId, 1, Integer::sum);
 		}
 		assertThat(spansPerSession).hasSize(SESSIONS).allSatisfy((sessionId, spans) -> assertThat(spans).isEqualTo(2));
@@ -98,6 +110,7 @@ class SampleApplicationTests {
 		assertThat(received.sessionsByModel()).containsOnlyKeys("gpt-4o", "claude-3-5-sonnet");
 		assertThat(received.tracedCallsByModel()).containsOnlyKeys("gpt-4o", "claude-3-5-sonnet");
 		assertThat(received.configFetches()).isPositive();
+		assertThat(received.tracedCallsByPrompt()).containsOnlyKeys("support-friendly v1", "support-concise v1");
 	}
 
 	@Test

@@ -1,6 +1,8 @@
 package com.fallom.prompts.internal;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Set;
 
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The prompts and prompt A/B tests a process serves, published as an immutable
@@ -120,6 +123,32 @@ public final class PromptRegistry {
 	 */
 	public List<PromptVersion> currentPrompts() {
 		return this.snapshot.currentPrompts().values().stream().map(CompiledPrompt::definition).toList();
+	}
+
+	/**
+	 * Return every prompt version known, current or kept for pinning, by key and then
+	 * version, for listing.
+	 * @return the prompt versions
+	 */
+	public List<PromptVersion> allPrompts() {
+		List<PromptVersion> all = new ArrayList<>();
+		this.snapshot.promptVersions()
+			.values()
+			.forEach((byVersion) -> byVersion.values().forEach((prompt) -> all.add(prompt.definition())));
+		all.sort(Comparator.comparing(PromptVersion::key).thenComparingInt(PromptVersion::version));
+		return all;
+	}
+
+	/**
+	 * Return the prompt version a call would get, for listing.
+	 * @param key the prompt key
+	 * @param version the pinned version, or {@code null} for the current one
+	 * @return the prompt version, or {@code null} when it is not known
+	 */
+	public @Nullable PromptVersion prompt(String key, @Nullable Integer version) {
+		PromptSnapshot snapshot = this.snapshot;
+		CompiledPrompt prompt = (version != null) ? snapshot.prompt(key, version) : snapshot.prompt(key);
+		return (prompt != null) ? prompt.definition() : null;
 	}
 
 	/**

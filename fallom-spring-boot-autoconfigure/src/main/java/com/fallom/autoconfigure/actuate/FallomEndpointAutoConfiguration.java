@@ -43,8 +43,9 @@ public final class FallomEndpointAutoConfiguration {
 				FallomEndpoint.mask(connectionDetails.getApiKey()), fallom.getConfigsUrl().toString(),
 				fallom.getTracesUrl().toString(), fallom.getPromptsUrl().toString(), fallom.isCaptureContent(),
 				properties.getTracing().isEnabled());
-		return new FallomEndpoint(fallom.configRegistry(), fallom.configRefresher(), fallom.queues(), settings,
-				Clock.systemUTC());
+		return new FallomEndpoint(fallom.configRegistry(), fallom.configRefresher(),
+				properties.getPrompts().isEnabled() ? fallom.promptRegistry() : null, fallom.promptRefresher(),
+				fallom.queues(), settings, Clock.systemUTC());
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import com.fallom.Fallom;
 import com.fallom.actuate.FallomHealthIndicator;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.autoconfigure.FallomProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -31,9 +32,10 @@ public final class FallomHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnEnabledHealthIndicator("fallom")
-	FallomHealthIndicator fallomHealthIndicator(Fallom fallom) {
-		return new FallomHealthIndicator(fallom.configRegistry(), fallom.configRefresher(), fallom.queues(),
-				Clock.systemUTC());
+	FallomHealthIndicator fallomHealthIndicator(Fallom fallom, FallomProperties properties) {
+		return new FallomHealthIndicator(fallom.configRegistry(), fallom.configRefresher(),
+				properties.getPrompts().isEnabled() ? fallom.promptRegistry() : null, fallom.promptRefresher(),
+				fallom.queues(), Clock.systemUTC());
 	}
 
 }

@@ -4,11 +4,14 @@ import java.time.Clock;
 
 import com.fallom.Fallom;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.autoconfigure.prompts.FallomPromptsAutoConfiguration;
 import com.fallom.autoconfigure.web.FallomWebFluxAutoConfiguration;
 import com.fallom.autoconfigure.web.FallomWebMvcAutoConfiguration;
 import com.fallom.metrics.FallomAssignmentMetrics;
 import com.fallom.metrics.FallomConfigSyncMetrics;
+import com.fallom.metrics.FallomPromptMetrics;
 import com.fallom.metrics.FallomQueueMetrics;
+import com.fallom.prompts.FallomPrompts;
 import com.fallom.web.FallomWebMetrics;
 import com.fallom.web.reactive.FallomSessionWebFilter;
 import com.fallom.web.servlet.FallomSessionFilter;
@@ -24,12 +27,13 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * of Fallom's Micrometer metrics: assignments, config sync and send queues. Ordered after
+ * of Fallom's Micrometer metrics: assignments, prompt A/B assignments, config sync and
+ * send queues. Ordered after
  * Boot's metrics auto-configuration so that its {@link MeterRegistry} is known.
  */
 @AutoConfiguration(
-		after = { FallomAutoConfiguration.class, FallomWebMvcAutoConfiguration.class,
-				FallomWebFluxAutoConfiguration.class },
+		after = { FallomAutoConfiguration.class, FallomPromptsAutoConfiguration.class,
+				FallomWebMvcAutoConfiguration.class, FallomWebFluxAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
@@ -53,6 +57,13 @@ public final class FallomMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	FallomQueueMetrics fallomQueueMetrics(Fallom fallom) {
 		return new FallomQueueMetrics(fallom.queues());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(FallomPrompts.class)
+	FallomPromptMetrics fallomPromptMetrics(FallomPrompts prompts) {
+		return new FallomPromptMetrics(prompts);
 	}
 
 	@Configuration(proxyBeanMethods = false)

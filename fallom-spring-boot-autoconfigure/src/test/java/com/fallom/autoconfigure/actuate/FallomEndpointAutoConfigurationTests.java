@@ -47,6 +47,7 @@ class FallomEndpointAutoConfigurationTests {
 	@BeforeEach
 	void reset(FallomMockServer server) {
 		server.reset();
+		server.clearPrompts();
 	}
 
 	@Test
@@ -130,6 +131,67 @@ class FallomEndpointAutoConfigurationTests {
 			assertThat(fallom.queues()).isEmpty();
 			assertThat(fallom.configs().get("support").origin()).isEqualTo("bootstrap");
 		});
+	}
+
+	@Test
+	void listsPromptsWithTheirVersionsAndTestsWithTheirVariantsButNoTemplateWhenCaptureIsOff(
+			FallomMockServer server) {
+		server.putPrompt("support-warm", 1, "SYSTEM-TEXT-1", "USER-TEXT-1");
+		server.putPrompt("support-warm", 2, "SYSTEM-TEXT-2", "USER-TEXT-2");
+		server.putPrompt("support-brief", 4, "SYSTEM-TEXT-3", "USER-TEXT-3");
+		server.putPromptAbTest("{\"key\": \"support-tone\", \"version\": 3, \"variants\": ["
+				+ "{\"prompt_key\": \"support-warm\", \"prompt_version\": 1, \"weight\": 50},"
+				+ "{\"prompt_key\": \"support-brief\", \"prompt_version\": null, \"weight\": 30},"
+				+ "{\"prompt_key\": \"not-synced\", \"prompt_version\": null, \"weight\": 20}]}");
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.capture-content=false")
+			.run((context) -> {
+				FallomEndpoint.PromptsDescriptor prompts = context.getBean(FallomEndpoint.class).fallom().prompts();
+				assertThat(prompts.prompts()).containsOnlyKeys("support-warm", "support-brief");
+				assertThat(prompts.prompts().get("support-warm").currentVersion()).isEqualTo(2);
+				assertThat(prompts.prompts().get("support-warm").versions()).containsExactly(1, 2);
+				assertThat(prompts.prompts().values()).allSatisfy((prompt) -> {
+					assertThat(prompt.systemPrompt()).isNull();
+					assertThat(prompt.userTemplate()).isNull();
+				});
+				assertThat(prompts.abTests().get("support-tone").version()).isEqualTo(3);
+				assertThat(prompts.abTests().get("support-tone").variants()).containsExactly(
+						new FallomEndpoint.PromptVariantDescriptor(0, "support-warm", 1, 50, 1),
+						new FallomEndpoint.PromptVariantDescriptor(1, "support-brief", null, 30, 4),
+						new FallomEndpoint.PromptVariantDescriptor(2, "not-synced", null, 20, null));
+				assertThat(prompts.sync().stale()).isFalse();
+				assertThat(prompts.sync().prompts().successes()).isPositive();
+				assertThat(prompts.sync().abTests().successes()).isPositive();
+				assertThat(context.getBean(FallomEndpoint.class).fallom().toString()).doesNotContain("TEXT-");
+			});
+	}
+
+	@Test
+	void showsTemplatesWhenCaptureIsOn() {
+		this.runner.withPropertyValues("fallom.prompts.templates.greeting.system=Be kind.",
+				"fallom.prompts.templates.greeting.user=Hello {{ name }}")
+			.run((context) -> {
+				FallomEndpoint.PromptsDescriptor prompts = context.getBean(FallomEndpoint.class).fallom().prompts();
+				assertThat(prompts.sync()).isNull();
+				assertThat(prompts.prompts().get("greeting").systemPrompt()).isEqualTo("Be kind.");
+				assertThat(prompts.prompts().get("greeting").userTemplate()).isEqualTo("Hello {{ name }}");
+			});
+	}
+
+	@Test
+	void refreshSyncsPromptsToo(FallomMockServer server) {
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
+			assertThat(endpoint.fallom().prompts().prompts()).isEmpty();
+			server.putPrompt("late", 1, "s", "u");
+			assertThat(endpoint.refresh().prompts().prompts()).containsOnlyKeys("late");
+		});
+	}
+
+	@Test
+	void noPromptsSectionWhenPromptsAreDisabled() {
+		this.runner.withPropertyValues("fallom.prompts.enabled=false")
+			.run((context) -> assertThat(context.getBean(FallomEndpoint.class).fallom().prompts()).isNull());
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import com.fallom.test.Endpoint;
 import com.fallom.test.Fault;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,7 @@ class FallomHealthAutoConfigurationTests {
 	@BeforeEach
 	void reset(FallomMockServer server) {
 		server.reset();
+		server.clearPrompts();
 	}
 
 	@Test
@@ -61,6 +63,44 @@ class FallomHealthAutoConfigurationTests {
 				.isEqualTo(Map.of("sessions", Map.of("size", 0, "dropped", 0L), "metrics", Map.of("size", 0, "dropped", 0L),
 						"spans", Map.of("size", 0, "dropped", 0L)));
 		});
+	}
+
+	@Test
+	void showsThePromptSyncAndStaysUpWhenItFails(FallomMockServer server) {
+		server.putPrompt("greeting", 1, "s", "u");
+		server.fault(Endpoint.PROMPT_AB_TESTS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).extractingByKey("prompts").satisfies((details) -> {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> prompts = (Map<String, Object>) details;
+				assertThat(prompts).containsEntry("prompts", 1)
+					.containsEntry("abTests", 0)
+					.containsEntry("synced", true)
+					.containsEntry("stale", true);
+				assertThat(prompts).extractingByKey("promptSync", InstanceOfAssertFactories.MAP).containsEntry("consecutiveFailures", 0)
+					.containsKey("lastSuccess");
+				assertThat(prompts).extractingByKey("abTestSync", InstanceOfAssertFactories.MAP).containsEntry("consecutiveFailures", 1)
+					.containsEntry("lastFailureReason", "HTTP 503");
+			});
+		});
+	}
+
+	@Test
+	void offlineShowsBootstrapPromptsNotSynced() {
+		this.runner.withPropertyValues("fallom.prompts.templates.greeting.system=Hi").run((context) -> {
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getDetails()).extractingByKey("prompts")
+				.isEqualTo(Map.of("prompts", 1, "abTests", 0, "synced", false));
+		});
+	}
+
+	@Test
+	void noPromptDetailsWhenPromptsAreDisabled() {
+		this.runner.withPropertyValues("fallom.prompts.enabled=false")
+			.run((context) -> assertThat(context.getBean(FallomHealthIndicator.class).health().getDetails())
+				.doesNotContainKey("prompts"));
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.task.FallomSessionTaskDecorator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -45,6 +46,8 @@ class FallomTaskAutoConfigurationTests {
 				"fallom.models.configs.support.variants[0].weight=100", "spring.task.execution.pool.core-size=1",
 				"spring.task.execution.pool.max-size=1", "spring.task.scheduling.pool.size=1");
 
+	// Tasks run in their submitter's session: the test thread must start without one.
+	@BeforeEach
 	@AfterEach
 	void clear() {
 		FallomSessionHolder.clear();

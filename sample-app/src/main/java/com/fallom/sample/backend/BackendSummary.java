@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.ReceivedSpan;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the embedded mock backend has received: the numbers that show A/B testing and
@@ -16,11 +17,13 @@ import com.fallom.test.ReceivedSpan;
  * @param configFetches the number of config sync requests
  * @param sessionsByModel the session records ({@code POST /sessions}) per assigned model
  * @param tracedCallsByModel the traced chat calls ({@code POST /v1/traces}) per model
+ * @param tracedCallsByPrompt the traced chat calls per managed prompt, as
+ * {@code key vN}
  * @param metrics the number of custom metric records ({@code POST /spans})
  * @param latestMetrics the last few custom metric records
  */
 public record BackendSummary(String baseUrl, int configFetches, Map<String, Integer> sessionsByModel,
-		Map<String, Integer> tracedCallsByModel, int metrics, List<Map<String, Object>> latestMetrics) {
+		Map<String, Integer> tracedCallsByModel, Map<String, Integer> tracedCallsByPrompt, int metrics, List<Map<String, Object>> latestMetrics) {
 
 	private static final int LATEST = 10;
 
@@ -28,6 +31,16 @@ public record BackendSummary(String baseUrl, int configFetches, Map<String, Inte
 	 * The span attribute that holds the model a chat call asked for.
 	 */
 	public static final String REQUEST_MODEL = "gen_ai.request.model";
+
+	/**
+	 * Name a prompt version as the demo and the summary show it.
+	 * @param promptKey the prompt key
+	 * @param promptVersion the version, or {@code null}
+	 * @return {@code key vN}
+	 */
+	public static String promptName(String promptKey, @Nullable Object promptVersion) {
+		return promptKey + " v" + ((promptVersion != null) ? promptVersion : "?");
+	}
 
 	/**
 	 * Summarize what a mock backend has received so far.
@@ -38,14 +51,21 @@ public record BackendSummary(String baseUrl, int configFetches, Map<String, Inte
 		Map<String, Integer> sessions = new TreeMap<>();
 		server.sessions().forEach((record) -> sessions.merge(String.valueOf(record.get("assigned_model")), 1, Integer::sum));
 		Map<String, Integer> traced = new TreeMap<>();
+		Map<String, Integer> tracedByPrompt = new TreeMap<>();
 		for (ReceivedSpan span : server.receivedSpans()) {
 			String model = span.attribute(REQUEST_MODEL);
 			if (model != null) {
 				traced.merge(model, 1, Integer::sum);
 			}
+			String promptKey = span.attribute(ExperimentReport.PROMPT_KEY);
+			if (promptKey != null) {
+				tracedByPrompt.merge(promptName(promptKey, span.attribute(ExperimentReport.PROMPT_VERSION)), 1,
+						Integer::sum);
+			}
 		}
 		List<Map<String, Object>> metrics = server.metrics();
 		return new BackendSummary(server.baseUrl(), server.requestCount(Endpoint.CONFIGS), sessions, traced,
+				tracedByPrompt,
 				metrics.size(), metrics.subList(Math.max(0, metrics.size() - LATEST), metrics.size()));
 	}
 

@@ -9,6 +9,7 @@ import com.fallom.autoconfigure.FallomProperties;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.MockConfig;
 import org.apache.commons.logging.Log;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -32,9 +33,11 @@ import org.springframework.util.StringUtils;
  * <p>
  * It runs as an {@link EnvironmentPostProcessor}, after {@code application.yml} is read and
  * before any Fallom bean exists: the engine then sees an ordinary online configuration.
- * The mock serves the bootstrap configs of {@code fallom.models.configs}, so the app
- * fetches them as it would from Fallom, with targeting that pins the customer
- * {@code sample.mock-backend.vip-customer} ({@code vip-1}) to the second variant. The server becomes the {@code fallomMockServer}
+ * The mock serves the bootstrap configs of {@code fallom.models.configs} and the bootstrap
+ * prompts and prompt A/B tests of {@code fallom.prompts}, so the app fetches them as it
+ * would from Fallom, the configs with targeting that pins the customer
+ * {@code sample.mock-backend.vip-customer} ({@code vip-1}) to the second variant. The
+ * server becomes the {@code fallomMockServer}
  * bean and closes with the context.
  */
 public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered {
@@ -87,6 +90,7 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 		FallomMockServer server = FallomMockServer.start(port, LOCAL_API_KEY);
 		String vipCustomer = environment.getProperty("sample.mock-backend.vip-customer", "vip-1");
 		bootstrapConfigs(environment, vipCustomer).forEach(server::putConfig);
+		servePrompts(environment, server);
 		Map<String, Object> properties = new LinkedHashMap<>(server.properties());
 		environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
 		application.addInitializers((context) -> register(context, server));
@@ -113,6 +117,35 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 				}
 			});
 		}
+	}
+
+	/**
+	 * Serve the bootstrap prompts of {@code fallom.prompts.templates} and the tests of
+	 * {@code fallom.prompts.ab-tests}, as the backend's prompt JSON.
+	 */
+	private static void servePrompts(ConfigurableEnvironment environment, FallomMockServer server) {
+		Binder binder = Binder.get(environment);
+		binder.bind("fallom.prompts.templates", Bindable.mapOf(String.class, FallomProperties.Template.class))
+			.orElse(Map.of())
+			.forEach((key, template) -> server.putPrompt(key, template.getVersion(), template.getSystem(),
+					template.getUser()));
+		binder.bind("fallom.prompts.ab-tests", Bindable.mapOf(String.class, FallomProperties.AbTest.class))
+			.orElse(Map.of())
+			.forEach((key, test) -> {
+				List<Map<String, Object>> variants = new ArrayList<>();
+				test.getVariants().forEach((variant) -> {
+					Map<String, Object> json = new LinkedHashMap<>();
+					json.put("prompt_key", variant.getPromptKey());
+					json.put("prompt_version", variant.getPromptVersion());
+					json.put("weight", variant.getWeight());
+					variants.add(json);
+				});
+				Map<String, Object> document = new LinkedHashMap<>();
+				document.put("key", key);
+				document.put("version", test.getVersion());
+				document.put("variants", variants);
+				server.putPromptAbTest(JsonMapper.shared().writeValueAsString(document));
+			});
 	}
 
 	/**

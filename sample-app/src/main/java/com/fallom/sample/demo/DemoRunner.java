@@ -2,6 +2,7 @@ package com.fallom.sample.demo;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,9 @@ import org.springframework.web.client.RestClient;
  * Demo mode ({@code --sample.demo.sessions=200}): once the app is up, drives that many
  * sessions through the real {@code POST /chat} endpoint, twice each, with one
  * {@code POST /feedback} per session, then logs a table of
- * the models they got, their share, and what the embedded Fallom backend received. The
- * 50/50 split shows, and so does stickiness: every call of a session gets the same
- * model. The app then stops, unless {@code sample.demo.exit=false}: the page at {@code /}
+ * the models they got, their share, and what the embedded Fallom backend received, and
+ * beside it the same for the system prompts of the prompt A/B test. The 50/50 splits
+ * show, and so does stickiness: every call of a session gets the same model and prompt. The app then stops, unless {@code sample.demo.exit=false}: the page at {@code /}
  * then shows the experiment, and refreshes itself while the demo runs.
  */
 @Component
@@ -74,6 +75,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 
 	private Result run(RestClient client, int sessions, int callsPerSession) {
 		Map<String, Set<String>> modelsBySession = new LinkedHashMap<>();
+		Map<String, Set<String>> promptsBySession = new LinkedHashMap<>();
 		for (int session = 1; session <= sessions; session++) {
 			String sessionId = String.format("demo-user-%04d", session);
 			for (int call = 0; call < callsPerSession; call++) {
@@ -84,6 +86,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 					.retrieve()
 					.body(ChatAnswer.class);
 				modelsBySession.computeIfAbsent(sessionId, (id) -> new TreeSet<>()).add(answer.model());
+				promptsBySession.computeIfAbsent(sessionId, (id) -> new TreeSet<>())
+					.add(BackendSummary.promptName(answer.promptKey(), answer.promptVersion()));
 			}
 			// Each customer rates the conversation, so the experiment page has metrics to compare
 			client.post()
@@ -96,7 +100,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 		FallomMockServer server = this.mockServer.getIfAvailable();
 		BackendSummary received = (server != null) ? awaitDelivery(server, sessions, sessions * callsPerSession)
 				: null;
-		return new Result(modelsBySession, callsPerSession, received);
+		return new Result(modelsBySession, promptsBySession, callsPerSession, received);
 	}
 
 	/**
@@ -121,37 +125,53 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 	}
 
 	private String report(Result result) {
-		Map<String, Integer> sessionsByModel = new TreeMap<>();
-		int sticky = 0;
-		for (Set<String> models : result.modelsBySession().values()) {
-			if (models.size() == 1) {
-				sticky++;
-			}
-			models.forEach((model) -> sessionsByModel.merge(model, 1, Integer::sum));
-		}
-		int sessions = result.modelsBySession().size();
-		List<String[]> rows = new ArrayList<>();
-		rows.add(new String[] { "model", "sessions", "share", "calls", "traced calls received",
-				"session records received" });
-		sessionsByModel.forEach((model, count) -> rows.add(new String[] { model, Integer.toString(count),
-				String.format("%.1f%%", 100.0 * count / sessions), Integer.toString(count * result.callsPerSession()),
-				received(result, BackendSummary::tracedCallsByModel, model),
-				received(result, BackendSummary::sessionsByModel, model) }));
 		StringBuilder report = new StringBuilder();
-		report.append(String.format("Demo: %d sessions x %d calls through POST /chat, config '%s'%n", sessions,
-				result.callsPerSession(), this.properties.getConfigKey()));
-		report.append(table(rows));
-		report.append(String.format("Sticky: %d of %d sessions got the same model on every call%s", sticky,
-				sessions, (sticky == sessions) ? " (all sticky)" : " (NOT all sticky)"));
+		report.append(String.format("Demo: %d sessions x %d calls through POST /chat, config '%s'%n",
+				result.modelsBySession().size(), result.callsPerSession(), this.properties.getConfigKey()));
+		report.append(split(result, result.modelsBySession(), "model", BackendSummary::tracedCallsByModel, true));
+		report.append(String.format("%n%nSystem prompt from prompt A/B test '%s'%n", this.properties.getPromptAbTest()));
+		report.append(split(result, result.promptsBySession(), "prompt", BackendSummary::tracedCallsByPrompt, false));
 		if (result.received() == null) {
 			report.append(String.format("%nTraces and session records went to the real backend: see Fallom's dashboard"));
 		}
 		return report.toString();
 	}
 
-	private static String received(Result result,
-			Function<BackendSummary, Map<String, Integer>> counts, String model) {
-		return (result.received() != null) ? Integer.toString(counts.apply(result.received()).getOrDefault(model, 0))
+	/**
+	 * One split as a table: what each session got (a model or a prompt), its share, and
+	 * what the backend received for it; then whether every session kept what it got.
+	 */
+	private static String split(Result result, Map<String, Set<String>> bySession, String name,
+			Function<BackendSummary, Map<String, Integer>> traced, boolean withSessionRecords) {
+		Map<String, Integer> sessionsByName = new TreeMap<>();
+		int sticky = 0;
+		for (Set<String> names : bySession.values()) {
+			if (names.size() == 1) {
+				sticky++;
+			}
+			names.forEach((value) -> sessionsByName.merge(value, 1, Integer::sum));
+		}
+		int sessions = bySession.size();
+		List<String[]> rows = new ArrayList<>();
+		rows.add(withSessionRecords
+				? new String[] { name, "sessions", "share", "calls", "traced calls received",
+						"session records received" }
+				: new String[] { name, "sessions", "share", "calls", "traced calls received" });
+		sessionsByName.forEach((value, count) -> {
+			String[] row = { value, Integer.toString(count), String.format("%.1f%%", 100.0 * count / sessions),
+					Integer.toString(count * result.callsPerSession()), received(result, traced, value), "" };
+			if (withSessionRecords) {
+				row[5] = received(result, BackendSummary::sessionsByModel, value);
+			}
+			rows.add(withSessionRecords ? row : Arrays.copyOf(row, 5));
+		});
+		return table(rows) + String.format("Sticky: %d of %d sessions got the same %s on every call%s", sticky,
+				sessions, name, (sticky == sessions) ? " (all sticky)" : " (NOT all sticky)");
+	}
+
+	private static String received(Result result, Function<BackendSummary, Map<String, Integer>> counts,
+			String name) {
+		return (result.received() != null) ? Integer.toString(counts.apply(result.received()).getOrDefault(name, 0))
 				: "-";
 	}
 
@@ -185,7 +205,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
 		return counts.values().stream().mapToInt(Integer::intValue).sum();
 	}
 
-	private record Result(Map<String, Set<String>> modelsBySession, int callsPerSession, BackendSummary received) {
+	private record Result(Map<String, Set<String>> modelsBySession, Map<String, Set<String>> promptsBySession,
+			int callsPerSession, BackendSummary received) {
 	}
 
 }

@@ -25,7 +25,20 @@ class DemoModeTests {
 			.containsPattern(row("claude-3-5-sonnet"))
 			.containsPattern(row("gpt-4o"))
 			.contains("Sticky: 40 of 40 sessions got the same model on every call (all sticky)")
+			.contains("System prompt from prompt A/B test 'support-system-prompt'")
+			.containsPattern("prompt +\\| sessions \\| share \\| calls \\| traced calls received\\R")
+			.containsPattern(promptRow("support-concise v1"))
+			.containsPattern(promptRow("support-friendly v1"))
+			.contains("Sticky: 40 of 40 sessions got the same prompt on every call (all sticky)")
 			.contains("Graceful shutdown complete");
+	}
+
+	/**
+	 * A prompt table row in which every call was traced: prompt, sessions (n), share,
+	 * calls (2n), traced calls (2n).
+	 */
+	private static String promptRow(String prompt) {
+		return prompt + " +\\| +(\\d+) \\| +\\d+\\.\\d% \\| +(\\d+) \\| +\\2\\R";
 	}
 
 	/**

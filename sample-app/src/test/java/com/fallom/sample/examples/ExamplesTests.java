@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fallom.models.AssignmentReason;
 import com.fallom.models.AssignmentSource;
 import com.fallom.models.ModelAssignment;
+import com.fallom.prompts.FallomPrompt;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.ReceivedSpan;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,28 @@ class ExamplesTests {
 
 	@Autowired
 	private MultipleTestsExample multipleTests;
+
+	@Autowired
+	private PromptsExample prompts;
+
+	@Test
+	void promptsRenderSplitAndTagTheChatSpans() {
+		FallomPrompt prompt = this.prompts.get("Where is my refund?");
+		assertThat(prompt.system()).startsWith("You are Acme's friendly support assistant");
+		assertThat(prompt.user()).isEqualTo("Where is my refund?");
+		FallomPrompt tested = this.prompts.getAb("prompts-1", "Hello");
+		assertThat(tested.abTestKey()).isEqualTo("support-system-prompt");
+		assertThat(tested.key()).isIn("support-friendly", "support-concise");
+
+		this.prompts.ask("prompts-1", "Hello");
+		// Both calls of the example, each tagged with the prompt it was given
+		await().atMost(DELIVERY)
+			.untilAsserted(() -> assertThat(this.fallom.receivedSpans())
+				.filteredOn((span) -> "support-system-prompt".equals(span.attribute("fallom.prompt_ab_test"))
+						&& String.valueOf(tested.variantIndex()).equals(span.attribute("fallom.prompt_variant")))
+				.hasSizeGreaterThanOrEqualTo(2)
+				.allSatisfy((span) -> assertThat(span.attribute("fallom.prompt_key")).isEqualTo(tested.key())));
+	}
 
 	@Test
 	void basicUsageAssignsTracesAndRecordsAMetric() {

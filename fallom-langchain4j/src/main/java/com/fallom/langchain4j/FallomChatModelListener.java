@@ -1,0 +1,309 @@
+package com.fallom.langchain4j;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import com.fallom.Fallom;
+import com.fallom.prompts.PromptContext;
+import com.fallom.session.FallomSessionContext;
+import com.fallom.session.FallomSessionHolder;
+import com.fallom.tracing.FallomSpanProcessor;
+import com.fallom.tracing.internal.GenAiAttributes;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
+import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Exports every call of a LangChain4j chat model, sync or streaming, as a span of
+ * Fallom's private tracer, with the attributes of the Spring AI path: provider, request
+ * and response model, token counts (integers), finish reason, duration, errors and the
+ * Fallom session, plus prompts and completions only when content capture is on.
+ * Register it on each model: <pre class="code">
+ * ChatModel model = OpenAiChatModel.builder()
+ *     .apiKey(key)
+ *     .modelName("gpt-4o-mini")
+ *     .listeners(List.of(FallomChatModelListener.create(fallom)))
+ *     .build();
+ * </pre>
+ * The span starts in {@link #onRequest}, on the calling thread: its parent is the
+ * current OpenTelemetry span there, and its session the one a
+ * {@link ChatRequestOptions#listenerAttributes() listener attribute} keyed
+ * {@link #SESSION_ATTRIBUTE} names, else the thread's current Fallom session. It ends in
+ * {@link #onResponse} or {@link #onError}, on whichever thread the model answers a
+ * stream. LangChain4j catches and logs what a listener throws, so tracing never fails a
+ * call.
+ */
+public final class FallomChatModelListener implements ChatModelListener {
+
+	/**
+	 * The listener attribute key of a call's {@link FallomSessionContext}, for calls that
+	 * run where no thread-local session is set: <pre class="code">
+	 * model.chat(request, ChatRequestOptions.builder()
+	 *     .addListenerAttribute(FallomChatModelListener.SESSION_ATTRIBUTE,
+	 *         new FallomSessionContext("support-assistant", sessionId))
+	 *     .build());
+	 * </pre>
+	 */
+	public static final Class<FallomSessionContext> SESSION_ATTRIBUTE = FallomSessionContext.class;
+
+	/**
+	 * The listener attribute key of the {@link PromptContext} of the managed prompt a call
+	 * uses, exported as {@code fallom.prompt_key}, {@code fallom.prompt_version} and, for a
+	 * prompt A/B test, {@code fallom.prompt_ab_test} and {@code fallom.prompt_variant}:
+	 * <pre class="code">
+	 * FallomPrompt prompt = ...; // a managed prompt
+	 * ChatRequest request = ChatRequest.builder()
+	 *     .messages(SystemMessage.from(prompt.system()), UserMessage.from(prompt.user()))
+	 *     .build();
+	 * model.chat(request, ChatRequestOptions.builder()
+	 *     .addListenerAttribute(FallomChatModelListener.PROMPT_ATTRIBUTE, prompt.context())
+	 *     .build());
+	 * </pre>
+	 */
+	public static final Class<PromptContext> PROMPT_ATTRIBUTE = PromptContext.class;
+
+	/** The key of the call's span in the listener attributes. */
+	private static final Object SPAN_KEY = new Object();
+
+	private final Tracer tracer;
+
+	private final boolean captureContent;
+
+	/**
+	 * Create a listener.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record prompt and completion text, tool-call
+	 * arguments, tool results and error messages
+	 */
+	public FallomChatModelListener(Tracer tracer, boolean captureContent) {
+		this.tracer = Objects.requireNonNull(tracer, "tracer must not be null");
+		this.captureContent = captureContent;
+	}
+
+	/**
+	 * Create a listener that exports to a Fallom engine's tracer and follows its content
+	 * capture setting.
+	 * @param fallom the engine
+	 * @return the listener
+	 */
+	public static FallomChatModelListener create(Fallom fallom) {
+		Objects.requireNonNull(fallom, "fallom must not be null");
+		return new FallomChatModelListener(fallom.tracer(), fallom.isCaptureContent());
+	}
+
+	@Override
+	public void onRequest(ChatModelRequestContext requestContext) {
+		if (requestContext.attributes().containsKey(SPAN_KEY)) {
+			// Registered twice on one model (a bean and by hand): one span is enough
+			return;
+		}
+		ChatRequest request = requestContext.chatRequest();
+		String model = request.modelName();
+		Span span = this.tracer.spanBuilder((model != null) ? "chat " + model : "chat")
+			.setParent(Context.current())
+			.setSpanKind(SpanKind.CLIENT)
+			.startSpan();
+		span.setAttribute(GenAiAttributes.OPERATION_NAME, "chat");
+		span.setAttribute(GenAiAttributes.SYSTEM, system(requestContext.modelProvider()));
+		if (model != null) {
+			span.setAttribute(GenAiAttributes.REQUEST_MODEL, model);
+		}
+		FallomSessionContext session = session(requestContext.attributes());
+		if (session != null) {
+			FallomSpanProcessor.tag(span, session);
+		}
+		if (requestContext.attributes().containsKey(StreamTiming.class)) {
+			span.setAttribute(GenAiAttributes.STREAMING, true);
+			span.setAttribute(GenAiAttributes.IS_STREAMING, true);
+		}
+		if (requestContext.attributes().get(PROMPT_ATTRIBUTE) instanceof PromptContext prompt) {
+			prompt.attributes().forEach((name, value) -> setAttribute(span, name, value));
+		}
+		if (this.captureContent) {
+			prompt(span, request.messages());
+		}
+		requestContext.attributes().put(SPAN_KEY, span);
+	}
+
+	@Override
+	public void onResponse(ChatModelResponseContext responseContext) {
+		Span span = (Span) responseContext.attributes().remove(SPAN_KEY);
+		if (span == null) {
+			return;
+		}
+		response(span, responseContext.chatResponse());
+		if (responseContext.attributes().get(StreamTiming.class) instanceof StreamTiming timing
+				&& timing.timeToFirstTokenMillis() >= 0) {
+			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
+		}
+		span.end();
+	}
+
+	@Override
+	public void onError(ChatModelErrorContext errorContext) {
+		Span span = (Span) errorContext.attributes().remove(SPAN_KEY);
+		if (span == null) {
+			return;
+		}
+		Throwable error = errorContext.error();
+		String type = error.getClass().getName();
+		span.setAttribute(GenAiAttributes.ERROR_TYPE, type);
+		// Provider errors may quote the prompt: in privacy mode only the type leaves
+		span.setStatus(StatusCode.ERROR,
+				(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
+		span.end();
+	}
+
+	private static void setAttribute(Span span, String name, Object value) {
+		if (value instanceof Integer number) {
+			span.setAttribute(name, number.longValue());
+		}
+		else {
+			span.setAttribute(name, String.valueOf(value));
+		}
+	}
+
+	private static @Nullable FallomSessionContext session(Map<Object, Object> attributes) {
+		Object explicit = attributes.get(SESSION_ATTRIBUTE);
+		return (explicit instanceof FallomSessionContext session) ? session : FallomSessionHolder.get();
+	}
+
+	private void response(Span span, @Nullable ChatResponse response) {
+		if (response == null) {
+			return;
+		}
+		if (response.modelName() != null) {
+			span.setAttribute(GenAiAttributes.RESPONSE_MODEL, response.modelName());
+		}
+		if (response.id() != null) {
+			span.setAttribute(GenAiAttributes.RESPONSE_ID, response.id());
+		}
+		if (response.finishReason() != null) {
+			span.setAttribute(GenAiAttributes.FINISH_REASONS, List.of(finishReason(response.finishReason())));
+		}
+		TokenUsage usage = response.tokenUsage();
+		if (usage != null) {
+			GenAiAttributes.usage(span, usage.inputTokenCount(), usage.outputTokenCount());
+		}
+		if (this.captureContent && response.aiMessage() != null) {
+			AiMessage message = response.aiMessage();
+			String prefix = GenAiAttributes.completion(span, 0, "assistant", message.text());
+			toolCalls(span, prefix, message);
+		}
+	}
+
+	private static void prompt(Span span, List<ChatMessage> messages) {
+		int index = 0;
+		for (ChatMessage message : messages) {
+			if (message instanceof SystemMessage system) {
+				GenAiAttributes.promptMessage(span, index, "system", system.text());
+			}
+			else if (message instanceof UserMessage user) {
+				GenAiAttributes.promptMessage(span, index, "user", text(user.contents()));
+			}
+			else if (message instanceof AiMessage ai) {
+				toolCalls(span, GenAiAttributes.promptMessage(span, index, "assistant", ai.text()), ai);
+			}
+			else if (message instanceof ToolExecutionResultMessage result) {
+				GenAiAttributes.promptMessage(span, index, "tool", text(result.contents()));
+				GenAiAttributes.promptToolCallId(span, index, result.id());
+			}
+			else {
+				GenAiAttributes.promptMessage(span, index, message.type().name().toLowerCase(Locale.ROOT),
+						null);
+			}
+			index++;
+		}
+	}
+
+	private static void toolCalls(Span span, String prefix, AiMessage message) {
+		if (!message.hasToolExecutionRequests()) {
+			return;
+		}
+		List<ToolExecutionRequest> requests = message.toolExecutionRequests();
+		for (int i = 0; i < requests.size(); i++) {
+			ToolExecutionRequest request = requests.get(i);
+			GenAiAttributes.toolCall(span, prefix, i, request.id(), request.name(), request.arguments());
+		}
+	}
+
+	/**
+	 * Join the text parts of a message; images and other media are not content the
+	 * backend shows.
+	 */
+	private static @Nullable String text(List<Content> contents) {
+		if (contents.size() == 1 && contents.get(0) instanceof TextContent single) {
+			return single.text();
+		}
+		StringBuilder text = null;
+		for (Content content : contents) {
+			if (content instanceof TextContent part) {
+				text = (text != null) ? text.append('\n') : new StringBuilder();
+				text.append(part.text());
+			}
+		}
+		return (text != null) ? text.toString() : null;
+	}
+
+	/**
+	 * The OpenAI vocabulary, which LangChain4j's finish reasons were modelled on.
+	 */
+	static String finishReason(FinishReason reason) {
+		return switch (reason) {
+			case STOP -> "stop";
+			case LENGTH -> "length";
+			case TOOL_EXECUTION -> "tool_calls";
+			case CONTENT_FILTER -> "content_filter";
+			default -> "other";
+		};
+	}
+
+	/**
+	 * The provider names of the OpenTelemetry GenAI conventions, as the backend groups
+	 * them; Spring AI reports {@code openai} and {@code anthropic} the same way.
+	 */
+	static String system(@Nullable ModelProvider provider) {
+		if (provider == null) {
+			return "langchain4j";
+		}
+		return switch (provider) {
+			case OPEN_AI -> "openai";
+			case ANTHROPIC -> "anthropic";
+			case AZURE_OPEN_AI -> "azure.ai.openai";
+			case MICROSOFT_FOUNDRY, GITHUB_MODELS -> "azure.ai.inference";
+			case AMAZON_BEDROCK -> "aws.bedrock";
+			case GOOGLE_AI_GEMINI -> "gcp.gemini";
+			case GOOGLE_GENAI -> "gcp.gen_ai";
+			case GOOGLE_VERTEX_AI_GEMINI, GOOGLE_VERTEX_AI_ANTHROPIC -> "gcp.vertex_ai";
+			case MISTRAL_AI -> "mistral_ai";
+			case OLLAMA -> "ollama";
+			case WATSONX -> "ibm.watsonx.ai";
+			case COHERE -> "cohere";
+			default -> provider.name().toLowerCase(Locale.ROOT);
+		};
+	}
+
+}
