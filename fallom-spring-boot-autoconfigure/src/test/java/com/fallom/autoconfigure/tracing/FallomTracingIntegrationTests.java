@@ -12,6 +12,7 @@ import com.fallom.models.ModelAssignment;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
 import com.fallom.springai.ObservedChatModel;
+import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
@@ -24,6 +25,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +65,12 @@ class FallomTracingIntegrationTests {
 	@BeforeAll
 	static void configs(FallomMockServer server) {
 		server.putConfig("support", 3, Map.of("gpt-4o", 50, "claude-3-5-sonnet", 50));
+	}
+
+	@AfterEach
+	void clearSession() {
+		// setSession leaves the session on this thread: it must not reach the next test.
+		FallomSessionHolder.clear();
 	}
 
 	static ApplicationContextRunner runner(FallomMockServer server) {

@@ -1,5 +1,6 @@
 package com.fallom.sample.support;
 
+import java.util.Locale;
 import java.util.Map;
 
 import com.fallom.models.FallomModels;
@@ -22,7 +23,9 @@ import org.springframework.stereotype.Service;
  * {@link ChatClient}. Fallom's assignment call also sets the thread's Fallom session, so
  * the chat call is traced with the same config key, session id and model that the
  * backend recorded for the session; the prompt travels in the request's messages, so the
- * same span carries the prompt's key, version, test and variant.
+ * same span carries the prompt's key, version, test and variant. The customer id of the
+ * request ({@code X-Fallom-Customer-Id}, read by Fallom's web filter) reaches the
+ * config's targeting without being passed here.
  */
 @Service
 public class SupportAssistant {
@@ -66,8 +69,9 @@ public class SupportAssistant {
 			.options(ChatOptions.builder().model(assignment.model()))
 			.call()
 			.content();
-		return new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), prompt.key(),
-				prompt.version(), prompt.variantIndex(), reply);
+		return new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(),
+				assignment.reason().name().toLowerCase(Locale.ROOT), prompt.key(), prompt.version(),
+				prompt.variantIndex(), reply);
 	}
 	// end::prompt[]
 
@@ -77,13 +81,16 @@ public class SupportAssistant {
 	 * @param sessionId the session id of the conversation
 	 * @param model the model Fallom assigned to the session
 	 * @param configVersion the config version the model came from, 0 for the fallback
+	 * @param assignedBy why the session got the model: {@code individual_target} (a
+	 * pinned customer, such as the sample's {@code vip-1}), {@code rule}, {@code hash} or
+	 * {@code fallback}
 	 * @param promptKey the key of the system prompt the session got
 	 * @param promptVersion the version of that prompt, 0 for the fallback
 	 * @param promptVariant the prompt test's variant, or {@code null} for the fallback
 	 * @param reply the model's reply
 	 */
-	public record ChatAnswer(String sessionId, String model, int configVersion, String promptKey, int promptVersion,
-			@Nullable Integer promptVariant, String reply) {
+	public record ChatAnswer(String sessionId, String model, int configVersion, String assignedBy, String promptKey,
+			int promptVersion, @Nullable Integer promptVariant, String reply) {
 	}
 
 }
