@@ -14,6 +14,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * closed after them, and injected into any test, lifecycle method or constructor
  * parameter of that type. Recordings and faults are reset before each test; configs
  * stay.
+ * <p>
+ * It does not touch Spring: in a {@code @SpringBootTest}, use
+ * {@code @AutoConfigureFallomMockServer} of {@code fallom-spring-boot-test}, which points
+ * the app at the mock whatever its environment says.
  *
  * @see FallomMockServerExtension
  */
