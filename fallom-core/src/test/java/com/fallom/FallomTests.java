@@ -248,20 +248,24 @@ class FallomTests {
 	}
 
 	@Test
-	void tracesGoToTheTracesServiceAndConfigsToTheConfigsService() {
-		try (FallomMockServer traces = FallomMockServer.start(0, this.server.apiKey())) {
-			this.server.putConfig("support", 1, Map.of("gpt-4o", 100));
-			Fallom fallom = online().tracesUrl(traces.baseUrl()).build();
-			fallom.models().get("support", "s1");
+	void eachRequestGoesToItsOwnServiceWhenTheyRunApart() {
+		try (FallomMockServer services = FallomMockServer.startAsThreeServices()) {
+			services.putConfig("support", 1, Map.of("gpt-4o", 100));
+			Fallom fallom = Fallom.builder(Map.of())
+				.apiKey(services.apiKey())
+				.configsUrl(services.configsUrl())
+				.tracesUrl(services.tracesUrl())
+				.promptsUrl(services.promptsUrl())
+				.build();
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("gpt-4o");
 			fallom.trace().span(Map.of("score", 1), "support", "s1");
 			fallom.tracer().spanBuilder("chat").startSpan().end();
 			fallom.close();
-			assertThat(this.server.sessions()).hasSize(1);
-			assertThat(this.server.metrics()).isEmpty();
-			assertThat(this.server.traceSpans()).isEmpty();
-			assertThat(traces.metrics()).hasSize(1);
-			assertThat(traces.traceSpans()).hasSize(1);
-			assertThat(traces.requests(Endpoint.CONFIGS)).isEmpty();
+			assertThat(services.sessions()).hasSize(1);
+			assertThat(services.metrics()).hasSize(1);
+			assertThat(services.traceSpans()).hasSize(1);
+			assertThat(services.requests(Endpoint.PROMPTS)).isNotEmpty();
+			assertThat(services.misroutedCount()).as("requests sent to the wrong service").isZero();
 		}
 	}
 

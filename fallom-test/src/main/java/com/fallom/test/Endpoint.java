@@ -48,6 +48,34 @@ public enum Endpoint {
 	 * @param rawPath the raw (still percent-encoded) path of the request
 	 * @return the endpoint or {@code null} for an unknown path
 	 */
+	/**
+	 * Return the Fallom service that serves this endpoint.
+	 * @return the service
+	 */
+	public Service service() {
+		return switch (this) {
+			case CONFIGS, CONFIG_VERSION, SESSIONS -> Service.CONFIGS;
+			case SPANS, TRACES -> Service.TRACES;
+			case PROMPTS, PROMPT_AB_TESTS -> Service.PROMPTS;
+		};
+	}
+
+	/**
+	 * The three Fallom services, each with its own URL in production.
+	 */
+	public enum Service {
+
+		/** Configs, pinned versions and session records: {@code fallom.configs-url}. */
+		CONFIGS,
+
+		/** OTLP spans and custom metrics: {@code fallom.traces-url}. */
+		TRACES,
+
+		/** Prompts and prompt A/B tests: {@code fallom.prompts-url}. */
+		PROMPTS
+
+	}
+
 	static Endpoint forPath(String rawPath) {
 		String path = (rawPath.length() > 1 && rawPath.endsWith("/")) ? rawPath.substring(0, rawPath.length() - 1)
 				: rawPath;

@@ -33,6 +33,7 @@ import java.util.zip.GZIPInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.jspecify.annotations.Nullable;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -150,6 +151,12 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private int unauthorized;
 
+	// In three-service mode, the traces and prompts services listen on ports of their own
+	// and the main port serves the configs service only.
+	private final Map<Endpoint.Service, HttpServer> serviceServers = new EnumMap<>(Endpoint.Service.class);
+
+	private final AtomicInteger misrouted = new AtomicInteger();
+
 	private FallomMockServer(int port, String apiKey) throws IOException {
 		this.apiKey = apiKey;
 		InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
@@ -163,7 +170,90 @@ public final class FallomMockServer implements AutoCloseable {
 		executor.allowCoreThreadTimeOut(true);
 		this.executor = executor;
 		this.httpServer.setExecutor(this.executor);
-		this.httpServer.createContext("/", this::handle);
+		this.httpServer.createContext("/", (exchange) -> handle(exchange, null));
+	}
+
+	/**
+	 * Start a server that runs as Fallom's three services, as in production: the configs
+	 * service on {@link #configsUrl()}, the traces service on {@link #tracesUrl()} and the
+	 * prompts service on {@link #promptsUrl()}, each on its own port. A request sent to the
+	 * wrong service is answered 404 and counted in {@link #misroutedCount()}.
+	 * {@link #properties()} then sets the three service URLs.
+	 * @return the running server
+	 */
+	public static FallomMockServer startAsThreeServices() {
+		FallomMockServer server = start(0, DEFAULT_API_KEY);
+		try {
+			InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
+			server.serviceServers.put(Endpoint.Service.CONFIGS, server.httpServer);
+			for (Endpoint.Service service : new Endpoint.Service[] { Endpoint.Service.TRACES,
+					Endpoint.Service.PROMPTS }) {
+				HttpServer serviceServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+				serviceServer.setExecutor(server.executor);
+				serviceServer.createContext("/", (exchange) -> server.handle(exchange, service));
+				server.serviceServers.put(service, serviceServer);
+				Thread starter = new Thread(serviceServer::start, "fallom-mock-start");
+				starter.setDaemon(true);
+				starter.start();
+				starter.join();
+			}
+		}
+		catch (IOException ex) {
+			server.close();
+			throw new UncheckedIOException("Could not start the Fallom mock services", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			server.close();
+			throw new IllegalStateException("Interrupted while starting the Fallom mock services", ex);
+		}
+		return server;
+	}
+
+	/**
+	 * Whether this server runs as three services.
+	 * @return whether each service has its own port
+	 */
+	public boolean isThreeServices() {
+		return !this.serviceServers.isEmpty();
+	}
+
+	/**
+	 * Return the URL of the configs service: the base URL, unless running as three services.
+	 * @return the URL
+	 */
+	public String configsUrl() {
+		return serviceUrl(Endpoint.Service.CONFIGS);
+	}
+
+	/**
+	 * Return the URL of the traces service: the base URL, unless running as three services.
+	 * @return the URL
+	 */
+	public String tracesUrl() {
+		return serviceUrl(Endpoint.Service.TRACES);
+	}
+
+	/**
+	 * Return the URL of the prompts service: the base URL, unless running as three services.
+	 * @return the URL
+	 */
+	public String promptsUrl() {
+		return serviceUrl(Endpoint.Service.PROMPTS);
+	}
+
+	private String serviceUrl(Endpoint.Service service) {
+		HttpServer server = this.serviceServers.get(service);
+		return (server != null) ? "http://127.0.0.1:" + server.getAddress().getPort() : baseUrl();
+	}
+
+	/**
+	 * Return how many requests reached a service that does not serve them (three-service
+	 * mode only): a client that sends, say, spans to the configs URL.
+	 * @return the count
+	 */
+	public int misroutedCount() {
+		return this.misrouted.get();
 	}
 
 	/**
@@ -250,6 +340,7 @@ public final class FallomMockServer implements AutoCloseable {
 			return;
 		}
 		this.closing.countDown();
+		this.serviceServers.values().forEach((server) -> server.stop(0));
 		this.httpServer.stop(0);
 		this.executor.shutdownNow();
 		try {
@@ -632,7 +723,14 @@ public final class FallomMockServer implements AutoCloseable {
 	 */
 	public Map<String, String> properties() {
 		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("fallom.base-url", baseUrl());
+		if (isThreeServices()) {
+			properties.put("fallom.configs-url", configsUrl());
+			properties.put("fallom.traces-url", tracesUrl());
+			properties.put("fallom.prompts-url", promptsUrl());
+		}
+		else {
+			properties.put("fallom.base-url", baseUrl());
+		}
 		properties.put("fallom.api-key", this.apiKey);
 		return Collections.unmodifiableMap(properties);
 	}
@@ -656,9 +754,9 @@ public final class FallomMockServer implements AutoCloseable {
 
 	// HTTP handling
 
-	private void handle(HttpExchange exchange) {
+	private void handle(HttpExchange exchange, Endpoint.@Nullable Service service) {
 		try {
-			serve(exchange);
+			serve(exchange, service);
 		}
 		catch (Throwable ex) {
 			if (!this.closed.get()) {
@@ -677,10 +775,18 @@ public final class FallomMockServer implements AutoCloseable {
 		}
 	}
 
-	private void serve(HttpExchange exchange) throws IOException {
+	private void serve(HttpExchange exchange, Endpoint.@Nullable Service service) throws IOException {
 		URI uri = exchange.getRequestURI();
 		String rawPath = (uri.getRawPath() != null) ? uri.getRawPath() : "/";
 		Endpoint endpoint = Endpoint.forPath(rawPath);
+		if (isThreeServices() && endpoint != null
+				&& endpoint.service() != ((service != null) ? service : Endpoint.Service.CONFIGS)) {
+			// Sent to the wrong service: production would not know the path either.
+			this.misrouted.incrementAndGet();
+			exchange.getRequestBody().readAllBytes();
+			send(exchange, 404, "text/plain", ConfigStore.utf8("Not found on this service: " + rawPath));
+			return;
+		}
 		byte[] rawBody;
 		try (InputStream body = exchange.getRequestBody()) {
 			rawBody = body.readAllBytes();
