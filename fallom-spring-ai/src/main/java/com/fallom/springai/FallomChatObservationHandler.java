@@ -34,8 +34,8 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 
 	private static final Log logger = LogFactory.getLog(FallomChatObservationHandler.class);
 
-	/** The key of the Fallom span in the observation context. */
-	private static final Object SPAN_KEY = FallomChatObservationHandler.class;
+	/** The key of the span's start in the observation context, for a streamed call. */
+	private static final Object START_NANOS_KEY = FallomChatObservationHandler.class;
 
 	private final Tracer tracer;
 
@@ -106,10 +106,26 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		if (context.isStreaming()) {
 			span.setAttribute(GenAiSpans.STREAMING, true);
+			span.setAttribute(GenAiSpans.IS_STREAMING, true);
 		}
-		FallomSessionContext session = FallomSessionHolder.get();
+		// What FallomAdvisor decided for this very request wins over the thread's session.
+		CallMetadata call = CallMetadata.of(context.getRequest());
+		FallomSessionContext session = (call != null && call.session() != null) ? call.session()
+				: FallomSessionHolder.get();
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
+			context.put(FallomSessionContext.class, session);
+			ParentSpans.tagEnclosing(context, session);
+		}
+		if (call != null && call.customerId() != null) {
+			span.setAttribute(GenAiSpans.CUSTOMER_ID, call.customerId());
+		}
+		if (context.isStreaming() && call != null) {
+			StreamedCall streamed = StreamedCall.claim(call.callId());
+			if (streamed != null) {
+				context.put(StreamedCall.class, streamed);
+				context.put(START_NANOS_KEY, System.nanoTime());
+			}
 		}
 		// From the request itself, not from a thread or a global: concurrent requests and
 		// a later call of the same request without the prompt are each tagged right.
@@ -120,11 +136,11 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		if (this.captureContent) {
 			GenAiSpans.prompt(span, context.getRequest().getInstructions());
 		}
-		context.put(SPAN_KEY, span);
+		context.put(ParentSpans.SPAN_KEY, span);
 	}
 
 	private void stop(ChatModelObservationContext context) {
-		Span span = context.get(SPAN_KEY);
+		Span span = context.get(ParentSpans.SPAN_KEY);
 		if (span == null) {
 			return;
 		}
@@ -143,7 +159,19 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 				GenAiSpans.completions(span, response);
 			}
 		}
+		StreamedCall streamed = context.get(StreamedCall.class);
+		if (streamed != null) {
+			long firstChunk = streamed.firstChunkNanos();
+			Long start = context.get(START_NANOS_KEY);
+			if (firstChunk != 0 && start != null) {
+				span.setAttribute(GenAiSpans.TIME_TO_FIRST_TOKEN_MS, Math.max(0, (firstChunk - start) / 1_000_000));
+			}
+		}
 		Throwable error = context.getError();
+		if (streamed != null && streamed.isCancelled() && error == null) {
+			span.setAttribute(GenAiSpans.CANCELLED, true);
+			span.setStatus(StatusCode.ERROR, "cancelled");
+		}
 		if (error != null) {
 			String type = error.getClass().getName();
 			span.setAttribute(GenAiSpans.ERROR_TYPE, type);

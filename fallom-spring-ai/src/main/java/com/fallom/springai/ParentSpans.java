@@ -1,5 +1,7 @@
 package com.fallom.springai;
 
+import com.fallom.session.FallomSessionContext;
+import com.fallom.tracing.FallomSpanProcessor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationView;
 import io.micrometer.tracing.TraceContext;
@@ -24,16 +26,72 @@ final class ParentSpans {
 	private static final boolean MICROMETER_TRACING_PRESENT = ClassUtils.isPresent(
 			"io.micrometer.tracing.handler.TracingObservationHandler", ParentSpans.class.getClassLoader());
 
+	/** The key of a Fallom span in its observation's context. */
+	static final Object SPAN_KEY = ParentSpans.class;
+
 	private ParentSpans() {
 	}
 
 	static Context parentOf(Observation.Context context) {
 		Context current = Context.current();
+		// The Fallom span of an enclosing observation first (the ChatClient call around a
+		// tool or model call): Fallom's own spans nest, whatever the application traces.
+		Span fallomParent = fallomSpanOfParent(context);
+		if (fallomParent != null) {
+			return current.with(fallomParent);
+		}
 		if (Span.fromContext(current).getSpanContext().isValid() || !MICROMETER_TRACING_PRESENT) {
 			return current;
 		}
 		SpanContext parent = MicrometerTracing.spanOfParentObservation(context);
 		return (parent != null) ? current.with(Span.wrap(parent)) : current;
+	}
+
+	static @Nullable Span fallomSpanOfParent(Observation.ContextView context) {
+		ObservationView parent = context.getParentObservation();
+		while (parent != null) {
+			Observation.ContextView view = parent.getContextView();
+			Span span = view.get(SPAN_KEY);
+			if (span != null) {
+				return span;
+			}
+			parent = view.getParentObservation();
+		}
+		return null;
+	}
+
+	/**
+	 * Put the session a call decided on the Fallom spans of the enclosing observations that
+	 * started without one: a ChatClient call starts before its advisor assigns a session.
+	 */
+	static void tagEnclosing(Observation.ContextView context, FallomSessionContext session) {
+		ObservationView parent = context.getParentObservation();
+		while (parent != null) {
+			Observation.ContextView view = parent.getContextView();
+			Span span = view.get(SPAN_KEY);
+			if (span != null && view.get(FallomSessionContext.class) == null
+					&& view instanceof Observation.Context writable) {
+				FallomSpanProcessor.tag(span, session);
+				writable.put(FallomSessionContext.class, session);
+			}
+			parent = view.getParentObservation();
+		}
+	}
+
+	/**
+	 * Return the value of the nearest enclosing observation that has one.
+	 */
+	static <T> @Nullable T ofParent(Observation.ContextView context, Class<T> type) {
+		ObservationView parent = context.getParentObservation();
+		while (parent != null) {
+			Observation.ContextView view = parent.getContextView();
+			T value = view.get(type);
+			if (value != null) {
+				return value;
+			}
+			parent = view.getParentObservation();
+		}
+		return null;
 	}
 
 	/**
