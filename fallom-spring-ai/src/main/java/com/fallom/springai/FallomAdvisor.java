@@ -52,7 +52,8 @@ import org.springframework.core.Ordered;
  * customer id is the parameter {@link #CUSTOMER_ID}. The assignment travels in the
  * metadata of the request's user message, never sent to the model, so the span is right
  * whatever thread runs the call. A managed prompt is rendered with the advisor context as
- * its variables ({@code a.param("question", question)}).
+ * its variables ({@code a.param("question", question)}). The response's context holds
+ * the {@link #ASSIGNMENT} and the applied {@link #PROMPT}.
  * <p>
  * Without a session id the fallback model is used when there is one (logged once per
  * config key and counted as a fallback); without a fallback the call fails with an
@@ -65,6 +66,18 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/** The advisor parameter that holds the customer id. */
 	public static final String CUSTOMER_ID = "fallom.customer_id";
+
+	/**
+	 * The key of the {@link ModelAssignment} in the context of the call's
+	 * {@code ChatClientResponse}.
+	 */
+	public static final String ASSIGNMENT = "fallom.assignment";
+
+	/**
+	 * The key of the applied {@link FallomPrompt} in the context of the call's
+	 * {@code ChatClientResponse}, absent when no managed prompt was applied.
+	 */
+	public static final String PROMPT = "fallom.prompt";
 
 	/**
 	 * The default order: before Spring AI's tool-calling advisor, so every model call of a
@@ -201,7 +214,7 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 			// For the tools and advisors this call runs on this thread: their spans carry the
 			// session too. Restored after, so nothing leaks to the thread's next work.
 			FallomSessionHolder.set(advised.session());
-			return chain.nextCall(advised.request());
+			return advised.tell(chain.nextCall(advised.request()));
 		}
 		finally {
 			FallomSessionHolder.set(previous);
@@ -225,7 +238,7 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 				FallomSessionHolder.set(previous);
 			}
 			AtomicBoolean first = new AtomicBoolean(true);
-			return chain.nextStream(advised.request()).doOnNext((response) -> {
+			return chain.nextStream(advised.request()).map(advised::tell).doOnNext((response) -> {
 				if (first.compareAndSet(true, false)) {
 					call.firstChunk();
 				}
@@ -256,7 +269,7 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 		FallomPrompt prompt = (sessionId != null || !this.promptAbTest) ? prompt(request, sessionId) : null;
 		CallMetadata metadata = new CallMetadata(session, customerId, callId);
 		Prompt advised = rewrite(request.prompt(), assignment.model(), prompt, metadata);
-		return new Advised(request.mutate().prompt(advised).build(), session);
+		return new Advised(request.mutate().prompt(advised).build(), session, assignment, prompt);
 	}
 
 	private ModelAssignment assign(@Nullable String sessionId) {
@@ -371,7 +384,17 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 				? ", " + (this.promptAbTest ? "promptAbTest=" : "prompt=") + this.promptKey : "") + "]";
 	}
 
-	private record Advised(ChatClientRequest request, @Nullable FallomSessionContext session) {
+	private record Advised(ChatClientRequest request, @Nullable FallomSessionContext session,
+			ModelAssignment assignment, @Nullable FallomPrompt prompt) {
+
+		ChatClientResponse tell(ChatClientResponse response) {
+			ChatClientResponse.Builder builder = response.mutate().context(ASSIGNMENT, this.assignment);
+			if (this.prompt != null) {
+				builder.context(PROMPT, this.prompt);
+			}
+			return builder.build();
+		}
+
 	}
 
 }

@@ -99,6 +99,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			.setParent(ParentSpans.parentOf(context))
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
+		span.setAttribute(GenAiSpans.OPERATION_NAME, context.getOperationMetadata().operationType());
 		span.setAttribute(GenAiSpans.SYSTEM, context.getOperationMetadata().provider());
 		ChatOptions options = context.getRequest().getOptions();
 		if (options != null && options.getModel() != null) {
