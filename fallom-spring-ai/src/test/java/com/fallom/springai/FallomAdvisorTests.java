@@ -106,13 +106,18 @@ class FallomAdvisorTests {
 	@Test
 	void assignsTheSessionsModelKeepsTheCallersOtherOptionsAndTagsTheChatSpan() {
 		start(false);
-		String answer = chatClient(openAi()).prompt()
-			.advisors(this.advisors.abTest("support").fallback("gpt-4o-mini"))
-			.advisors((a) -> a.param(FallomAdvisor.SESSION_ID, "session-7").param(FallomAdvisor.CUSTOMER_ID, "acme"))
-			.options(ChatOptions.builder().temperature(0.25))
+		ChatClient chatClient = chatClient(openAi());
+		FallomAdvisors fallomAdvisors = this.advisors;
+		String sessionId = "session-7";
+		// tag::per-call[]
+		String answer = chatClient.prompt()
+			.advisors(fallomAdvisors.abTest("support").fallback("gpt-4o-mini"))
+			.advisors((a) -> a.param(FallomAdvisor.SESSION_ID, sessionId).param(FallomAdvisor.CUSTOMER_ID, "acme"))
+			.options(ChatOptions.builder().temperature(0.25)) // kept: the advisor sets only the model
 			.user("Hi")
 			.call()
 			.content();
+		// end::per-call[]
 		assertThat(answer).isEqualTo(MockProviderServer.DEFAULT_TEXT);
 		assertThat(FallomSessionHolder.get()).as("nothing left on the calling thread").isNull();
 		String expected = this.fallom.models().get("support", "session-7");
