@@ -210,7 +210,7 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
 		FallomSessionContext previous = FallomSessionHolder.get();
 		try {
-			Advised advised = advise(request, null);
+			Advised advised = adviseSafely(request, null);
 			// For the tools and advisors this call runs on this thread: their spans carry the
 			// session too. Restored after, so nothing leaks to the thread's next work.
 			FallomSessionHolder.set(advised.session());
@@ -228,7 +228,7 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 			Advised advised;
 			FallomSessionContext previous = FallomSessionHolder.get();
 			try {
-				advised = advise(request, call.id());
+				advised = adviseSafely(request, call.id());
 			}
 			catch (RuntimeException ex) {
 				call.ended();
@@ -244,6 +244,25 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 				}
 			}).doOnCancel(call::cancelled).doFinally((signal) -> call.ended());
 		});
+	}
+
+	/**
+	 * Advise the request; with a fallback, a failure past the assignment (a
+	 * {@code ChatOptions} that cannot be copied, say) sends the request as the caller made it.
+	 */
+	private Advised adviseSafely(ChatClientRequest request, @Nullable String callId) {
+		try {
+			return advise(request, callId);
+		}
+		catch (RuntimeException ex) {
+			String fallback = this.options.getFallback();
+			if (fallback == null) {
+				throw ex;
+			}
+			failed("advise the call", ex);
+			return new Advised(request, null,
+					new ModelAssignment(this.configKey, fallback, 0, -1, AssignmentSource.FALLBACK), null);
+		}
 	}
 
 	private Advised advise(ChatClientRequest request, @Nullable String callId) {
