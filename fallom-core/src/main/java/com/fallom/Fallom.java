@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.internal.Arguments;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.QueueStatistics;
+import com.fallom.internal.RetryBackoff;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
@@ -139,14 +140,16 @@ public final class Fallom implements AutoCloseable {
 			this.configRefresher = new ConfigRefresher(configsClient, this.configRegistry, builder.refreshInterval,
 					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners);
 			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
-					builder.sessionQueueCapacity, builder.recentSessions, builder.timeout, builder.shutdownTimeout)
-					: null;
+					builder.sessionQueueCapacity, builder.recentSessions, builder.maxRequestsInFlight,
+					builder.retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
-					builder.exportTimeout, builder.shutdownTimeout);
+					builder.maxRequestsInFlight, builder.retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
 			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
 					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
 					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
-							builder.spanBatchSize, builder.exportTimeout, builder.shutdownTimeout))
+							builder.spanBatchSize, builder.maxSpanBatchBytes,
+							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,
+							builder.exportTimeout, builder.shutdownTimeout))
 					: null;
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
 					builder.missingVersionTtl, builder.clock);
@@ -433,6 +436,12 @@ public final class Fallom implements AutoCloseable {
 
 		private int spanBatchSize = 256;
 
+		private long maxSpanBatchBytes = FallomTraceExporter.Settings.DEFAULT_MAX_BATCH_BYTES;
+
+		private int maxRequestsInFlight = SessionRecorder.DEFAULT_MAX_IN_FLIGHT;
+
+		private RetryBackoff retryBackoff = RetryBackoff.DEFAULT;
+
 		private Duration exportTimeout = Duration.ofSeconds(5);
 
 		private int metricsQueueCapacity = 10_000;
@@ -713,6 +722,42 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder spanBatchSize(int spanBatchSize) {
 			this.spanBatchSize = positive("spanBatchSize", spanBatchSize);
+			return this;
+		}
+
+		/**
+		 * Set the most estimated bytes of spans in one export request (default 4 MB); a
+		 * single bigger span goes alone.
+		 * @param maxSpanBatchBytes a positive size in bytes
+		 * @return this builder
+		 */
+		public Builder maxSpanBatchBytes(long maxSpanBatchBytes) {
+			Arguments.isTrue(maxSpanBatchBytes > 0, "'maxSpanBatchBytes' must be positive, was " + maxSpanBatchBytes);
+			this.maxSpanBatchBytes = maxSpanBatchBytes;
+			return this;
+		}
+
+		/**
+		 * Set the most session-record and custom-metric requests under way at once, per
+		 * queue (default 64): the throughput of each is this many records per round trip.
+		 * @param maxRequestsInFlight a positive count
+		 * @return this builder
+		 */
+		public Builder maxRequestsInFlight(int maxRequestsInFlight) {
+			this.maxRequestsInFlight = positive("maxRequestsInFlight", maxRequestsInFlight);
+			return this;
+		}
+
+		/**
+		 * Set the back-off between retries of a failed send, for session records, custom
+		 * metrics and spans (default 500 ms, doubling up to 10 s). What fails waits in its
+		 * queue and is sent once the backend answers again.
+		 * @param initial the delay after the first failure, positive
+		 * @param max the longest delay, not less than {@code initial}
+		 * @return this builder
+		 */
+		public Builder retryBackoff(Duration initial, Duration max) {
+			this.retryBackoff = new RetryBackoff(positive("initial", initial), positive("max", max));
 			return this;
 		}
 

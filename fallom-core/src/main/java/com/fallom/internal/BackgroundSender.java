@@ -1,10 +1,13 @@
 package com.fallom.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * A lifecycle around a {@link BoundedSender}: items queue without blocking,
- * one background thread sends them, and stopping flushes within the shutdown timeout. The
+ * A lifecycle around a {@link BoundedSender}: items queue without blocking, one
+ * background thread keeps a bounded number of asynchronous requests under way, failed
+ * sends are retried with back-off, and stopping flushes within the shutdown timeout. The
  * base of the session recorder and the custom metrics sender. Internal API.
  *
  * @param <T> the item type
@@ -19,15 +22,35 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 
 	/**
 	 * Create a sender; nothing is sent until {@link #start()}.
-	 * @param queueName the queue's name, used in thread names, log lines and metric tags
-	 * @param queueCapacity the most items waiting to be sent
-	 * @param itemSender sends one item, throwing on failure
+	 * @param sender the configured sender builder
 	 * @param shutdownTimeout the longest {@link #stop()} flushes
 	 */
-	protected BackgroundSender(String queueName, int queueCapacity, BoundedSender.ItemSender<T> itemSender,
-			Duration shutdownTimeout) {
-		this.sender = new BoundedSender<>(queueName, queueCapacity, itemSender);
+	protected BackgroundSender(BoundedSender.Builder<T> sender, Duration shutdownTimeout) {
+		this.sender = sender.onDiscarded(this::discarded).build();
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Return a sender that posts each item as one JSON request, asynchronously.
+	 * @param <T> the item type
+	 * @param client the HTTP client
+	 * @param path the path below the client's base URL
+	 * @param timeout the timeout of one request
+	 * @param toJson writes an item's body
+	 * @return the sender of batches of one item
+	 */
+	protected static <T> BoundedSender.AsyncBatchSender<T> postJson(FallomHttpClient client, String path,
+			Duration timeout, Function<T, byte[]> toJson) {
+		return (batch) -> client.postJsonAsync(path, toJson.apply(batch.get(0)), timeout)
+			.thenApply((response) -> SendResult.ofStatus(response.status(), response.retryAfter()));
+	}
+
+	/**
+	 * Called with items given up: refused by the backend or left at shutdown. Does nothing
+	 * by default.
+	 * @param items the items
+	 */
+	protected void discarded(List<T> items) {
 	}
 
 	/**
@@ -87,6 +110,11 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 	@Override
 	public long getFailedCount() {
 		return this.sender.getFailedCount();
+	}
+
+	@Override
+	public long getRetriedCount() {
+		return this.sender.getRetriedCount();
 	}
 
 }

@@ -1,22 +1,40 @@
 package com.fallom.internal;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Sends items to the backend from one background thread through a bounded queue. A full
- * queue drops the item and counts it: callers never block and memory never grows. Stopping
- * flushes what is queued within a bounded time. Optionally the queue is also bounded by
- * the estimated bytes of its items, and items are sent in batches. Internal API.
+ * Sends items to the backend through a bounded queue, from one background thread that
+ * keeps up to {@code maxInFlight} asynchronous requests under way, so that throughput is
+ * {@code maxInFlight / round-trip} rather than {@code 1 / round-trip}, with no thread per
+ * item.
+ * <p>
+ * Callers never block: a full queue (by count, or by the estimated bytes of what it holds)
+ * drops the item and counts it, and that is the only way an item is lost while the
+ * sender runs. A send that fails for a reason that may pass (network error, time-out,
+ * 408, 429, 5xx) is retried after a back-off, before any newer item; while failing, one
+ * request at a time probes the backend, and the first success resumes full speed. A send
+ * the backend refuses for good (400, 401, 403 ...) is counted as failed and dropped, with
+ * one WARN. Stopping sends what is left within a bounded time and counts the rest as
+ * dropped. Internal API.
  *
  * @param <T> the item type
  */
@@ -28,15 +46,56 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private final String name;
 
-	private final BlockingQueue<T> queue;
+	private final int capacity;
 
-	private final BatchSender<T> sender;
+	private final long maxQueuedBytes;
+
+	private final ToLongFunction<? super T> weigher;
 
 	private final int maxBatchSize;
 
-	private final long maxBytes;
+	private final long maxBatchBytes;
 
-	private final ToLongFunction<? super T> weigher;
+	private final int maxInFlight;
+
+	private final RetryBackoff backoff;
+
+	private final AsyncBatchSender<T> sender;
+
+	private final Consumer<List<T>> discarded;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Signalled when an item arrives in an empty queue, a send completes, or stopping begins. */
+	private final Condition changed = this.lock.newCondition();
+
+	// Guarded by lock
+
+	private final ArrayDeque<T> queue;
+
+	/** Failed batches, oldest first, sent again before anything from the queue. */
+	private final PriorityQueue<Batch<T>> retries = new PriorityQueue<>();
+
+	private final Set<Batch<T>> inFlight = new HashSet<>();
+
+	private long nextSequence;
+
+	private int failures;
+
+	/** Bumped by each failed round, so that the concurrent failures of one round back off once. */
+	private int round;
+
+	private long retryAtNanos;
+
+	private boolean stopping;
+
+	private boolean abandoned;
+
+	private boolean rejecting;
+
+	private @Nullable Thread thread;
+
+	// Read without the lock
 
 	private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -46,45 +105,33 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private final AtomicLong failed = new AtomicLong();
 
-	private final Object lifecycleMonitor = new Object();
+	private final AtomicLong retried = new AtomicLong();
 
-	private volatile Thread thread;
+	private volatile boolean closed;
 
-	private volatile boolean stopping;
-
-	private boolean failing;
-
-	/**
-	 * Create a sender; nothing is sent until {@link #start()}.
-	 * @param name the purpose, used in the thread name and log lines
-	 * @param capacity the queue capacity
-	 * @param sender sends one item, throwing on failure
-	 */
-	public BoundedSender(String name, int capacity, ItemSender<T> sender) {
-		this(name, capacity, Long.MAX_VALUE, (item) -> 0, 1, (batch) -> sender.send(batch.get(0)));
+	private BoundedSender(Builder<T> builder) {
+		this.name = builder.name;
+		this.capacity = builder.capacity;
+		this.maxQueuedBytes = builder.maxQueuedBytes;
+		this.weigher = builder.weigher;
+		this.maxBatchSize = builder.maxBatchSize;
+		this.maxBatchBytes = builder.maxBatchBytes;
+		this.maxInFlight = builder.maxInFlight;
+		this.backoff = builder.backoff;
+		this.sender = builder.sender;
+		this.discarded = builder.discarded;
+		this.queue = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
 
 	/**
-	 * Create a sender of batches bounded by count and by bytes; nothing is sent until
-	 * {@link #start()}.
+	 * Start building a sender of batches sent asynchronously.
+	 * @param <T> the item type
 	 * @param name the purpose, used in the thread name and log lines
-	 * @param capacity the queue capacity
-	 * @param maxBytes the most estimated bytes queued
-	 * @param weigher estimates the bytes of an item, on the caller's thread
-	 * @param maxBatchSize the most items sent at once
-	 * @param sender sends one batch, throwing on failure
+	 * @param sender sends one batch
+	 * @return the builder
 	 */
-	public BoundedSender(String name, int capacity, long maxBytes, ToLongFunction<? super T> weigher,
-			int maxBatchSize, BatchSender<T> sender) {
-		Arguments.isTrue(capacity > 0, "'capacity' must be positive");
-		Arguments.isTrue(maxBytes > 0, "'maxBytes' must be positive");
-		Arguments.isTrue(maxBatchSize > 0, "'maxBatchSize' must be positive");
-		this.name = name;
-		this.queue = new ArrayBlockingQueue<>(capacity);
-		this.maxBytes = maxBytes;
-		this.weigher = weigher;
-		this.maxBatchSize = maxBatchSize;
-		this.sender = sender;
+	public static <T> Builder<T> builder(String name, AsyncBatchSender<T> sender) {
+		return new Builder<>(name, sender);
 	}
 
 	/**
@@ -93,142 +140,323 @@ public final class BoundedSender<T> implements QueueStatistics {
 	 * @return {@code false} when the queue was full and the item was dropped
 	 */
 	public boolean offer(T item) {
-		if (this.stopping) {
+		if (this.closed) {
 			this.dropped.incrementAndGet();
 			return false;
 		}
 		long bytes = this.weigher.applyAsLong(item);
-		if (bytes > 0 && this.queuedBytes.addAndGet(bytes) > this.maxBytes) {
+		if (bytes > 0 && this.queuedBytes.addAndGet(bytes) > this.maxQueuedBytes) {
 			this.queuedBytes.addAndGet(-bytes);
 			this.dropped.incrementAndGet();
 			return false;
 		}
-		if (!this.queue.offer(item)) {
-			this.queuedBytes.addAndGet(-bytes);
-			this.dropped.incrementAndGet();
-			return false;
+		this.lock.lock();
+		try {
+			if (!this.stopping && this.queue.size() < this.capacity) {
+				this.queue.addLast(item);
+				if (this.queue.size() == 1) {
+					this.changed.signal();
+				}
+				return true;
+			}
 		}
-		return true;
+		finally {
+			this.lock.unlock();
+		}
+		if (bytes > 0) {
+			this.queuedBytes.addAndGet(-bytes);
+		}
+		this.dropped.incrementAndGet();
+		return false;
 	}
 
 	/**
-	 * Start the background thread.
+	 * Start the background thread. Starting twice, or after {@link #stop}, does nothing.
 	 */
 	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.thread != null) {
+		this.lock.lock();
+		try {
+			if (this.thread != null || this.closed) {
 				return;
 			}
-			this.stopping = false;
 			Thread thread = new DaemonThreadFactory("fallom-" + this.name).newThread(this::run);
 			this.thread = thread;
 			thread.start();
 		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
-	 * Stop accepting items, send what is queued within the timeout, then stop the thread.
-	 * Items left unsent are counted as dropped.
+	 * Stop accepting items and send what is queued or waiting for a retry within the
+	 * timeout, then stop the thread. Items left unsent are counted as dropped.
 	 * @param flushTimeout the longest time to wait for the flush
 	 */
 	public void stop(Duration flushTimeout) {
 		Thread thread;
-		synchronized (this.lifecycleMonitor) {
-			thread = this.thread;
-			this.thread = null;
-			this.stopping = true;
-		}
-		if (thread == null) {
-			return;
-		}
+		this.lock.lock();
 		try {
-			thread.join(Math.max(1, flushTimeout.toMillis()));
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.stopping = true;
+			thread = this.thread;
+			this.changed.signalAll();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		finally {
+			this.lock.unlock();
 		}
-		if (thread.isAlive()) {
+		if (thread != null) {
+			join(thread, Math.max(1, flushTimeout.toMillis()));
+		}
+		int left = abandon();
+		if (thread != null && thread.isAlive()) {
 			thread.interrupt();
-			try {
-				// A short grace, so that the interrupted in-flight batch is counted as failed
-				// before the counts are read.
-				thread.join(INTERRUPT_GRACE_MILLIS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			join(thread, INTERRUPT_GRACE_MILLIS);
 		}
-		List<T> unsent = new ArrayList<>();
-		this.queue.drainTo(unsent);
-		unsent.forEach(this::taken);
-		int left = unsent.size();
 		if (left > 0) {
-			this.dropped.addAndGet(left);
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
 					+ flushTimeout.toMillis() + " ms");
 		}
 	}
 
-	private void run() {
-		List<T> batch = new ArrayList<>(Math.min(this.maxBatchSize, 1024));
-		while (true) {
-			T item;
-			try {
-				item = this.stopping ? this.queue.poll() : this.queue.poll(100, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			if (item == null) {
-				if (this.stopping) {
-					return;
-				}
-				continue;
-			}
-			batch.add(item);
-			if (this.maxBatchSize > 1) {
-				this.queue.drainTo(batch, this.maxBatchSize - 1);
-			}
-			batch.forEach(this::taken);
-			sendSafely(batch);
-			batch.clear();
-			if (Thread.currentThread().isInterrupted()) {
-				return;
-			}
-		}
-	}
-
-	private void taken(T item) {
-		long bytes = this.weigher.applyAsLong(item);
-		if (bytes > 0) {
-			this.queuedBytes.addAndGet(-bytes);
-		}
-	}
-
-	private void sendSafely(List<T> batch) {
-		int size = batch.size();
+	private static void join(Thread thread, long millis) {
 		try {
-			this.sender.send(batch);
-			this.sent.addAndGet(size);
-			if (this.failing) {
-				this.failing = false;
-				logger.info("Fallom " + this.name + ": sending recovered");
-			}
+			thread.join(millis);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.failed.addAndGet(size);
+		}
+	}
+
+	/**
+	 * Give up on everything not sent yet: count it as dropped and cancel the requests
+	 * under way.
+	 * @return the number of items given up
+	 */
+	private int abandon() {
+		List<T> left = new ArrayList<>();
+		List<Batch<T>> cancelled;
+		this.lock.lock();
+		try {
+			this.abandoned = true;
+			long bytes = 0;
+			for (T item : this.queue) {
+				bytes += this.weigher.applyAsLong(item);
+			}
+			left.addAll(this.queue);
+			this.queue.clear();
+			for (Batch<T> batch : this.retries) {
+				left.addAll(batch.items);
+				bytes += batch.bytes;
+			}
+			this.retries.clear();
+			this.dropped.addAndGet(left.size());
+			this.queuedBytes.addAndGet(-bytes);
+			cancelled = new ArrayList<>(this.inFlight);
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		discard(left);
+		int count = left.size();
+		for (Batch<T> batch : cancelled) {
+			count += batch.items.size();
+			// Settles the batch, which counts it as dropped unless it was sent meanwhile
+			CompletableFuture<?> future = batch.future;
+			if (future != null) {
+				future.cancel(true);
+			}
+		}
+		return count;
+	}
+
+	private void run() {
+		try {
+			while (true) {
+				Batch<T> batch = next();
+				if (batch == null) {
+					return;
+				}
+				dispatch(batch);
+			}
+		}
+		catch (InterruptedException ex) {
+			// Stopped after the flush timeout
 		}
 		catch (Throwable ex) {
-			this.failed.addAndGet(size);
-			if (!this.failing) {
-				this.failing = true;
-				logger.warn("Fallom " + this.name + ": sending failed, items are dropped until it recovers: " + ex);
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("Fallom " + this.name + ": sending failed: " + ex);
+			logger.error("Fallom " + this.name + ": the sender thread failed; items are no longer sent", ex);
+		}
+	}
+
+	/**
+	 * Wait for the next batch that may be sent: a retry once the back-off has passed, else
+	 * items from the queue, while fewer than the limit are in flight.
+	 * @return the batch, counted as in flight, or {@code null} when stopped
+	 */
+	private @Nullable Batch<T> next() throws InterruptedException {
+		this.lock.lock();
+		try {
+			while (true) {
+				if (this.abandoned) {
+					return null;
+				}
+				boolean failing = this.failures > 0;
+				if (failing) {
+					long wait = this.retryAtNanos - System.nanoTime();
+					if (wait > 0) {
+						this.changed.awaitNanos(wait);
+						continue;
+					}
+				}
+				// While failing one request probes the backend; the rest wait for its answer
+				if (this.inFlight.size() < (failing ? 1 : this.maxInFlight)) {
+					Batch<T> batch = this.retries.poll();
+					if (batch == null && !this.queue.isEmpty()) {
+						batch = takeBatch();
+					}
+					if (batch != null) {
+						batch.round = this.round;
+						this.inFlight.add(batch);
+						return batch;
+					}
+					if (this.stopping && this.inFlight.isEmpty() && this.retries.isEmpty()) {
+						return null;
+					}
+				}
+				this.changed.await();
 			}
 		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private Batch<T> takeBatch() {
+		List<T> items = new ArrayList<>(Math.min(this.maxBatchSize, this.queue.size()));
+		long bytes = 0;
+		while (items.size() < this.maxBatchSize) {
+			T item = this.queue.peekFirst();
+			if (item == null) {
+				break;
+			}
+			long itemBytes = this.weigher.applyAsLong(item);
+			if (!items.isEmpty() && bytes + itemBytes > this.maxBatchBytes) {
+				break;
+			}
+			this.queue.pollFirst();
+			items.add(item);
+			bytes += itemBytes;
+		}
+		return new Batch<>(this.nextSequence++, items, bytes);
+	}
+
+	private void dispatch(Batch<T> batch) {
+		CompletableFuture<SendResult> future;
+		try {
+			future = this.sender.send(batch.items).toCompletableFuture();
+		}
+		catch (Throwable ex) {
+			future = CompletableFuture.failedFuture(ex);
+		}
+		batch.future = future;
+		future.whenComplete((result, ex) -> settle(batch, result, ex));
+	}
+
+	private void settle(Batch<T> batch, @Nullable SendResult result, @Nullable Throwable ex) {
+		SendResult outcome = (ex != null) ? SendResult.retry(describe(ex), null)
+				: (result != null) ? result : SendResult.retry("no result", null);
+		int size = batch.items.size();
+		List<T> discard = null;
+		this.lock.lock();
+		try {
+			if (!this.inFlight.remove(batch)) {
+				return;
+			}
+			if (outcome.kind() == SendResult.Kind.SENT) {
+				this.sent.addAndGet(size);
+				this.rejecting = false;
+				if (this.failures > 0) {
+					this.failures = 0;
+					logger.info("Fallom " + this.name + ": sending recovered");
+				}
+			}
+			else if (this.abandoned) {
+				this.dropped.addAndGet(size);
+				discard = batch.items;
+			}
+			else if (outcome.kind() == SendResult.Kind.REJECTED) {
+				this.failed.addAndGet(size);
+				discard = batch.items;
+				if (!this.rejecting) {
+					this.rejecting = true;
+					logger.warn("Fallom " + this.name + ": the backend refused " + size + " item(s) with "
+							+ outcome.reason() + "; refused items are dropped, not retried");
+				}
+				else if (logger.isDebugEnabled()) {
+					logger.debug("Fallom " + this.name + ": the backend refused " + size + " item(s) with "
+							+ outcome.reason());
+				}
+			}
+			else {
+				this.retried.addAndGet(size);
+				this.retries.add(batch);
+				if (batch.round == this.round) {
+					// The first failure of this round; the others of the round, sent
+					// concurrently, fail for the same reason and must not back off again
+					this.round++;
+					this.failures++;
+					this.retryAtNanos = System.nanoTime() + this.backoff.delayNanos(this.failures, outcome.retryAfter());
+					if (this.failures == 1) {
+						logger.warn("Fallom " + this.name + ": sending failed (" + outcome.reason()
+								+ "); retrying with back-off, items wait in the queue until it recovers");
+					}
+					else if (logger.isDebugEnabled()) {
+						logger.debug("Fallom " + this.name + ": sending failed again (" + outcome.reason() + ")");
+					}
+				}
+			}
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (outcome.kind() == SendResult.Kind.SENT || discard != null) {
+			release(batch);
+		}
+		if (discard != null) {
+			discard(discard);
+		}
+	}
+
+	private void release(Batch<T> batch) {
+		if (batch.bytes > 0) {
+			this.queuedBytes.addAndGet(-batch.bytes);
+		}
+	}
+
+	private void discard(List<T> items) {
+		if (items.isEmpty()) {
+			return;
+		}
+		try {
+			this.discarded.accept(items);
+		}
+		catch (Throwable ex) {
+			logger.debug("Fallom " + this.name + ": discard callback failed", ex);
+		}
+	}
+
+	private static String describe(Throwable ex) {
+		Throwable cause = ex;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
 	}
 
 	@Override
@@ -237,16 +465,27 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Return the number of items waiting.
+	 * Return the number of items waiting, in the queue or for a retry.
 	 * @return the queue size
 	 */
 	@Override
 	public int getQueueSize() {
-		return this.queue.size();
+		this.lock.lock();
+		try {
+			int size = this.queue.size();
+			for (Batch<T> batch : this.retries) {
+				size += batch.items.size();
+			}
+			return size;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
-	 * Return the estimated bytes of the items waiting.
+	 * Return the estimated bytes of the items not sent yet (queued, in flight or waiting
+	 * for a retry).
 	 * @return the queued bytes
 	 */
 	public long getQueuedBytes() {
@@ -273,7 +512,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Return the number of items whose sending failed.
+	 * Return the number of items the backend refused for good.
 	 * @return the failed count
 	 */
 	@Override
@@ -282,7 +521,74 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Sends one item.
+	 * Return how many times an item's send failed and was scheduled for a retry.
+	 * @return the retried count
+	 */
+	@Override
+	public long getRetriedCount() {
+		return this.retried.get();
+	}
+
+	/**
+	 * Return the number of requests under way.
+	 * @return the requests in flight
+	 */
+	public int getInFlightCount() {
+		this.lock.lock();
+		try {
+			return this.inFlight.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static final class Batch<T> implements Comparable<Batch<T>> {
+
+		final long sequence;
+
+		final List<T> items;
+
+		final long bytes;
+
+		int round;
+
+		volatile @Nullable CompletableFuture<SendResult> future;
+
+		Batch(long sequence, List<T> items, long bytes) {
+			this.sequence = sequence;
+			this.items = items;
+			this.bytes = bytes;
+		}
+
+		@Override
+		public int compareTo(Batch<T> other) {
+			return Long.compare(this.sequence, other.sequence);
+		}
+
+	}
+
+	/**
+	 * Sends a batch of items asynchronously.
+	 *
+	 * @param <T> the item type
+	 */
+	@FunctionalInterface
+	public interface AsyncBatchSender<T> {
+
+		/**
+		 * Start sending a batch. Called on the sender thread, so it must not block on the
+		 * network.
+		 * @param batch the items, never empty and never reused
+		 * @return the result; a failed stage (network error, time-out) is retried
+		 */
+		CompletionStage<SendResult> send(List<T> batch);
+
+	}
+
+	/**
+	 * Sends one item on the sender thread, blocking it: for tests and callers without an
+	 * asynchronous client.
 	 *
 	 * @param <T> the item type
 	 */
@@ -292,26 +598,151 @@ public final class BoundedSender<T> implements QueueStatistics {
 		/**
 		 * Send an item.
 		 * @param item the item
-		 * @throws Exception on failure: the item is counted as failed and not retried
+		 * @throws Exception on failure: the item is retried
 		 */
 		void send(T item) throws Exception;
+
+		/**
+		 * Adapt to an {@link AsyncBatchSender} of single items.
+		 * @param <T> the item type
+		 * @param sender the item sender
+		 * @return the batch sender
+		 */
+		static <T> AsyncBatchSender<T> async(ItemSender<T> sender) {
+			return (batch) -> {
+				try {
+					sender.send(batch.get(0));
+					return CompletableFuture.completedFuture(SendResult.sent());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return CompletableFuture.failedFuture(ex);
+				}
+				catch (Exception ex) {
+					return CompletableFuture.failedFuture(ex);
+				}
+			};
+		}
 
 	}
 
 	/**
-	 * Sends a batch of items.
+	 * Builds a {@link BoundedSender}.
 	 *
 	 * @param <T> the item type
 	 */
-	@FunctionalInterface
-	public interface BatchSender<T> {
+	public static final class Builder<T> {
+
+		private final String name;
+
+		private final AsyncBatchSender<T> sender;
+
+		private int capacity = 1000;
+
+		private long maxQueuedBytes = Long.MAX_VALUE;
+
+		private ToLongFunction<? super T> weigher = (item) -> 0;
+
+		private int maxBatchSize = 1;
+
+		private long maxBatchBytes = Long.MAX_VALUE;
+
+		private int maxInFlight = 1;
+
+		private RetryBackoff backoff = RetryBackoff.DEFAULT;
+
+		private Consumer<List<T>> discarded = (items) -> {
+		};
+
+		private Builder(String name, AsyncBatchSender<T> sender) {
+			Arguments.hasText(name, "'name' must not be empty");
+			Arguments.notNull(sender, "'sender' must not be null");
+			this.name = name;
+			this.sender = sender;
+		}
 
 		/**
-		 * Send a batch; the list is reused after the call returns.
-		 * @param batch the items, never empty
-		 * @throws Exception on failure: the items are counted as failed and not retried
+		 * Set the most items waiting to be sent.
+		 * @param capacity a positive count
+		 * @return this builder
 		 */
-		void send(List<T> batch) throws Exception;
+		public Builder<T> capacity(int capacity) {
+			Arguments.isTrue(capacity > 0, "'capacity' must be positive");
+			this.capacity = capacity;
+			return this;
+		}
+
+		/**
+		 * Bound the queue by the estimated bytes of the items not sent yet.
+		 * @param maxQueuedBytes the most bytes
+		 * @param weigher estimates the bytes of an item; called on the caller's thread and
+		 * again on the sender thread, so it must be cheap and stable
+		 * @return this builder
+		 */
+		public Builder<T> maxQueuedBytes(long maxQueuedBytes, ToLongFunction<? super T> weigher) {
+			Arguments.isTrue(maxQueuedBytes > 0, "'maxQueuedBytes' must be positive");
+			Arguments.notNull(weigher, "'weigher' must not be null");
+			this.maxQueuedBytes = maxQueuedBytes;
+			this.weigher = weigher;
+			return this;
+		}
+
+		/**
+		 * Set the most items of one request, and the most estimated bytes of one request
+		 * of more than one item.
+		 * @param maxBatchSize a positive count
+		 * @param maxBatchBytes a positive size
+		 * @return this builder
+		 */
+		public Builder<T> maxBatch(int maxBatchSize, long maxBatchBytes) {
+			Arguments.isTrue(maxBatchSize > 0, "'maxBatchSize' must be positive");
+			Arguments.isTrue(maxBatchBytes > 0, "'maxBatchBytes' must be positive");
+			this.maxBatchSize = maxBatchSize;
+			this.maxBatchBytes = maxBatchBytes;
+			return this;
+		}
+
+		/**
+		 * Set the most requests under way at once.
+		 * @param maxInFlight a positive count
+		 * @return this builder
+		 */
+		public Builder<T> maxInFlight(int maxInFlight) {
+			Arguments.isTrue(maxInFlight > 0, "'maxInFlight' must be positive");
+			this.maxInFlight = maxInFlight;
+			return this;
+		}
+
+		/**
+		 * Set the back-off between retries.
+		 * @param backoff the back-off
+		 * @return this builder
+		 */
+		public Builder<T> backoff(RetryBackoff backoff) {
+			Arguments.notNull(backoff, "'backoff' must not be null");
+			this.backoff = backoff;
+			return this;
+		}
+
+		/**
+		 * Set what to tell when items are given up: refused by the backend or left at
+		 * shutdown (not when {@link BoundedSender#offer} returns {@code false}).
+		 * @param discarded called with the items, on any thread
+		 * @return this builder
+		 */
+		public Builder<T> onDiscarded(Consumer<List<T>> discarded) {
+			Arguments.notNull(discarded, "'discarded' must not be null");
+			this.discarded = discarded;
+			return this;
+		}
+
+		/**
+		 * Build the sender; nothing is sent until {@link BoundedSender#start()}.
+		 * @return the sender
+		 */
+		public BoundedSender<T> build() {
+			return new BoundedSender<>(this);
+		}
 
 	}
 

@@ -13,9 +13,11 @@ import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts, HTTP/1.1
- * and two private daemon threads, shared by config sync, session recording and custom
- * metrics, whichever Fallom service each talks to. Internal API.
+ * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts, HTTP/2
+ * over TLS (HTTP/1.1 in clear text) and two private daemon threads, shared by config sync,
+ * session recording and custom metrics, whichever Fallom service each talks to. The
+ * asynchronous sends of the recorders complete on those two threads, so many requests in
+ * flight cost no thread each. Internal API.
  */
 public final class FallomHttpClient implements AutoCloseable {
 
@@ -45,12 +47,20 @@ public final class FallomHttpClient implements AutoCloseable {
 		this.timeout = timeout;
 		this.executor = Executors.newFixedThreadPool(2, new DaemonThreadFactory("fallom-http"));
 		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
+			.version(version(this.baseUrl))
 			.connectTimeout(timeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.executor(this.executor)
 			.build();
 		this.ownsClient = true;
+	}
+
+	/**
+	 * HTTP/2 over TLS, where ALPN negotiates it and concurrent sends share one connection;
+	 * HTTP/1.1 in clear text, which spares a local backend the {@code h2c} upgrade.
+	 */
+	private static HttpClient.Version version(URI baseUrl) {
+		return "https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
 	}
 
 	private FallomHttpClient(FallomHttpClient owner, URI baseUrl) {
@@ -126,6 +136,22 @@ public final class FallomHttpClient implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
 			.build();
 		return send(request);
+	}
+
+	/**
+	 * Start a POST request with a JSON body without waiting for the answer, so that one
+	 * thread keeps many requests under way.
+	 * @param path the path below the base URL, starting with {@code /}
+	 * @param json the UTF-8 JSON body
+	 * @param timeout the request timeout
+	 * @return the response; completes exceptionally on a network failure or time-out
+	 */
+	public CompletableFuture<Response> postJsonAsync(String path, byte[] json, Duration timeout) {
+		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
+			.build();
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+			.thenApply(FallomHttpClient::toResponse);
 	}
 
 	private HttpRequest.Builder newRequest(String path, Duration timeout) {

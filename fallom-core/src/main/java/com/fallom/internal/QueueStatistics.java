@@ -34,9 +34,19 @@ public interface QueueStatistics {
 	long getSentCount();
 
 	/**
-	 * Return the number of items whose sending failed.
+	 * Return the number of items the backend refused for good (400, 401, 403 ...); items
+	 * whose sending failed for a reason that may pass are retried instead.
 	 * @return the failed count
 	 */
 	long getFailedCount();
+
+	/**
+	 * Return how many times an item's send failed (network error, time-out, 408, 429,
+	 * 5xx) and the item was kept for a retry.
+	 * @return the retried count
+	 */
+	default long getRetriedCount() {
+		return 0;
+	}
 
 }

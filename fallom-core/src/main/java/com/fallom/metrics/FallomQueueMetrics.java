@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Binds the state of Fallom's send queues (session records, custom metrics, spans), each
  * tagged by {@code queue}: {@code fallom.queue.size} and the counters
- * {@code fallom.queue.dropped}, {@code fallom.queue.sent} and {@code fallom.queue.failed}.
+ * {@code fallom.queue.dropped}, {@code fallom.queue.sent}, {@code fallom.queue.failed} and
+ * {@code fallom.queue.retried}.
  */
 public class FallomQueueMetrics implements MeterBinder {
 
@@ -42,7 +43,11 @@ public class FallomQueueMetrics implements MeterBinder {
 				.tag("queue", name)
 				.register(registry);
 			FunctionCounter.builder("fallom.queue.failed", queue, QueueStatistics::getFailedCount)
-				.description("Items of a Fallom send queue whose sending failed")
+				.description("Items of a Fallom send queue that the backend refused for good")
+				.tag("queue", name)
+				.register(registry);
+			FunctionCounter.builder("fallom.queue.retried", queue, QueueStatistics::getRetriedCount)
+				.description("Sends of a Fallom send queue that failed and were kept for a retry")
 				.tag("queue", name)
 				.register(registry);
 		}

@@ -2,21 +2,30 @@ package com.fallom.models;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.BoundedSender;
-import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.Arguments;
+import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.RetryBackoff;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records assignments with {@code POST /sessions}, in the background through a bounded
- * queue. An assignment already recorded by this process is not sent again while it stays
- * in a fixed-size recent-set, so a busy session costs one request, not one per call.
+ * queue, with up to {@code maxInFlight} requests under way so that a distant backend does
+ * not cap the rate at one record per round trip. A failed send is retried with back-off
+ * until it is delivered or the queue overflows. An assignment queued or recorded by this
+ * process is not sent again while it stays in a fixed-size recent-set, so a busy session
+ * costs one request, not one per call; a record the backend refuses or that is left at
+ * shutdown leaves the set, so that a later call records it.
  */
-public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRecord> {
+public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
+
+	/** Enough for 1,000 records/s at a 50 ms round trip, with room for slower answers. */
+	public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -25,7 +34,8 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRec
 	private final int recentMask;
 
 	/**
-	 * Create a recorder; nothing is sent until {@link #start()}.
+	 * Create a recorder with the default requests in flight and back-off; nothing is sent
+	 * until {@link #start()}.
 	 * @param client the HTTP client
 	 * @param queueCapacity the most records waiting to be sent
 	 * @param recentCapacity the size of the recent-set, rounded up to a power of two
@@ -34,17 +44,40 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRec
 	 */
 	public SessionRecorder(FallomHttpClient client, int queueCapacity, int recentCapacity, Duration timeout,
 			Duration shutdownTimeout) {
-		this((record) -> {
-			FallomHttpClient.Response response = client.postJson("/sessions", toJson(record), timeout);
-			if (!response.isSuccessful()) {
-				throw new IllegalStateException("HTTP " + response.status());
-			}
-		}, queueCapacity, recentCapacity, shutdownTimeout);
+		this(client, queueCapacity, recentCapacity, DEFAULT_MAX_IN_FLIGHT, RetryBackoff.DEFAULT, timeout,
+				shutdownTimeout);
+	}
+
+	/**
+	 * Create a recorder; nothing is sent until {@link #start()}.
+	 * @param client the HTTP client
+	 * @param queueCapacity the most records waiting to be sent
+	 * @param recentCapacity the size of the recent-set, rounded up to a power of two
+	 * @param maxInFlight the most requests under way at once
+	 * @param backoff the back-off between retries
+	 * @param timeout the timeout of one request
+	 * @param shutdownTimeout the longest {@link #stop()} flushes
+	 */
+	public SessionRecorder(FallomHttpClient client, int queueCapacity, int recentCapacity, int maxInFlight,
+			RetryBackoff backoff, Duration timeout, Duration shutdownTimeout) {
+		this(BoundedSender.builder("sessions",
+				postJson(client, "/sessions", timeout, (Queued queued) -> toJson(queued.record())))
+			.capacity(queueCapacity)
+			.maxInFlight(maxInFlight)
+			.backoff(backoff), recentCapacity, shutdownTimeout);
 	}
 
 	SessionRecorder(BoundedSender.ItemSender<SessionRecord> itemSender, int queueCapacity, int recentCapacity,
 			Duration shutdownTimeout) {
-		super("sessions", queueCapacity, itemSender, shutdownTimeout);
+		this(BoundedSender.builder("sessions",
+				BoundedSender.ItemSender.async((Queued queued) -> itemSender.send(queued.record())))
+			.capacity(queueCapacity)
+			.backoff(new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(100))), recentCapacity,
+				shutdownTimeout);
+	}
+
+	private SessionRecorder(BoundedSender.Builder<Queued> sender, int recentCapacity, Duration shutdownTimeout) {
+		super(sender, shutdownTimeout);
 		Arguments.isTrue(recentCapacity > 0, "'recentCapacity' must be positive");
 		int size = Integer.highestOneBit(Math.max(1, recentCapacity - 1)) << 1;
 		this.recent = new AtomicLongArray(size);
@@ -70,17 +103,29 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRec
 	 */
 	public void record(String configKey, int configVersion, String sessionId, String model, long sessionFingerprint) {
 		long identity = identity(configKey, configVersion, model, sessionFingerprint);
-		int slot = (int) mix(identity) & this.recentMask;
+		int slot = slot(identity);
 		if (this.recent.get(slot) == identity) {
 			return;
 		}
 		// A lossy, direct-mapped set: a newer identity evicts the older one in its slot. Two
 		// racing threads may both send; the backend treats a repeat as the same record.
 		this.recent.set(slot, identity);
-		if (!offer(new SessionRecord(configKey, configVersion, sessionId, model))) {
+		if (!offer(new Queued(new SessionRecord(configKey, configVersion, sessionId, model), identity))) {
 			// Not queued: let a later call try again.
 			this.recent.compareAndSet(slot, identity, 0);
 		}
+	}
+
+	@Override
+	protected void discarded(List<Queued> items) {
+		// Never delivered (refused, or left at shutdown): let a later call try again.
+		for (Queued queued : items) {
+			this.recent.compareAndSet(slot(queued.identity()), queued.identity(), 0);
+		}
+	}
+
+	private int slot(long identity) {
+		return (int) mix(identity) & this.recentMask;
 	}
 
 	private static long identity(String configKey, int configVersion, String model, long sessionFingerprint) {
@@ -106,6 +151,15 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.SessionRec
 	 * @param assignedModel the assigned model
 	 */
 	public record SessionRecord(String configKey, int configVersion, String sessionId, String assignedModel) {
+	}
+
+	/**
+	 * A record waiting to be sent, with its identity in the recent-set.
+	 *
+	 * @param record the record
+	 * @param identity the identity
+	 */
+	record Queued(SessionRecord record, long identity) {
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.internal.QueueStatistics;
+import com.fallom.internal.RetryBackoff;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
@@ -19,7 +20,8 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 /**
  * Fallom's private trace pipeline: a tracer provider of its own that samples every span,
  * feeding a bounded queue that one daemon thread exports over OTLP/HTTP to
- * {@code {base-url}/v1/traces}. Being private, it reaches Fallom whatever the
+ * {@code {base-url}/v1/traces}, in requests bounded by span count and estimated bytes,
+ * retrying failed exports with back-off until they are delivered or the queue overflows. Being private, it reaches Fallom whatever the
  * application samples or exports, and it leaves the application's own pipeline alone;
  * its spans still join the application's traces because their parent is the
  * application's current span.
@@ -52,7 +54,8 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	 */
 	public FallomTraceExporter(SpanExporter spanExporter, Resource resource, Settings settings) {
 		this.processor = new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(),
-				settings.maxQueuedBytes(), settings.batchSize(), settings.exportTimeout(), settings.shutdownTimeout());
+				settings.maxQueuedBytes(), settings.batchSize(), settings.maxBatchBytes(), settings.maxInFlight(),
+				settings.backoff(), settings.exportTimeout(), settings.shutdownTimeout());
 		this.tracerProvider = SdkTracerProvider.builder()
 			.setSampler(Sampler.alwaysOn())
 			.setResource(resource)
@@ -65,8 +68,9 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 
 	/**
 	 * Create the OTLP/HTTP exporter to the Fallom backend: Bearer authentication, short
-	 * timeouts, no retries (the queue drops rather than piles up), and no metrics of its
-	 * own that would reach for the global OpenTelemetry instance.
+	 * timeouts, no retries of its own (the processor retries, before newer spans, for as
+	 * long as the queue holds), and no metrics of its own that would reach for the global
+	 * OpenTelemetry instance.
 	 * @param baseUrl the backend's base URL, without a trailing slash
 	 * @param apiKey the API key
 	 * @param timeout the connect and export timeout
@@ -170,7 +174,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	}
 
 	/**
-	 * Return the number of spans whose export failed.
+	 * Return the number of spans the backend refused for good.
 	 * @return the failed count
 	 */
 	@Override
@@ -179,16 +183,50 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	}
 
 	/**
-	 * Queue and timeout settings.
+	 * Return how many times a span's export failed and was scheduled for a retry.
+	 * @return the retried count
+	 */
+	@Override
+	public long getRetriedCount() {
+		return this.processor.getRetriedCount();
+	}
+
+	/**
+	 * Queue, request and timeout settings.
 	 *
 	 * @param queueCapacity the most spans waiting to be exported
 	 * @param maxQueuedBytes the most estimated bytes of spans waiting to be exported
 	 * @param batchSize the most spans exported in one request
+	 * @param maxBatchBytes the most estimated bytes exported in one request (a bigger span
+	 * goes alone)
+	 * @param maxInFlight the most export requests under way at once
+	 * @param backoff the back-off between retries of a failed export
 	 * @param exportTimeout the longest one export may take
 	 * @param shutdownTimeout the longest stopping flushes
 	 */
-	public record Settings(int queueCapacity, long maxQueuedBytes, int batchSize, Duration exportTimeout,
-			Duration shutdownTimeout) {
+	public record Settings(int queueCapacity, long maxQueuedBytes, int batchSize, long maxBatchBytes,
+			int maxInFlight, RetryBackoff backoff, Duration exportTimeout, Duration shutdownTimeout) {
+
+		/** One request carries at most 4 MB of estimated span data. */
+		public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
+
+		/** Two exports under way: batches are large, and a second one hides a round trip. */
+		public static final int DEFAULT_MAX_IN_FLIGHT = 2;
+
+		/**
+		 * Settings with the default request size, exports in flight and back-off.
+		 * @param queueCapacity the most spans waiting to be exported
+		 * @param maxQueuedBytes the most estimated bytes of spans waiting to be exported
+		 * @param batchSize the most spans exported in one request
+		 * @param exportTimeout the longest one export may take
+		 * @param shutdownTimeout the longest stopping flushes
+		 */
+		public Settings(int queueCapacity, long maxQueuedBytes, int batchSize, Duration exportTimeout,
+				Duration shutdownTimeout) {
+			this(queueCapacity, maxQueuedBytes, batchSize, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_IN_FLIGHT,
+					RetryBackoff.DEFAULT, exportTimeout, shutdownTimeout);
+		}
+
 	}
 
 }

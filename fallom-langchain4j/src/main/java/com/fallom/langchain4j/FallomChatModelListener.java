@@ -137,6 +137,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 		}
 		if (requestContext.attributes().containsKey(StreamTiming.class)) {
 			span.setAttribute(GenAiAttributes.STREAMING, true);
+			span.setAttribute(GenAiAttributes.IS_STREAMING, true);
 		}
 		if (requestContext.attributes().get(PROMPT_ATTRIBUTE) instanceof PromptContext prompt) {
 			prompt.attributes().forEach((name, value) -> setAttribute(span, name, value));

@@ -191,6 +191,7 @@ class FallomChatModelTests {
 		this.fallom.close();
 		ReceivedSpan span = fallomServer.server().receivedSpans().get(0);
 		assertThat(span.attributes()).containsEntry("gen_ai.request.stream", true)
+			.containsEntry("fallom.is_streaming", true)
 			.containsEntry("fallom.session_id", "session-5");
 		// The provider waited 50 ms before answering: the first token cannot be earlier
 		assertThat((Long) span.attributes().get("fallom.time_to_first_token_ms")).isBetween(50L,
@@ -205,7 +206,7 @@ class FallomChatModelTests {
 		}
 		this.fallom.close();
 		assertThat(fallomServer.server().receivedSpans().get(0).attributes())
-			.doesNotContainKeys("gen_ai.request.stream", "fallom.time_to_first_token_ms");
+			.doesNotContainKeys("gen_ai.request.stream", "fallom.is_streaming", "fallom.time_to_first_token_ms");
 	}
 
 	private ChatModel openAi(String modelName) {

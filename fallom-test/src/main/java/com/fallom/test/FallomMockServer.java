@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +72,11 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(FallomMockServer.class.getName());
 
-	private static final int THREADS = 8;
+	/**
+	 * Enough for a client with 64 requests in flight against a delay fault on one endpoint
+	 * while the others still answer; idle threads end after a few seconds.
+	 */
+	private static final int THREADS = 128;
 
 	private static final AtomicInteger threadNumber = new AtomicInteger();
 
@@ -124,6 +129,11 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private final Map<Endpoint, Fault> faults = new EnumMap<>(Endpoint.class);
 
+	/**
+	 * Released, and replaced, whenever the faults change, so that hanging requests end.
+	 */
+	private volatile CountDownLatch faultsChanged = new CountDownLatch(1);
+
 	private volatile boolean etags = true;
 
 	private final Object recordingLock = new Object();
@@ -144,11 +154,14 @@ public final class FallomMockServer implements AutoCloseable {
 		this.apiKey = apiKey;
 		InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
 		this.httpServer = HttpServer.create(new InetSocketAddress(loopback, port), 0);
-		this.executor = Executors.newFixedThreadPool(THREADS, (task) -> {
-			Thread thread = new Thread(task, "fallom-mock-" + threadNumber.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "fallom-mock-" + threadNumber.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		this.executor = executor;
 		this.httpServer.setExecutor(this.executor);
 		this.httpServer.createContext("/", this::handle);
 	}
@@ -355,6 +368,7 @@ public final class FallomMockServer implements AutoCloseable {
 		Objects.requireNonNull(fault, "fault must not be null");
 		synchronized (this.faults) {
 			this.faults.put(endpoint, fault);
+			releaseHangingRequests();
 		}
 		return this;
 	}
@@ -365,6 +379,7 @@ public final class FallomMockServer implements AutoCloseable {
 	public void clearFaults() {
 		synchronized (this.faults) {
 			this.faults.clear();
+			releaseHangingRequests();
 		}
 	}
 
@@ -378,6 +393,12 @@ public final class FallomMockServer implements AutoCloseable {
 	public FallomMockServer etags(boolean enabled) {
 		this.etags = enabled;
 		return this;
+	}
+
+	private void releaseHangingRequests() {
+		CountDownLatch released = this.faultsChanged;
+		this.faultsChanged = new CountDownLatch(1);
+		released.countDown();
 	}
 
 	private Fault takeFault(Endpoint endpoint) {
@@ -623,8 +644,10 @@ public final class FallomMockServer implements AutoCloseable {
 			send(exchange, 401, JSON, ConfigStore.utf8("{\"error\":\"Invalid or missing API key\"}"));
 			return;
 		}
+		// Read before the fault is taken, so that a change right after it still ends a hang
+		CountDownLatch faultsChanged = this.faultsChanged;
 		Fault fault = takeFault(endpoint);
-		if (fault != null && applyFault(exchange, endpoint, fault)) {
+		if (fault != null && applyFault(exchange, endpoint, fault, faultsChanged)) {
 			return;
 		}
 		if (!bodyDecoded) {
@@ -681,7 +704,8 @@ public final class FallomMockServer implements AutoCloseable {
 	 * Apply a fault.
 	 * @return whether the fault answered the request, or normal handling should go on
 	 */
-	private boolean applyFault(HttpExchange exchange, Endpoint endpoint, Fault fault) throws IOException {
+	private boolean applyFault(HttpExchange exchange, Endpoint endpoint, Fault fault, CountDownLatch faultsChanged)
+			throws IOException {
 		switch (fault.kind()) {
 			case DELAY -> {
 				try {
@@ -696,6 +720,21 @@ public final class FallomMockServer implements AutoCloseable {
 			case STATUS -> {
 				int code = fault.statusCode();
 				send(exchange, code, "text/plain", ConfigStore.utf8("Injected fault: HTTP " + code));
+				return true;
+			}
+			case RESET -> {
+				// Closing an exchange before its response headers closes the connection
+				return true;
+			}
+			case HANG -> {
+				try {
+					while (!this.closed.get() && !faultsChanged.await(100, TimeUnit.MILLISECONDS)) {
+						// Wait for the faults to change or the server to close
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 				return true;
 			}
 			case MALFORMED_BODY -> {

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * A failure that {@link FallomMockServer} injects into the answers of one endpoint: an
- * HTTP status, a delay, or a successful answer with a body that cannot be parsed.
+ * HTTP status, a delay, a successful answer with a body that cannot be parsed, a
+ * connection closed without an answer, or a request that is never answered.
  * <p>
  * A fault applies to every later authorized request of its endpoint until it is
  * cleared, or only to the next {@link #times(int) n} requests. Instances are immutable.
@@ -16,7 +17,7 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, DELAY, MALFORMED_BODY
+		STATUS, DELAY, MALFORMED_BODY, RESET, HANG
 
 	}
 
@@ -69,6 +70,26 @@ public final class Fault {
 	 */
 	public static Fault malformedBody() {
 		return new Fault(Kind.MALFORMED_BODY, 0, Duration.ZERO, 0);
+	}
+
+	/**
+	 * Close the connection without answering, as a backend that crashes or a proxy that
+	 * drops the connection does: the client sees the connection end before a response.
+	 * @return the fault
+	 */
+	public static Fault reset() {
+		return new Fault(Kind.RESET, 0, Duration.ZERO, 0);
+	}
+
+	/**
+	 * Read the request and never answer, until the fault is cleared or replaced or the
+	 * server closes; then the connection is closed without an answer. The client's own
+	 * time-out is what ends the request. Each hanging request holds one of the server's
+	 * threads.
+	 * @return the fault
+	 */
+	public static Fault hang() {
+		return new Fault(Kind.HANG, 0, Duration.ZERO, 0);
 	}
 
 	/**
@@ -126,6 +147,8 @@ public final class Fault {
 			case STATUS -> "status(" + this.status + ")";
 			case DELAY -> "delay(" + this.delay + ")";
 			case MALFORMED_BODY -> "malformedBody()";
+			case RESET -> "reset()";
+			case HANG -> "hang()";
 		};
 		return "Fault." + description + ((this.times > 0) ? ".times(" + this.times + ")" : "");
 	}

@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the faults that {@link FallomMockServer} injects.
@@ -141,6 +142,36 @@ class FallomMockServerFaultTests {
 	}
 
 	@Test
+	void resetFaultClosesTheConnectionWithoutAnAnswer() {
+		this.server.fault(Endpoint.SESSIONS, Fault.reset().times(1));
+		CompletableFuture<HttpResponse<String>> reset = TestHttp.sendAsync(this.http.request("/sessions")
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build());
+		assertThat(reset).failsWithin(Duration.ofSeconds(5));
+		assertThat(this.server.sessions()).isEmpty();
+		assertThat(this.server.requestCount(Endpoint.SESSIONS)).isEqualTo(1);
+		assertThat(this.http.postJson("/sessions", "{}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void hangFaultNeverAnswersUntilTheFaultsChange() throws Exception {
+		this.server.fault(Endpoint.SPANS, Fault.hang());
+		CompletableFuture<HttpResponse<String>> hanging = TestHttp.sendAsync(this.http.request("/spans")
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build());
+		assertThat(this.http.get("/configs").statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.server.requestCount(Endpoint.SPANS) == 1);
+		assertThat(hanging).isNotDone();
+		this.server.clearFaults();
+		assertThat(hanging).failsWithin(Duration.ofSeconds(5));
+		assertThat(this.server.metrics()).isEmpty();
+		assertThat(this.http.postJson("/spans", "{}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void rejectsInvalidFaults() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.status(99));
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.status(600));
@@ -153,6 +184,8 @@ class FallomMockServerFaultTests {
 		assertThat(Fault.status(503).times(2)).hasToString("Fault.status(503).times(2)");
 		assertThat(Fault.delay(Duration.ofSeconds(3))).hasToString("Fault.delay(PT3S)");
 		assertThat(Fault.malformedBody()).isEqualTo(Fault.malformedBody());
+		assertThat(Fault.reset().times(3)).hasToString("Fault.reset().times(3)");
+		assertThat(Fault.hang()).hasToString("Fault.hang()");
 	}
 
 }

@@ -2,30 +2,47 @@ package com.fallom.tracing.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import com.fallom.internal.BoundedSender;
+import com.fallom.internal.RetryBackoff;
+import com.fallom.internal.SendResult;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
  * Exports ended spans from one daemon thread through a queue bounded by span count and
  * by estimated bytes (spans with prompts and completions can be large). Overflow drops
- * and counts; the thread sends what is queued in batches as soon as it can. Never
- * registered as a bean: it belongs to Fallom's private tracer provider only. Internal
- * API.
+ * and counts; the thread sends what is queued in batches as soon as it can, each batch
+ * bounded by count and by estimated bytes, so that a burst of large spans becomes several
+ * requests rather than one the backend refuses as a whole. A failed export (network error,
+ * time-out, 408, 429, 5xx) is retried with back-off, before newer spans, until it is
+ * delivered or the queue overflows; a request the backend refuses for good (400, 401, 403
+ * ...) is dropped and counted as failed. Never registered as a bean: it belongs to
+ * Fallom's private tracer provider only. Internal API.
+ * <p>
+ * OpenTelemetry's own {@code BatchSpanProcessor} with the exporter's retry policy does
+ * not do: the policy retries at most five times within seconds and never on a plain 500,
+ * so spans of an outage of a minute are lost, and the batch processor bounds neither the
+ * queued bytes nor the bytes of one request.
  */
 public final class BoundedExportSpanProcessor implements SpanProcessor {
 
 	/** Fixed cost of a span in the estimate: ids, times, name, status, a few attributes. */
 	private static final long SPAN_OVERHEAD_BYTES = 256;
+
+	/** Time allowed beyond the export timeout before an exporter that never answers is given up. */
+	private static final long EXPORT_TIMEOUT_MARGIN_MILLIS = 1000;
 
 	private final BoundedSender<SpanData> sender;
 
@@ -34,7 +51,8 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 	private final Duration shutdownTimeout;
 
 	/**
-	 * Create a processor; nothing is exported until {@link #start()}.
+	 * Create a processor with one export at a time and the default back-off, exports
+	 * bounded by count only; nothing is exported until {@link #start()}.
 	 * @param exporter the exporter
 	 * @param queueCapacity the most spans waiting
 	 * @param maxQueuedBytes the most estimated bytes of spans waiting
@@ -44,19 +62,55 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 	 */
 	public BoundedExportSpanProcessor(SpanExporter exporter, int queueCapacity, long maxQueuedBytes, int batchSize,
 			Duration exportTimeout, Duration shutdownTimeout) {
-		this.exporter = exporter;
-		this.shutdownTimeout = shutdownTimeout;
-		long timeoutMillis = Math.max(1, exportTimeout.toMillis());
-		this.sender = new BoundedSender<>("spans", queueCapacity, maxQueuedBytes,
-				BoundedExportSpanProcessor::estimateBytes, batchSize, (batch) -> export(batch, timeoutMillis));
+		this(exporter, queueCapacity, maxQueuedBytes, batchSize, Long.MAX_VALUE, 1, RetryBackoff.DEFAULT,
+				exportTimeout, shutdownTimeout);
 	}
 
-	private void export(List<SpanData> batch, long timeoutMillis) {
-		CompletableResultCode result = this.exporter.export(batch).join(timeoutMillis, TimeUnit.MILLISECONDS);
-		if (!result.isSuccess()) {
-			throw new IllegalStateException(
-					result.isDone() ? "export of " + batch.size() + " span(s) failed" : "export timed out");
+	/**
+	 * Create a processor; nothing is exported until {@link #start()}.
+	 * @param exporter the exporter
+	 * @param queueCapacity the most spans waiting
+	 * @param maxQueuedBytes the most estimated bytes of spans waiting
+	 * @param batchSize the most spans exported at once
+	 * @param maxBatchBytes the most estimated bytes exported at once (a bigger span goes alone)
+	 * @param maxInFlight the most exports under way at once
+	 * @param backoff the back-off between retries
+	 * @param exportTimeout the longest one export may take
+	 * @param shutdownTimeout the longest shutdown flushes
+	 */
+	public BoundedExportSpanProcessor(SpanExporter exporter, int queueCapacity, long maxQueuedBytes, int batchSize,
+			long maxBatchBytes, int maxInFlight, RetryBackoff backoff, Duration exportTimeout,
+			Duration shutdownTimeout) {
+		this.exporter = exporter;
+		this.shutdownTimeout = shutdownTimeout;
+		long timeoutMillis = Math.max(1, exportTimeout.toMillis()) + EXPORT_TIMEOUT_MARGIN_MILLIS;
+		this.sender = BoundedSender.<SpanData>builder("spans", (batch) -> export(batch, timeoutMillis))
+			.capacity(queueCapacity)
+			.maxQueuedBytes(maxQueuedBytes, BoundedExportSpanProcessor::estimateBytes)
+			.maxBatch(batchSize, maxBatchBytes)
+			.maxInFlight(maxInFlight)
+			.backoff(backoff)
+			.build();
+	}
+
+	private CompletableFuture<SendResult> export(List<SpanData> batch, long timeoutMillis) {
+		CompletableFuture<SendResult> future = new CompletableFuture<>();
+		CompletableResultCode result = this.exporter.export(batch);
+		result.whenComplete(() -> future.complete(toSendResult(result)));
+		// An exporter that never answers must not hold a slot for ever
+		return future.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+	}
+
+	static SendResult toSendResult(CompletableResultCode result) {
+		if (result.isSuccess()) {
+			return SendResult.sent();
 		}
+		Throwable failure = result.getFailureThrowable();
+		if (failure instanceof FailedExportException.HttpExportException http && http.failedWithResponse()
+				&& http.getResponse() != null) {
+			return SendResult.ofStatus(http.getResponse().statusCode(), null);
+		}
+		return SendResult.retry((failure != null) ? failure.toString() : "export failed", null);
 	}
 
 	/**
@@ -67,7 +121,11 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 	static long estimateBytes(SpanData span) {
 		SizeEstimate estimate = new SizeEstimate();
 		span.getAttributes().forEach(estimate);
-		return SPAN_OVERHEAD_BYTES + estimate.bytes;
+		for (EventData event : span.getEvents()) {
+			estimate.bytes += SPAN_OVERHEAD_BYTES / 4 + event.getName().length();
+			event.getAttributes().forEach(estimate);
+		}
+		return SPAN_OVERHEAD_BYTES + span.getName().length() + estimate.bytes;
 	}
 
 	/**
@@ -136,11 +194,19 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 	}
 
 	/**
-	 * Return the number of spans whose export failed.
+	 * Return the number of spans the backend refused for good.
 	 * @return the failed count
 	 */
 	public long getFailedCount() {
 		return this.sender.getFailedCount();
+	}
+
+	/**
+	 * Return how many times a span's export failed and was scheduled for a retry.
+	 * @return the retried count
+	 */
+	public long getRetriedCount() {
+		return this.sender.getRetriedCount();
 	}
 
 	private static final class SizeEstimate implements BiConsumer<AttributeKey<?>, Object> {
@@ -149,7 +215,21 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 
 		@Override
 		public void accept(AttributeKey<?> key, Object value) {
-			this.bytes += 16 + key.getKey().length() + ((value instanceof String text) ? text.length() : 8);
+			this.bytes += 16 + key.getKey().length() + valueBytes(value);
+		}
+
+		private static long valueBytes(Object value) {
+			if (value instanceof String text) {
+				return text.length();
+			}
+			if (value instanceof List<?> list) {
+				long bytes = 0;
+				for (Object element : list) {
+					bytes += 4 + ((element instanceof String text) ? text.length() : 8);
+				}
+				return bytes;
+			}
+			return 8;
 		}
 
 	}

@@ -45,6 +45,9 @@ public final class GenAiAttributes {
 	/** Whether the call was streamed. */
 	public static final AttributeKey<Boolean> STREAMING = AttributeKey.booleanKey("gen_ai.request.stream");
 
+	/** Whether the call was streamed, the name the Fallom backend reads. */
+	public static final AttributeKey<Boolean> IS_STREAMING = AttributeKey.booleanKey("fallom.is_streaming");
+
 	/** Milliseconds from the start of a streamed call to the first token its caller received. */
 	public static final AttributeKey<Long> TIME_TO_FIRST_TOKEN_MS = AttributeKey
 		.longKey("fallom.time_to_first_token_ms");

@@ -9,10 +9,10 @@ import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelAssignment;
-import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
 import com.fallom.springai.ObservedChatModel;
+import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
@@ -25,6 +25,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,12 @@ class FallomTracingIntegrationTests {
 	@BeforeAll
 	static void configs(FallomMockServer server) {
 		server.putConfig("support", 3, Map.of("gpt-4o", 50, "claude-3-5-sonnet", 50));
+	}
+
+	@AfterEach
+	void clearSession() {
+		// setSession leaves the session on this thread: it must not reach the next test.
+		FallomSessionHolder.clear();
 	}
 
 	/**
@@ -284,9 +291,12 @@ class FallomTracingIntegrationTests {
 					assertThat(chatClient.prompt().user("hi").call().content()).isEqualTo("Hello from the model");
 				}
 				FallomTraceExporter exporter = context.getBean(Fallom.class).traceExporter();
-				assertThat(exporter.getDroppedCount()).isGreaterThanOrEqualTo(25);
-				assertThat(exporter.getQueueSize()).isLessThanOrEqualTo(2);
-				await().atMost(WAIT).until(() -> exporter.getFailedCount() >= 1);
+				// Two exports in flight and two spans queued at most; the rest are dropped
+				assertThat(exporter.getDroppedCount()).isGreaterThanOrEqualTo(26);
+				assertThat(exporter.getQueueSize()).isLessThanOrEqualTo(4);
+				// A timed-out export waits for a retry rather than being dropped
+				await().atMost(WAIT).until(() -> exporter.getRetriedCount() >= 1);
+				assertThat(exporter.getFailedCount()).isZero();
 			});
 	}
 
@@ -302,7 +312,10 @@ class FallomTracingIntegrationTests {
 						.isEqualTo("Hello from the model");
 				}
 				FallomTraceExporter exporter = context.getBean(Fallom.class).traceExporter();
-				await().atMost(WAIT).until(() -> exporter.getFailedCount() + exporter.getDroppedCount() == 5);
+				// Kept for a retry, not dropped, while the backend cannot be reached
+				await().atMost(WAIT).until(() -> exporter.getRetriedCount() >= 1);
+				assertThat(exporter.getDroppedCount()).isZero();
+				assertThat(exporter.getFailedCount()).isZero();
 				assertThat(exporter.getExportedCount()).isZero();
 			});
 	}

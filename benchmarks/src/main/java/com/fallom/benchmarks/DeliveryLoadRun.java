@@ -1,0 +1,178 @@
+package com.fallom.benchmarks;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.RetryBackoff;
+import com.fallom.models.SessionRecorder;
+import com.fallom.test.Endpoint;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.Fault;
+import com.fallom.tracing.CustomMetricsSender;
+import com.fallom.tracing.FallomTraceExporter;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.resources.Resource;
+
+/**
+ * A load run of delivery against the mock backend on loopback, not a JMH benchmark: what
+ * is measured is the network's pace, not the CPU's. Two modes:
+ * <ul>
+ * <li>{@code throughput [records] [rttMillis]}: session records and custom metrics
+ * offered at once against a backend that answers after the round trip; logs records/s
+ * from the first offer to the last arrival.</li>
+ * <li>{@code outage [seconds]}: 500 new sessions/s, 500 metric records/s and 100 spans/s
+ * with Fallom's default queue settings, the backend answering 500 for the first
+ * {@code seconds}; logs what was offered, delivered and dropped per queue.</li>
+ * </ul>
+ * Run with {@code java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.DeliveryLoadRun outage 60}.
+ */
+public final class DeliveryLoadRun {
+
+	private static final System.Logger logger = System.getLogger(DeliveryLoadRun.class.getName());
+
+	private DeliveryLoadRun() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String mode = (args.length > 0) ? args[0] : "throughput";
+		if (mode.equals("outage")) {
+			outage(Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 12));
+		}
+		else {
+			throughput((args.length > 1) ? Integer.parseInt(args[1]) : 20_000,
+					Duration.ofMillis((args.length > 2) ? Long.parseLong(args[2]) : 50));
+		}
+	}
+
+	private static void throughput(int records, Duration rtt) {
+		try (FallomMockServer server = FallomMockServer.start();
+				FallomHttpClient client = new FallomHttpClient(URI.create(server.baseUrl()), server.apiKey(),
+						Duration.ofSeconds(2))) {
+			server.fault(Endpoint.SESSIONS, Fault.delay(rtt)).fault(Endpoint.SPANS, Fault.delay(rtt));
+			SessionRecorder recorder = new SessionRecorder(client, records, 1 << 20, Duration.ofSeconds(2),
+					Duration.ofSeconds(2));
+			recorder.start();
+			long start = System.nanoTime();
+			for (int i = 0; i < records; i++) {
+				recorder.record("support", 1, "s" + i, "gpt-4o", i + 1);
+			}
+			await(() -> server.sessions().size() >= records, Duration.ofMinutes(5));
+			long sessionsNanos = System.nanoTime() - start;
+			recorder.stop();
+			CustomMetricsSender metrics = new CustomMetricsSender(client, records, Duration.ofSeconds(2),
+					Duration.ofSeconds(2));
+			metrics.start();
+			start = System.nanoTime();
+			for (int i = 0; i < records; i++) {
+				metrics.send(new CustomMetricsSender.MetricRecord("support", "s" + i, Map.of("score", i)));
+			}
+			await(() -> server.metrics().size() >= records, Duration.ofMinutes(5));
+			long metricsNanos = System.nanoTime() - start;
+			metrics.stop();
+			logger.log(Level.INFO, "{0} records at {1} ms round trip: sessions {2} records/s, metrics {3} records/s, "
+					+ "{4} requests in flight per queue", records, rtt.toMillis(), perSecond(records, sessionsNanos),
+					perSecond(records, metricsNanos), SessionRecorder.DEFAULT_MAX_IN_FLIGHT);
+		}
+	}
+
+	private static long perSecond(int records, long nanos) {
+		return Math.round(records / (nanos / 1e9));
+	}
+
+	private static void outage(Duration outage) {
+		try (FallomMockServer server = FallomMockServer.start();
+				FallomHttpClient client = new FallomHttpClient(URI.create(server.baseUrl()), server.apiKey(),
+						Duration.ofSeconds(2))) {
+			for (Endpoint endpoint : new Endpoint[] { Endpoint.SESSIONS, Endpoint.SPANS, Endpoint.TRACES }) {
+				server.fault(endpoint, Fault.status(500));
+			}
+			// Fallom.Builder's defaults
+			SessionRecorder recorder = new SessionRecorder(client, 10_000, 65_536, Duration.ofSeconds(2),
+					Duration.ofSeconds(2));
+			CustomMetricsSender metrics = new CustomMetricsSender(client, 10_000, Duration.ofSeconds(5),
+					Duration.ofSeconds(2));
+			FallomTraceExporter spans = new FallomTraceExporter(
+					FallomTraceExporter.otlpExporter(URI.create(server.baseUrl()), server.apiKey(),
+							Duration.ofSeconds(5)),
+					Resource.getDefault(), new FallomTraceExporter.Settings(2048, 16L * 1024 * 1024, 256,
+							Duration.ofSeconds(5), Duration.ofSeconds(2)));
+			recorder.start();
+			metrics.start();
+			spans.start();
+			Tracer tracer = spans.getTracer();
+			String prompt = "p".repeat(2000);
+			// Traffic for the outage and 5 s after it
+			long ticks = (outage.toMillis() + 5000) / 2;
+			long recoverAt = outage.toMillis() / 2;
+			long start = System.nanoTime();
+			int spanCount = 0;
+			for (int i = 0; i < ticks; i++) {
+				long wait = start + i * 2_000_000L - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(wait);
+				}
+				if (i == recoverAt) {
+					logger.log(Level.INFO, "Threads at the end of the outage: {0}", threadCensus());
+					server.clearFaults();
+				}
+				recorder.record("support", 1, "s" + i, "gpt-4o", i + 1);
+				metrics.send(new CustomMetricsSender.MetricRecord("support", "s" + i, Map.of("score", i)));
+				if (i % 5 == 0) {
+					tracer.spanBuilder("chat " + spanCount++).setAttribute("gen_ai.prompt.0.content", prompt)
+						.startSpan()
+						.end();
+				}
+			}
+			int offered = (int) ticks;
+			int offeredSpans = spanCount;
+			await(() -> recorder.getQueueSize() == 0 && metrics.getQueueSize() == 0 && spans.getQueueSize() == 0,
+					Duration.ofMinutes(2));
+			recorder.stop();
+			metrics.stop();
+			spans.stop();
+			Set<Object> sessions = new HashSet<>();
+			server.sessions().forEach((session) -> sessions.add(session.get("session_id")));
+			Set<Object> metricRecords = new HashSet<>();
+			server.metrics().forEach((metric) -> metricRecords.add(metric.get("session_id")));
+			Set<String> spanNames = new HashSet<>();
+			server.traceSpans().forEach((span) -> spanNames.add(span.getName()));
+			logger.log(Level.INFO, "Outage of {0} s with default settings, back-off {1}: sessions {2} offered, "
+					+ "{3} delivered, {4} dropped; metrics {5} offered, {6} delivered, {7} dropped; spans {8} "
+					+ "offered, {9} delivered, {10} dropped", outage.toSeconds(), RetryBackoff.DEFAULT, offered,
+					sessions.size(), recorder.getDroppedCount(), offered, metricRecords.size(),
+					metrics.getDroppedCount(), offeredSpans, spanNames.size(), spans.getDroppedCount());
+		}
+	}
+
+	/**
+	 * Count the live threads by name, without the mock backend's and the JVM's own.
+	 */
+	private static Map<String, Integer> threadCensus() {
+		Map<String, Integer> census = new TreeMap<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			String name = thread.getName();
+			if (name.startsWith("fallom-mock") || name.equals("main") || thread.getThreadGroup() == null
+					|| "system".equals(thread.getThreadGroup().getName())) {
+				continue;
+			}
+			census.merge(name.replaceAll("[-\\s]?\\d+$", ""), 1, Integer::sum);
+		}
+		return census;
+	}
+
+	private static void await(BooleanSupplier condition, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(10_000_000);
+		}
+	}
+
+}
