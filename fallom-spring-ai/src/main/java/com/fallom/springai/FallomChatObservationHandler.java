@@ -23,7 +23,10 @@ import org.springframework.util.StringUtils;
  * Turns every Spring AI chat model observation, call or stream, into a span of Fallom's
  * private tracer: provider, models, token counts, duration, errors and the Fallom
  * session, the managed prompt the request was made from (see {@link FallomPromptMessages}),
- * plus prompts and completions when content capture is on. The span's parent is
+ * plus prompts and completions when content capture is on. A call that
+ * {@link FallomAdvisor} decided carries that session, assignment and customer id, read
+ * from the request rather than the thread, and a stream it advised its time to the first
+ * chunk and whether the caller cancelled. The span's parent is
  * the application's current OpenTelemetry span, sampled or not, so it joins the
  * application's trace.
  * <p>
@@ -111,12 +114,12 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		// What FallomAdvisor decided for this very request wins over the thread's session.
 		CallMetadata call = CallMetadata.of(context.getRequest());
-		FallomSessionContext session = (call != null && call.session() != null) ? call.session()
-				: FallomSessionHolder.get();
+		boolean decided = call != null && call.session() != null;
+		FallomSessionContext session = decided ? call.session() : FallomSessionHolder.get();
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
 			context.put(FallomSessionContext.class, session);
-			ParentSpans.tagEnclosing(context, session);
+			ParentSpans.tagEnclosing(context, session, decided);
 		}
 		if (call != null && call.customerId() != null) {
 			span.setAttribute(GenAiSpans.CUSTOMER_ID, call.customerId());

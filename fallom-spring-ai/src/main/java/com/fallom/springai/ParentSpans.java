@@ -61,15 +61,19 @@ final class ParentSpans {
 	}
 
 	/**
-	 * Put the session a call decided on the Fallom spans of the enclosing observations that
-	 * started without one: a ChatClient call starts before its advisor assigns a session.
+	 * Put the session a call decided on the Fallom spans of the enclosing observations: a
+	 * ChatClient call starts before its advisor assigns a session, with none or with
+	 * whatever the thread had.
+	 * @param override whether the session replaces one an enclosing span already has, as
+	 * the session an advisor decided for this very call does
 	 */
-	static void tagEnclosing(Observation.ContextView context, FallomSessionContext session) {
+	static void tagEnclosing(Observation.ContextView context, FallomSessionContext session, boolean override) {
 		ObservationView parent = context.getParentObservation();
 		while (parent != null) {
 			Observation.ContextView view = parent.getContextView();
 			Span span = view.get(SPAN_KEY);
-			if (span != null && view.get(FallomSessionContext.class) == null
+			FallomSessionContext had = view.get(FallomSessionContext.class);
+			if (span != null && (had == null || (override && !had.equals(session)))
 					&& view instanceof Observation.Context writable) {
 				FallomSpanProcessor.tag(span, session);
 				writable.put(FallomSessionContext.class, session);

@@ -182,6 +182,22 @@ class FallomAdvisorTests {
 	}
 
 	@Test
+	void theAdvisorsSessionWinsOverAnotherSessionLeftOnTheThreadForTheWholeRun() {
+		start(false);
+		try (FallomTrace.Scope scope = this.fallom.trace().withSession("stale", "stale-session")) {
+			chatClient(openAi()).prompt()
+				.advisors(this.advisors.abTest("support"))
+				.advisors((a) -> a.param(FallomAdvisor.SESSION_ID, "session-9"))
+				.user("Hi")
+				.call()
+				.content();
+		}
+		assertThat(spans()).isNotEmpty()
+			.allSatisfy((span) -> assertThat(span.attributes()).containsEntry("fallom.session_id", "session-9")
+				.containsEntry("fallom.config_key", "support"));
+	}
+
+	@Test
 	void aPinnedVersionAssignsThatVersionsModel() {
 		start(false);
 		chatClient(openAi()).prompt()
