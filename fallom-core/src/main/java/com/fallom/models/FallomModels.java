@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fallom.models.internal.NonBlockingThreads;
 import com.fallom.models.internal.PinnedVersionLoader;
 import com.fallom.models.internal.SessionHasher;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,8 +25,13 @@ import org.jspecify.annotations.Nullable;
  * String model = models.get("summarizer-config", sessionId, "gpt-4o-mini"); // fallback
  * String model = models.get("summarizer-config", sessionId, ModelOptions.version(2).withFallback("gpt-4o-mini"));
  * ModelAssignment assignment = models.assign("summarizer-config", sessionId);
+ * String model = models.get("summarizer-config", sessionId, ModelOptions.customerId("vip-1")); // targeting
  * </pre>
  *
+ * A config's targeting (individual targets, then rules) is evaluated first against the
+ * call's customer id and context; the customer id defaults to the current session's when
+ * the session id is the same. When nothing matches, the weighted hash of the session id decides.
+ * <p>
  * Every call also sets the current thread's Fallom session to the config key and session
  * id, with the config version, variant and model when a variant was assigned, so the LLM
  * calls that follow are traced under them.
@@ -114,7 +120,7 @@ public class FallomModels {
 		if (config == null) {
 			return useFallback(configKey, options);
 		}
-		return config.modelAt(assignVariant(config, sessionId, sourceOf(config, options)));
+		return config.modelAt(variantIndexOf(assignVariant(config, sessionId, options, sourceOf(config, options))));
 	}
 
 	/**
@@ -148,8 +154,13 @@ public class FallomModels {
 			return new ModelAssignment(configKey, useFallback(configKey, options), 0, -1, AssignmentSource.FALLBACK);
 		}
 		AssignmentSource source = sourceOf(config, options);
-		int variantIndex = assignVariant(config, sessionId, source);
-		return new ModelAssignment(configKey, config.modelAt(variantIndex), config.getVersion(), variantIndex, source);
+		long decision = assignVariant(config, sessionId, options, source);
+		int variantIndex = variantIndexOf(decision);
+		int match = (int) (decision >> 32);
+		AssignmentReason reason = (match == ModelTargeting.NO_MATCH) ? AssignmentReason.HASH
+				: ((match & 1) == 0) ? AssignmentReason.INDIVIDUAL_TARGET : AssignmentReason.RULE;
+		return new ModelAssignment(configKey, config.modelAt(variantIndex), config.getVersion(), variantIndex, source,
+				reason, (match == ModelTargeting.NO_MATCH) ? -1 : match >> 1);
 	}
 
 	/**
@@ -255,18 +266,52 @@ public class FallomModels {
 		return fallback;
 	}
 
-	private int assignVariant(ModelConfig config, String sessionId, AssignmentSource source) {
+	/**
+	 * Decide and record a session's variant: targeting first, then the weighted hash.
+	 * Allocates nothing when the session context is unchanged.
+	 * @return the variant index in the low 32 bits, and in the high 32 bits the targeting
+	 * match that decided it, or {@link ModelTargeting#NO_MATCH}
+	 */
+	private long assignVariant(ModelConfig config, String sessionId, ModelOptions options, AssignmentSource source) {
+		String customerId = customerIdOf(sessionId, options);
 		SessionHasher hasher = SessionHasher.current().hash(sessionId);
-		int variantIndex = config.variantIndexFor(hasher.bucket());
+		int match = config.match(customerId, options.getContext());
+		int variantIndex = (match != ModelTargeting.NO_MATCH) ? config.targetedVariantIndex(match) : -1;
+		if (variantIndex < 0) {
+			// No match, or one naming a variant the config lacks: the hash decides, as in
+			// the Python SDK.
+			match = ModelTargeting.NO_MATCH;
+			variantIndex = config.variantIndexFor(hasher.bucket());
+		}
 		String model = config.modelAt(variantIndex);
 		// The session context with its assignment, so that traces carry the config version
 		// and variant; set once, here, to allocate at most one context per new session.
-		FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model);
+		FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model,
+				customerId);
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.record(config.getKey(), config.getVersion(), sessionId, model, hasher.fingerprint());
 		}
 		notifyListeners(config.getKey(), model, config.getVersion(), source);
-		return variantIndex;
+		return ((long) match << 32) | (variantIndex & 0xFFFFFFFFL);
+	}
+
+	private static int variantIndexOf(long decision) {
+		return (int) decision;
+	}
+
+	/**
+	 * Return the call's customer id, else the current session's when it is the same
+	 * session (set by a web filter, {@code @FallomSession} or {@code FallomTrace}), so that
+	 * targeting sees the request's customer without each call passing it, and a loop over
+	 * sessions never hands one session's customer to the next.
+	 */
+	private static @Nullable String customerIdOf(String sessionId, ModelOptions options) {
+		String customerId = options.getCustomerId();
+		if (customerId != null) {
+			return customerId;
+		}
+		FallomSessionContext session = FallomSessionHolder.get();
+		return (session != null && session.sessionId().equals(sessionId)) ? session.customerId() : null;
 	}
 
 	private void notifyListeners(String configKey, String model, int version, AssignmentSource source) {

@@ -9,10 +9,28 @@ package com.fallom.models;
  * @param configVersion the config version the model came from, or {@code 0} for a
  * fallback
  * @param variantIndex the index of the chosen variant, or {@code -1} for a fallback
- * @param source how the model was decided
+ * @param source where the config came from
+ * @param reason why the session got this variant: an individual target, a rule, or the
+ * hash
+ * @param targetingIndex the position of the individual target or rule that matched, in
+ * the config's targeting, or {@code -1} for the hash and fallbacks
  */
 public record ModelAssignment(String configKey, String model, int configVersion, int variantIndex,
-		AssignmentSource source) {
+		AssignmentSource source, AssignmentReason reason, int targetingIndex) {
+
+	/**
+	 * Create an assignment decided without targeting: by the hash, or a fallback.
+	 * @param configKey the config key asked for
+	 * @param model the model to use
+	 * @param configVersion the config version, or {@code 0} for a fallback
+	 * @param variantIndex the index of the chosen variant, or {@code -1} for a fallback
+	 * @param source where the config came from
+	 */
+	public ModelAssignment(String configKey, String model, int configVersion, int variantIndex,
+			AssignmentSource source) {
+		this(configKey, model, configVersion, variantIndex, source,
+				(source == AssignmentSource.FALLBACK) ? AssignmentReason.FALLBACK : AssignmentReason.HASH, -1);
+	}
 
 	/**
 	 * Whether the model is the caller's fallback rather than a variant of a config.
@@ -20,6 +38,14 @@ public record ModelAssignment(String configKey, String model, int configVersion,
 	 */
 	public boolean isFallback() {
 		return this.source == AssignmentSource.FALLBACK;
+	}
+
+	/**
+	 * Whether targeting (an individual target or a rule) chose the variant.
+	 * @return whether the variant was targeted
+	 */
+	public boolean isTargeted() {
+		return this.reason == AssignmentReason.INDIVIDUAL_TARGET || this.reason == AssignmentReason.RULE;
 	}
 
 }

@@ -1,28 +1,38 @@
 package com.fallom.session;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-import org.jspecify.annotations.Nullable;
 import com.fallom.internal.Arguments;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Fallom session a piece of work belongs to: the config key (the A/B test or agent
- * name) and the session id (one conversation). Every LLM span and custom metric is
- * tagged with it. A session set by {@code FallomModels} also carries the assignment: the
- * config version, the variant and the model.
+ * name) and the session id (one conversation), optionally the customer, and the session
+ * metadata and tags of the newer SDKs. Every LLM span and custom metric is tagged with it.
+ * A session set by {@code FallomModels} also carries the assignment: the config version,
+ * the variant and the model.
  *
  * @param configKey the config key, never blank
  * @param sessionId the session id, never blank
  * @param configVersion the config version the model came from, or {@code 0} when unknown
  * @param variantIndex the index of the assigned variant, or {@code -1} when unknown
  * @param model the assigned model, or {@code null} when unknown
+ * @param customerId the customer (end user) of the session, or {@code null}; blank means
+ * none
+ * @param metadata session metadata: strings, numbers and booleans by name, unmodifiable
+ * @param tags session tags, unmodifiable
  */
 public record FallomSessionContext(String configKey, String sessionId, int configVersion, int variantIndex,
-		@Nullable String model) {
+		@Nullable String model, @Nullable String customerId, Map<String, Object> metadata, List<String> tags) {
 
 	public FallomSessionContext {
 		Arguments.hasText(configKey, "'configKey' must not be null or blank");
 		Arguments.hasText(sessionId, "'sessionId' must not be null or blank");
+		customerId = Arguments.hasText(customerId) ? customerId : null;
+		metadata = validMetadata(metadata);
+		tags = validTags(tags);
 	}
 
 	/**
@@ -31,7 +41,60 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 	 * @param sessionId the session id, never blank
 	 */
 	public FallomSessionContext(String configKey, String sessionId) {
-		this(configKey, sessionId, 0, -1, null);
+		this(configKey, sessionId, 0, -1, null, null, Map.of(), List.of());
+	}
+
+	/**
+	 * Create a session of a customer without an assignment.
+	 * @param configKey the config key, never blank
+	 * @param sessionId the session id, never blank
+	 * @param customerId the customer id, or {@code null}
+	 */
+	public FallomSessionContext(String configKey, String sessionId, @Nullable String customerId) {
+		this(configKey, sessionId, 0, -1, null, customerId, Map.of(), List.of());
+	}
+
+	/**
+	 * Create a session with an assignment and no customer.
+	 * @param configKey the config key, never blank
+	 * @param sessionId the session id, never blank
+	 * @param configVersion the config version the model came from, or {@code 0}
+	 * @param variantIndex the index of the assigned variant, or {@code -1}
+	 * @param model the assigned model, or {@code null}
+	 */
+	public FallomSessionContext(String configKey, String sessionId, int configVersion, int variantIndex,
+			@Nullable String model) {
+		this(configKey, sessionId, configVersion, variantIndex, model, null, Map.of(), List.of());
+	}
+
+	/**
+	 * Return a copy for a customer.
+	 * @param customerId the customer id; {@code null} or blank means none
+	 * @return the copy
+	 */
+	public FallomSessionContext withCustomerId(@Nullable String customerId) {
+		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
+				this.model, customerId, this.metadata, this.tags);
+	}
+
+	/**
+	 * Return a copy with session metadata.
+	 * @param metadata strings, numbers and booleans by name
+	 * @return the copy
+	 */
+	public FallomSessionContext withMetadata(Map<String, ?> metadata) {
+		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
+				this.model, this.customerId, validMetadata(metadata), this.tags);
+	}
+
+	/**
+	 * Return a copy with session tags.
+	 * @param tags the tags
+	 * @return the copy
+	 */
+	public FallomSessionContext withTags(List<String> tags) {
+		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
+				this.model, this.customerId, this.metadata, tags);
 	}
 
 	/**
@@ -69,10 +132,37 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 
 	@Override
 	public String toString() {
-		// Session ids can carry user identifiers: keep them out of accidental log lines.
+		// Session and customer ids can carry user identifiers: keep them out of accidental
+		// log lines.
 		return "FallomSessionContext[configKey=" + this.configKey + ", sessionId=<" + this.sessionId.length()
 				+ " chars>, configVersion=" + this.configVersion + ", variantIndex=" + this.variantIndex + ", model="
-				+ this.model + "]";
+				+ this.model + ", customerId=" + ((this.customerId != null) ? "<set>" : "none") + ", metadata="
+				+ this.metadata.keySet() + ", tags=" + this.tags.size() + "]";
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> validMetadata(@Nullable Map<String, ?> metadata) {
+		if (metadata == null || metadata.isEmpty()) {
+			return Map.of();
+		}
+		metadata.forEach((name, value) -> {
+			Arguments.hasText(name, "Session metadata names must not be null or blank");
+			Arguments.isTrue(value instanceof String || value instanceof Number || value instanceof Boolean,
+					() -> "Session metadata '" + name + "' must be a string, a number or a boolean, not "
+							+ ((value != null) ? value.getClass().getName() : "null"));
+		});
+		// Map.copyOf returns an already immutable map as it is: no copy on the hot path.
+		return (Map<String, Object>) Map.copyOf(metadata);
+	}
+
+	private static List<String> validTags(@Nullable List<String> tags) {
+		if (tags == null || tags.isEmpty()) {
+			return List.of();
+		}
+		for (String tag : tags) {
+			Arguments.isTrue(Arguments.hasText(tag), "Session tags must not be null or blank");
+		}
+		return List.copyOf(tags);
 	}
 
 }

@@ -1,5 +1,8 @@
 package com.fallom.session;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
@@ -46,22 +49,32 @@ public final class FallomSessionHolder {
 
 	/**
 	 * Set the session unless the current one already has the same config key and session
-	 * id. Avoids an allocation on the assignment hot path, where the same session is set
+	 * id, keeping the current customer, metadata and tags when the session id is the same.
+	 * Avoids an allocation on the assignment hot path, where the same session is set
 	 * call after call.
 	 * @param configKey the config key
 	 * @param sessionId the session id
 	 */
 	public static void setIfChanged(String configKey, String sessionId) {
 		FallomSessionContext current = CURRENT.get();
-		if (current == null || !current.matches(configKey, sessionId)) {
+		if (current == null) {
 			CURRENT.set(new FallomSessionContext(configKey, sessionId));
+		}
+		else if (!current.matches(configKey, sessionId)) {
+			// The customer, metadata and tags belong to the session, not to the config:
+			// kept when only the config key changes.
+			CURRENT.set(current.sessionId().equals(sessionId)
+					? new FallomSessionContext(configKey, sessionId, 0, -1, null, current.customerId(),
+							current.metadata(), current.tags())
+					: new FallomSessionContext(configKey, sessionId));
 		}
 	}
 
 	/**
 	 * Set the session with its assignment unless the current one already has the same
-	 * config key, session id and assignment. Allocation-free when nothing changes, which
-	 * is every call but the first of a session.
+	 * config key, session id and assignment, keeping the current customer when the session
+	 * id is the same. Allocation-free when nothing changes, which is every call but the
+	 * first of a session.
 	 * @param configKey the config key
 	 * @param sessionId the session id
 	 * @param configVersion the config version
@@ -71,8 +84,32 @@ public final class FallomSessionHolder {
 	public static void setIfChanged(String configKey, String sessionId, int configVersion, int variantIndex,
 			String model) {
 		FallomSessionContext current = CURRENT.get();
-		if (current == null || !current.matches(configKey, sessionId, configVersion, variantIndex, model)) {
-			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model));
+		setIfChanged(configKey, sessionId, configVersion, variantIndex, model,
+				(current != null && current.sessionId().equals(sessionId)) ? current.customerId() : null);
+	}
+
+	/**
+	 * Set the session with its assignment and customer unless the current one already
+	 * has them. The metadata and tags of the current session are kept when the session id
+	 * is the same. Allocation-free when nothing changes.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param configVersion the config version
+	 * @param variantIndex the index of the assigned variant
+	 * @param model the assigned model
+	 * @param customerId the customer id, or {@code null}
+	 */
+	public static void setIfChanged(String configKey, String sessionId, int configVersion, int variantIndex,
+			String model, @Nullable String customerId) {
+		FallomSessionContext current = CURRENT.get();
+		if (current == null || !current.sessionId().equals(sessionId)) {
+			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model, customerId,
+					Map.of(), List.of()));
+		}
+		else if (!current.matches(configKey, sessionId, configVersion, variantIndex, model)
+				|| !Objects.equals(current.customerId(), customerId)) {
+			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model, customerId,
+					current.metadata(), current.tags()));
 		}
 	}
 
@@ -80,14 +117,20 @@ public final class FallomSessionHolder {
 	 * Set a session without an assignment, as a fallback does: unlike
 	 * {@link #setIfChanged(String, String)}, it drops the version, variant and model of an
 	 * earlier assignment of the same session, so the spans that follow do not show them
-	 * beside the fallback model.
+	 * beside the fallback model. The customer, metadata and tags of the same session are
+	 * kept.
 	 * @param configKey the config key
 	 * @param sessionId the session id
 	 */
 	public static void setWithoutAssignment(String configKey, String sessionId) {
 		FallomSessionContext current = CURRENT.get();
-		if (current == null || current.hasAssignment() || !current.matches(configKey, sessionId)) {
+		if (current == null || !current.sessionId().equals(sessionId)) {
 			CURRENT.set(new FallomSessionContext(configKey, sessionId));
+		}
+		else if (current.hasAssignment() || !current.configKey().equals(configKey)) {
+			// The customer, metadata and tags belong to the session: kept.
+			CURRENT.set(new FallomSessionContext(configKey, sessionId, 0, -1, null, current.customerId(),
+					current.metadata(), current.tags()));
 		}
 	}
 

@@ -1,5 +1,7 @@
 package com.fallom.tracing;
 
+import java.util.List;
+
 import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
@@ -13,7 +15,8 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 /**
  * Tags every span the application starts inside a Fallom session with
  * {@code fallom.config_key} and {@code fallom.session_id} (and the config version and
- * variant when known), as the Python SDK's span processor does. Declared as a
+ * variant when known, the customer id, metadata and tags when set), as the Python SDK's
+ * span processor does. Declared as a
  * {@link SpanProcessor} bean, Spring Boot adds it to the application's own tracer
  * provider beside its exporting processor.
  */
@@ -26,6 +29,10 @@ public class FallomSpanProcessor implements SpanProcessor {
 	static final AttributeKey<String> CONFIG_VERSION = AttributeKey.stringKey(FallomAttributes.CONFIG_VERSION);
 
 	static final AttributeKey<String> VARIANT = AttributeKey.stringKey(FallomAttributes.VARIANT);
+
+	static final AttributeKey<String> CUSTOMER_ID = AttributeKey.stringKey(FallomAttributes.CUSTOMER_ID);
+
+	static final AttributeKey<List<String>> TAGS = AttributeKey.stringArrayKey(FallomAttributes.TAGS);
 
 	static final AttributeKey<String> PROMPT_KEY = AttributeKey.stringKey(FallomAttributes.PROMPT_KEY);
 
@@ -55,6 +62,16 @@ public class FallomSpanProcessor implements SpanProcessor {
 		if (session.hasAssignment()) {
 			span.setAttribute(CONFIG_VERSION, Integer.toString(session.configVersion()));
 			span.setAttribute(VARIANT, Integer.toString(session.variantIndex()));
+		}
+		if (session.customerId() != null) {
+			span.setAttribute(CUSTOMER_ID, session.customerId());
+		}
+		if (!session.metadata().isEmpty()) {
+			session.metadata()
+				.forEach((name, value) -> span.setAttribute(FallomAttributes.METADATA_PREFIX + name, value.toString()));
+		}
+		if (!session.tags().isEmpty()) {
+			span.setAttribute(TAGS, session.tags());
 		}
 	}
 

@@ -19,6 +19,7 @@ import com.fallom.internal.Arguments;
  *
  * <pre class="code">
  * trace.setSession("my-agent", sessionId);
+ * trace.setSession("my-agent", sessionId, customerId); // spans carry fallom.customer_id
  * try (FallomTrace.Scope scope = trace.withSession("summarizer", sessionId)) {
  *     // calls here are traced as "summarizer"; the previous session returns on close
  * }
@@ -55,7 +56,30 @@ public class FallomTrace {
 	 * @param sessionId the session id
 	 */
 	public void setSession(String configKey, String sessionId) {
-		FallomSessionHolder.set(session(configKey, sessionId));
+		FallomSessionHolder.set(session(configKey, sessionId, null));
+	}
+
+	/**
+	 * Set the current thread's session of a customer until it is cleared or replaced. The
+	 * customer id tags spans as {@code fallom.customer_id} and is the customer that
+	 * targeting sees when {@code FallomModels} is called for the same session.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param customerId the customer id; {@code null} or blank means none
+	 */
+	public void setSession(String configKey, String sessionId, @Nullable String customerId) {
+		FallomSessionHolder.set(session(configKey, sessionId, customerId));
+	}
+
+	/**
+	 * Set the current thread's session until it is cleared or replaced, e.g. one with
+	 * metadata and tags:
+	 * {@code trace.setSession(new FallomSessionContext("agent", id, userId).withTags(List.of("beta")))}.
+	 * @param session the session
+	 */
+	public void setSession(FallomSessionContext session) {
+		Arguments.notNull(session, "Session must not be null");
+		FallomSessionHolder.set(session);
 	}
 
 	/**
@@ -80,7 +104,29 @@ public class FallomTrace {
 	 * @return the scope to close
 	 */
 	public Scope withSession(String configKey, String sessionId) {
-		return new Scope(FallomSessionHolder.set(session(configKey, sessionId)));
+		return new Scope(FallomSessionHolder.set(session(configKey, sessionId, null)));
+	}
+
+	/**
+	 * Set a customer's session for a block, restoring the previous one when the scope
+	 * closes.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param customerId the customer id; {@code null} or blank means none
+	 * @return the scope to close
+	 */
+	public Scope withSession(String configKey, String sessionId, @Nullable String customerId) {
+		return new Scope(FallomSessionHolder.set(session(configKey, sessionId, customerId)));
+	}
+
+	/**
+	 * Set a session for a block, restoring the previous one when the scope closes.
+	 * @param session the session
+	 * @return the scope to close
+	 */
+	public Scope withSession(FallomSessionContext session) {
+		Arguments.notNull(session, "Session must not be null");
+		return new Scope(FallomSessionHolder.set(session));
 	}
 
 	/**
@@ -156,14 +202,14 @@ public class FallomTrace {
 				+ value.getClass().getName());
 	}
 
-	private static FallomSessionContext session(String configKey, String sessionId) {
+	private static FallomSessionContext session(String configKey, String sessionId, @Nullable String customerId) {
 		if (configKey == null || configKey.isBlank()) {
 			throw new IllegalArgumentException("Config key must not be null or blank");
 		}
 		if (sessionId == null || sessionId.isEmpty()) {
 			throw new IllegalArgumentException("Session id must not be null or empty");
 		}
-		return new FallomSessionContext(configKey, sessionId);
+		return new FallomSessionContext(configKey, sessionId, customerId);
 	}
 
 	/**

@@ -173,6 +173,23 @@ class ConfigRefresherTests {
 	}
 
 	@Test
+	void configWithMalformedTargetingIsSkippedAloneWithOneWarnAndItsLastGoodVersionKept(CapturedLogs output) {
+		this.server.putConfig("support", 1, weights("gpt-4o", 100, "o1", 0));
+		this.server.putConfig("other", 1, weights("a", 100, "b", 0));
+		refresher(Duration.ofMinutes(1), null).start();
+		this.server.putConfig("""
+				{"key": "support", "version": 2, "variants": [{"model": "gpt-4o", "weight": 100}],
+				 "targeting": {"rules": ["not a rule"]}}""");
+		this.server.putConfig("other", 2, weights("a", 0, "b", 100));
+		assertThat(this.refresher.refreshNow()).isTrue();
+		assertThat(this.refresher.refreshNow()).isTrue();
+		assertThat(this.registry.getLatest("support").getVersion()).isEqualTo(1);
+		assertThat(this.registry.getLatest("other").getVersion()).isEqualTo(2);
+		assertThat(output.toString().split("Skipping invalid Fallom config 'support'", -1)).hasSize(2);
+		assertThat(output).contains("'targeting.rules[0]' is not a JSON object");
+	}
+
+	@Test
 	void sendsIfNoneMatchAndTreats304AsUnchangedAndFresh() {
 		this.server.putConfig("support", 4, weights("gpt-4o", 50, "o1", 50));
 		refresher(Duration.ofMinutes(1), null).start();

@@ -74,6 +74,48 @@ class FallomTraceTests {
 	}
 
 	@Test
+	void setSessionWithCustomerIdCarriesItAndABlankOneIsNone() {
+		FallomTrace trace = new FallomTrace();
+		trace.setSession("support", "s1", "vip-1");
+		assertThat(trace.getSession().customerId()).isEqualTo("vip-1");
+		trace.setSession("support", "s1", " ");
+		assertThat(trace.getSession().customerId()).isNull();
+		trace.setSession(new FallomSessionContext("support", "s1", "c-2").withTags(List.of("beta")));
+		assertThat(trace.getSession().tags()).containsExactly("beta");
+	}
+
+	@Test
+	void scopeWithCustomerIdRestoresThePreviousSessionOnClose() {
+		FallomTrace trace = new FallomTrace();
+		trace.setSession("outer", "s1", "c-1");
+		try (FallomTrace.Scope scope = trace.withSession("inner", "s2", "c-2")) {
+			assertThat(trace.getSession().customerId()).isEqualTo("c-2");
+		}
+		assertThat(trace.getSession()).isEqualTo(new FallomSessionContext("outer", "s1", "c-1"));
+	}
+
+	@Test
+	void assignmentKeepsTheCustomerMetadataAndTagsOfTheSameSession() {
+		FallomTrace trace = new FallomTrace();
+		trace.setSession(new FallomSessionContext("web", "s1", "c-1").withMetadata(Map.of("plan", "pro")));
+		FallomSessionHolder.setIfChanged("support", "s1", 3, 1, "gpt-4o");
+		assertThat(trace.getSession().customerId()).isEqualTo("c-1");
+		assertThat(trace.getSession().metadata()).containsEntry("plan", "pro");
+		assertThat(trace.getSession().hasAssignment()).isTrue();
+		FallomSessionHolder.setIfChanged("support", "s2", 3, 0, "o1");
+		assertThat(trace.getSession().customerId()).isNull();
+		assertThat(trace.getSession().metadata()).isEmpty();
+	}
+
+	@Test
+	void metadataMustBeStringsNumbersOrBooleans() {
+		FallomSessionContext session = new FallomSessionContext("support", "s1");
+		assertThatIllegalArgumentException().isThrownBy(() -> session.withMetadata(Map.of("x", List.of(1))));
+		assertThatIllegalArgumentException().isThrownBy(() -> session.withTags(List.of(" ")));
+		assertThat(session.withMetadata(Map.of("n", 1.5)).metadata()).containsEntry("n", 1.5);
+	}
+
+	@Test
 	void metricsOfTheCurrentSessionArePostedAsTheProtocolsJson(FallomMockServer server) {
 		FallomTrace trace = online(server, 100);
 		trace.setSession("my-agent", "user123-convo456");

@@ -23,7 +23,7 @@ import org.springframework.ai.chat.prompt.Prompt;
 record CallMetadata(@Nullable FallomSessionContext session, @Nullable String customerId, @Nullable String callId) {
 
 	/** The customer id attribute on spans and in message metadata. */
-	static final String CUSTOMER_ID = "fallom.customer_id";
+	static final String CUSTOMER_ID = FallomAttributes.CUSTOMER_ID;
 
 	/** Marks a message that carries a call's metadata. */
 	static final String CALL = "fallom.call";
@@ -83,7 +83,8 @@ record CallMetadata(@Nullable FallomSessionContext session, @Nullable String cus
 				session = new FallomSessionContext(configKey, sessionId);
 			}
 		}
-		return new CallMetadata(session, (metadata.get(CUSTOMER_ID) instanceof String customer) ? customer : null,
+		String customerId = (metadata.get(CUSTOMER_ID) instanceof String customer) ? customer : null;
+		return new CallMetadata((session != null) ? session.withCustomerId(customerId) : null, customerId,
 				(metadata.get(CALL_ID) instanceof String callId) ? callId : null);
 	}
 

@@ -49,7 +49,8 @@ import org.springframework.core.Ordered;
  *
  * The session id is the advisor parameter {@link #SESSION_ID}, else the current Fallom
  * session (a web filter, {@code @FallomSession}, {@code FallomTrace.withSession}); the
- * customer id is the parameter {@link #CUSTOMER_ID}. The assignment travels in the
+ * customer id is the parameter {@link #CUSTOMER_ID}, else the current session's, and
+ * reaches the config's targeting. The assignment travels in the
  * metadata of the request's user message, never sent to the model, so the span is right
  * whatever thread runs the call. A managed prompt is rendered with the advisor context as
  * its variables ({@code a.param("question", question)}). The response's context holds
@@ -64,7 +65,10 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 	/** The advisor parameter that holds the session id. */
 	public static final String SESSION_ID = "fallom.session_id";
 
-	/** The advisor parameter that holds the customer id. */
+	/**
+	 * The advisor parameter that holds the customer id, for the config's targeting and
+	 * the spans.
+	 */
 	public static final String CUSTOMER_ID = "fallom.customer_id";
 
 	/**
@@ -272,18 +276,22 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 			sessionId = current.sessionId();
 		}
 		String customerId = text(request.context().get(CUSTOMER_ID));
+		if (customerId == null && current != null) {
+			customerId = current.customerId();
+		}
 		if (sessionId == null && this.options.getFallback() == null) {
 			throw new IllegalStateException("FallomAdvisor for config '" + this.configKey
 					+ "' found no session id: set one with the advisor parameter FallomAdvisor.SESSION_ID"
 					+ " (.advisors((a) -> a.param(FallomAdvisor.SESSION_ID, sessionId))), a Fallom web filter,"
 					+ " @FallomSession or FallomTrace.withSession, or give the advisor a fallback model");
 		}
-		ModelAssignment assignment = assign(sessionId);
+		ModelAssignment assignment = assign(sessionId, customerId);
 		FallomSessionContext session = null;
 		if (sessionId != null) {
-			session = assignment.isFallback() ? new FallomSessionContext(this.configKey, sessionId)
+			session = (assignment.isFallback() ? new FallomSessionContext(this.configKey, sessionId)
 					: new FallomSessionContext(this.configKey, sessionId, assignment.configVersion(),
-							assignment.variantIndex(), assignment.model());
+							assignment.variantIndex(), assignment.model()))
+				.withCustomerId(customerId);
 		}
 		FallomPrompt prompt = (sessionId != null || !this.promptAbTest) ? prompt(request, sessionId) : null;
 		CallMetadata metadata = new CallMetadata(session, customerId, callId);
@@ -291,9 +299,11 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 		return new Advised(request.mutate().prompt(advised).build(), session, assignment, prompt);
 	}
 
-	private ModelAssignment assign(@Nullable String sessionId) {
+	private ModelAssignment assign(@Nullable String sessionId, @Nullable String customerId) {
 		try {
-			return this.models.assign(this.configKey, sessionId, this.options);
+			// The customer reaches the config's targeting, as FallomModels.get with it would.
+			ModelOptions options = (customerId != null) ? this.options.withCustomerId(customerId) : this.options;
+			return this.models.assign(this.configKey, sessionId, options);
 		}
 		catch (RuntimeException ex) {
 			String fallback = this.options.getFallback();

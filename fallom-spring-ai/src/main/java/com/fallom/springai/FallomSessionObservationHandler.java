@@ -55,6 +55,14 @@ public class FallomSessionObservationHandler implements ObservationHandler<Obser
 			context.addHighCardinalityKeyValue(
 					KeyValue.of(FallomAttributes.VARIANT, Integer.toString(session.variantIndex())));
 		}
+		if (session.customerId() != null) {
+			context.addHighCardinalityKeyValue(KeyValue.of(FallomAttributes.CUSTOMER_ID, session.customerId()));
+		}
+		// Metadata as strings, as the span processor writes it; tags are a string array,
+		// which key-values cannot carry, so the span processor alone sets them.
+		session.metadata()
+			.forEach((name, value) -> context.addHighCardinalityKeyValue(
+					KeyValue.of(FallomAttributes.METADATA_PREFIX + name, value.toString())));
 	}
 
 }

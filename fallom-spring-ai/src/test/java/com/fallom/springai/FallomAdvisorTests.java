@@ -15,6 +15,7 @@ import com.fallom.Fallom;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.test.FallomMockServerExtension;
+import com.fallom.test.MockConfig;
 import com.fallom.test.ReceivedSpan;
 import com.fallom.test.provider.MockProviderServer;
 import com.fallom.test.provider.MockProviderServerExtension;
@@ -74,6 +75,12 @@ class FallomAdvisorTests {
 		fallomServer.server().putConfig("pinned", 1, Map.of("gpt-4.1", 100));
 		fallomServer.server().putConfig("pinned", 2, Map.of("gpt-5", 100));
 		fallomServer.server().putConfig("claude", 1, Map.of("claude-sonnet-4-5", 100));
+		fallomServer.server()
+			.putConfig(MockConfig.key("targeted")
+				.version(1)
+				.variant("gpt-4o-mini", 100)
+				.variant("gpt-4o", 0)
+				.customer("vip-1", 1));
 		fallomServer.server().putPrompt("support-prompt", 3, "You help customers of {{ shop }}.",
 				"Question: {{ question }}");
 		fallomServer.server()
@@ -195,6 +202,26 @@ class FallomAdvisorTests {
 		assertThat(spans()).isNotEmpty()
 			.allSatisfy((span) -> assertThat(span.attributes()).containsEntry("fallom.session_id", "session-9")
 				.containsEntry("fallom.config_key", "support"));
+	}
+
+	@Test
+	void theCustomerIdReachesTheConfigsTargetingFromTheParameterOrTheSession() {
+		start(false);
+		chatClient(openAi()).prompt()
+			.advisors(this.advisors.abTest("targeted"))
+			.advisors((a) -> a.param(FallomAdvisor.SESSION_ID, "s-1").param(FallomAdvisor.CUSTOMER_ID, "vip-1"))
+			.user("Hi")
+			.call()
+			.content();
+		assertThat(provider.server().lastRequest().model()).isEqualTo("gpt-4o");
+		try (FallomTrace.Scope scope = this.fallom.trace().withSession("web", "s-2")) {
+			FallomSessionHolder.set(FallomSessionHolder.get().withCustomerId("vip-1"));
+			chatClient(openAi()).prompt().advisors(this.advisors.abTest("targeted")).user("Hi").call().content();
+		}
+		assertThat(provider.server().lastRequest().model()).isEqualTo("gpt-4o");
+		assertThat(chatSpans()).hasSize(2)
+			.allSatisfy((span) -> assertThat(span.attributes()).containsEntry("fallom.customer_id", "vip-1")
+				.containsEntry("gen_ai.request.model", "gpt-4o"));
 	}
 
 	@Test

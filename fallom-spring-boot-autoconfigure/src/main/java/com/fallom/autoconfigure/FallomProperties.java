@@ -495,8 +495,20 @@ public class FallomProperties {
 		private String defaultConfigKey;
 
 		/**
-		 * Longest session id or config key accepted from a request; longer ones are
-		 * ignored and counted.
+		 * Name of the request header that carries the customer id, which tags spans and
+		 * is the customer that targeting sees.
+		 */
+		private String customerIdHeader = "X-Fallom-Customer-Id";
+
+		/**
+		 * Whether the authenticated principal's name is the customer id, winning over the
+		 * customer id header. Moves the filter right after Spring Security's.
+		 */
+		private boolean customerIdFromPrincipal;
+
+		/**
+		 * Longest session id, config key or customer id accepted from a request; longer
+		 * ones are ignored and counted.
 		 */
 		private int maxSessionIdLength = 256;
 
@@ -546,6 +558,22 @@ public class FallomProperties {
 
 		public void setDefaultConfigKey(String defaultConfigKey) {
 			this.defaultConfigKey = defaultConfigKey;
+		}
+
+		public String getCustomerIdHeader() {
+			return this.customerIdHeader;
+		}
+
+		public void setCustomerIdHeader(String customerIdHeader) {
+			this.customerIdHeader = customerIdHeader;
+		}
+
+		public boolean isCustomerIdFromPrincipal() {
+			return this.customerIdFromPrincipal;
+		}
+
+		public void setCustomerIdFromPrincipal(boolean customerIdFromPrincipal) {
+			this.customerIdFromPrincipal = customerIdFromPrincipal;
 		}
 
 		public int getMaxSessionIdLength() {

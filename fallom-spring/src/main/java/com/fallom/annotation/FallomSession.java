@@ -15,6 +15,9 @@ import java.lang.annotation.Target;
  * <pre class="code">
  * &#64;FallomSession(configKey = "support-assistant", sessionId = "#conversationId")
  * public String answer(String conversationId, String question) { ... }
+ *
+ * &#64;FallomSession(configKey = "support-assistant", sessionId = "#conversationId", customerId = "#user.id")
+ * public String answer(String conversationId, User user, String question) { ... }
  * </pre>
  *
  * The session is set for the method's duration and the previous one is restored after,
@@ -45,5 +48,15 @@ public @interface FallomSession {
 	 * @return the session id expression
 	 */
 	String sessionId();
+
+	/**
+	 * The customer id, for spans ({@code fallom.customer_id}) and targeting: a SpEL
+	 * expression over the method's parameters when it contains {@code #}, such as
+	 * {@code "#user.id"}, else a literal. Empty (the default), or an expression that
+	 * evaluates to {@code null} or blank, means the customer of the current session when
+	 * it has the same session id (set by the web filter), else none.
+	 * @return the customer id or its expression
+	 */
+	String customerId() default "";
 
 }

@@ -188,8 +188,16 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 		else {
 			throw new IllegalStateException("@FallomSession on " + element + " has a blank configKey");
 		}
+		String customerId = annotation.customerId();
+		Expression customerIdExpression = null;
+		if (customerId.contains("#")) {
+			customerIdExpression = parse(customerId, "customerId", element);
+		}
+		else if (StringUtils.hasText(customerId)) {
+			customerIdExpression = new LiteralExpression(customerId);
+		}
 		return new SessionExpressions(element, configKeyExpression,
-				parse(annotation.sessionId(), "sessionId", element));
+				parse(annotation.sessionId(), "sessionId", element), customerIdExpression);
 	}
 
 	private Expression parse(String expression, String attribute, String element) {
@@ -216,29 +224,47 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 
 		private final Expression sessionId;
 
-		SessionExpressions(String element, Expression configKey, Expression sessionId) {
+		private final @Nullable Expression customerId;
+
+		SessionExpressions(String element, Expression configKey, Expression sessionId,
+				@Nullable Expression customerId) {
 			this.element = element;
 			this.configKey = configKey;
 			this.sessionId = sessionId;
+			this.customerId = customerId;
 		}
 
 		FallomSessionContext evaluate(Method method, @Nullable Object[] args) {
 			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, method, args,
 					FallomSessionAspect.this.parameterNameDiscoverer);
-			return new FallomSessionContext(value(this.configKey, "configKey", context),
-					value(this.sessionId, "sessionId", context));
+			String sessionId = value(this.sessionId, "sessionId", context);
+			String customerId = null;
+			if (this.customerId != null) {
+				Object value = evaluate(this.customerId, "customerId", context);
+				customerId = (value != null) ? value.toString() : null;
+			}
+			if (!StringUtils.hasText(customerId)) {
+				// The customer of the request (the web filter's) when it is the same session.
+				FallomSessionContext current = FallomSessionHolder.get();
+				customerId = (current != null && current.sessionId().equals(sessionId)) ? current.customerId() : null;
+			}
+			return new FallomSessionContext(value(this.configKey, "configKey", context), sessionId, customerId);
 		}
 
-		private String value(Expression expression, String attribute, MethodBasedEvaluationContext context) {
-			Object value;
+		private @Nullable Object evaluate(Expression expression, String attribute,
+				MethodBasedEvaluationContext context) {
 			try {
-				value = expression.getValue(context);
+				return expression.getValue(context);
 			}
 			catch (EvaluationException ex) {
 				throw new IllegalArgumentException("@FallomSession " + attribute + " expression '"
 						+ expression.getExpressionString() + "' of " + this.element + " failed: " + ex.getMessage(),
 						ex);
 			}
+		}
+
+		private String value(Expression expression, String attribute, MethodBasedEvaluationContext context) {
+			Object value = evaluate(expression, attribute, context);
 			String text = (value != null) ? value.toString() : null;
 			if (!StringUtils.hasText(text)) {
 				throw new IllegalArgumentException("@FallomSession " + attribute + " expression '"

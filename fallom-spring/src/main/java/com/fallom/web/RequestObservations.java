@@ -23,6 +23,9 @@ public final class RequestObservations {
 	public static void tag(Observation.Context context, FallomSessionContext session) {
 		context.addHighCardinalityKeyValue(KeyValue.of(FallomAttributes.CONFIG_KEY, session.configKey()));
 		context.addHighCardinalityKeyValue(KeyValue.of(FallomAttributes.SESSION_ID, session.sessionId()));
+		if (session.customerId() != null) {
+			context.addHighCardinalityKeyValue(KeyValue.of(FallomAttributes.CUSTOMER_ID, session.customerId()));
+		}
 	}
 
 }

@@ -2,22 +2,23 @@ package com.fallom.web;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import com.fallom.internal.Arguments;
 import com.fallom.session.FallomSessionContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
  * Reads the {@link FallomSessionContext} of an HTTP request: the session id from a header, or
- * else a cookie or a query parameter when those are configured, and the config key from
- * a header or else a default. Shared by the servlet and WebFlux filters so that both
- * accept exactly the same input.
+ * else a cookie or a query parameter when those are configured, the config key from a
+ * header or else a default, and the customer id from a header when one is configured.
+ * Shared by the servlet and WebFlux filters so that both accept exactly the same input.
  * <p>
  * Bad input never fails a request: a value that is too long or holds control characters
- * is ignored, counted, and logged at DEBUG without the value itself.
+ * is ignored, counted, and logged at DEBUG without the value itself. A bad customer id
+ * leaves the session without a customer.
  */
 public class SessionIdExtractor {
 
@@ -32,6 +33,8 @@ public class SessionIdExtractor {
 	private final @Nullable String configKeyHeader;
 
 	private final @Nullable String defaultConfigKey;
+
+	private final @Nullable String customerIdHeader;
 
 	private final int maxLength;
 
@@ -52,13 +55,32 @@ public class SessionIdExtractor {
 	public SessionIdExtractor(String sessionHeader, @Nullable String sessionCookie,
 			@Nullable String sessionQueryParameter, @Nullable String configKeyHeader, @Nullable String defaultConfigKey,
 			int maxLength) {
-		Assert.hasText(sessionHeader, "'sessionHeader' must not be empty");
-		Assert.isTrue(maxLength > 0, "'maxLength' must be positive");
+		this(sessionHeader, sessionCookie, sessionQueryParameter, configKeyHeader, defaultConfigKey, null, maxLength);
+	}
+
+	/**
+	 * Create an instance that also reads a customer id.
+	 * @param sessionHeader the header of the session id
+	 * @param sessionCookie the cookie of the session id, or {@code null} not to read one
+	 * @param sessionQueryParameter the query parameter of the session id, or {@code null}
+	 * not to read one
+	 * @param configKeyHeader the header of the config key, or {@code null} not to read one
+	 * @param defaultConfigKey the config key when the header is absent, or {@code null}
+	 * @param customerIdHeader the header of the customer id, or {@code null} not to read
+	 * one
+	 * @param maxLength the longest session id, config key or customer id accepted
+	 */
+	public SessionIdExtractor(String sessionHeader, @Nullable String sessionCookie,
+			@Nullable String sessionQueryParameter, @Nullable String configKeyHeader, @Nullable String defaultConfigKey,
+			@Nullable String customerIdHeader, int maxLength) {
+		Arguments.hasText(sessionHeader, "'sessionHeader' must not be empty");
+		Arguments.isTrue(maxLength > 0, "'maxLength' must be positive");
 		this.sessionHeader = sessionHeader;
 		this.sessionCookie = StringUtils.hasText(sessionCookie) ? sessionCookie : null;
 		this.sessionQueryParameter = StringUtils.hasText(sessionQueryParameter) ? sessionQueryParameter : null;
 		this.configKeyHeader = StringUtils.hasText(configKeyHeader) ? configKeyHeader : null;
 		this.defaultConfigKey = StringUtils.hasText(defaultConfigKey) ? defaultConfigKey : null;
+		this.customerIdHeader = StringUtils.hasText(customerIdHeader) ? customerIdHeader : null;
 		this.maxLength = maxLength;
 	}
 
@@ -83,19 +105,36 @@ public class SessionIdExtractor {
 		}
 		String configKey = (this.configKeyHeader != null) ? request.header(this.configKeyHeader) : null;
 		if (StringUtils.hasText(configKey)) {
-			return isValid("config key", this.configKeyHeader, configKey) ? new FallomSessionContext(configKey, sessionId)
-					: null;
+			if (!isValid("config key", this.configKeyHeader, configKey)) {
+				return null;
+			}
 		}
-		if (this.defaultConfigKey == null) {
+		else if (this.defaultConfigKey == null) {
 			logger.debug("Ignored a Fallom session id: the request has no config key and there is no default");
 			return null;
 		}
-		return new FallomSessionContext(this.defaultConfigKey, sessionId);
+		else {
+			configKey = this.defaultConfigKey;
+		}
+		String customerId = (this.customerIdHeader != null)
+				? customerId(this.customerIdHeader, request.header(this.customerIdHeader)) : null;
+		return new FallomSessionContext(configKey, sessionId, customerId);
 	}
 
 	/**
-	 * Return how many session ids and config keys were ignored because they were too
-	 * long or held control characters.
+	 * Check a customer id by the rules of the session id, for one read elsewhere, such as
+	 * the name of the request's principal.
+	 * @param source where it was read, for the DEBUG line
+	 * @param customerId the customer id, or {@code null}
+	 * @return the customer id, or {@code null} when it is absent, blank or bad
+	 */
+	public @Nullable String customerId(String source, @Nullable String customerId) {
+		return (StringUtils.hasText(customerId) && isValid("customer id", source, customerId)) ? customerId : null;
+	}
+
+	/**
+	 * Return how many session ids, config keys and customer ids were ignored because they
+	 * were too long or held control characters.
 	 * @return the count since start-up
 	 */
 	public long getInvalidCount() {

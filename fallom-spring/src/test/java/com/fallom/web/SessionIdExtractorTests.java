@@ -55,6 +55,34 @@ class SessionIdExtractorTests {
 	}
 
 	@Test
+	void readsCustomerIdFromItsHeaderWhenConfigured() {
+		SessionIdExtractor withCustomer = new SessionIdExtractor("X-Fallom-Session-Id", null, null,
+				"X-Fallom-Config-Key", "support", "X-Fallom-Customer-Id", 16);
+		assertThat(withCustomer
+			.extract(new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Customer-Id", "vip-1")))
+			.isEqualTo(new FallomSessionContext("support", "s-1", "vip-1"));
+		assertThat(this.extractor
+			.extract(new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Customer-Id", "vip-1")))
+			.as("not configured").isEqualTo(new FallomSessionContext("support", "s-1"));
+	}
+
+	@Test
+	void badCustomerIdLeavesTheSessionWithoutACustomerAndIsCounted(CapturedOutput output) {
+		SessionIdExtractor withCustomer = new SessionIdExtractor("X-Fallom-Session-Id", null, null,
+				"X-Fallom-Config-Key", "support", "X-Fallom-Customer-Id", 16);
+		assertThat(withCustomer.extract(
+				new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Customer-Id", "vip\r\nforged")))
+			.isEqualTo(new FallomSessionContext("support", "s-1"));
+		assertThat(withCustomer.extract(
+				new Request().header("X-Fallom-Session-Id", "s-1").header("X-Fallom-Customer-Id", "v".repeat(17))))
+			.isEqualTo(new FallomSessionContext("support", "s-1"));
+		assertThat(withCustomer.customerId("principal", "bad\u2028name")).isNull();
+		assertThat(withCustomer.customerId("principal", "alice")).isEqualTo("alice");
+		assertThat(withCustomer.getInvalidCount()).isEqualTo(3);
+		assertThat(output).doesNotContain("forged");
+	}
+
+	@Test
 	void headerWinsOverCookie() {
 		assertThat(this.extractor.extract(new Request().header("X-Fallom-Session-Id", "h-1").cookie("fallom_session",
 				"c-1")))

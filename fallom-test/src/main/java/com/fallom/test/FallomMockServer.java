@@ -290,6 +290,16 @@ public final class FallomMockServer implements AutoCloseable {
 	}
 
 	/**
+	 * Add a config built with {@link MockConfig}, targeting included, replacing the same
+	 * version of the same key.
+	 * @param config the config
+	 * @return this server
+	 */
+	public FallomMockServer putConfig(MockConfig config) {
+		return putConfig(config.toJson());
+	}
+
+	/**
 	 * Remove every version of a config.
 	 * @param key the config key
 	 * @return this server

@@ -93,6 +93,12 @@ public class SampleProperties {
 		 */
 		private int port = 8001;
 
+		/**
+		 * Customer id that the mock backend's configs pin to their second variant through
+		 * targeting; empty for none.
+		 */
+		private String vipCustomer = "vip-1";
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -107,6 +113,14 @@ public class SampleProperties {
 
 		public void setPort(int port) {
 			this.port = port;
+		}
+
+		public String getVipCustomer() {
+			return this.vipCustomer;
+		}
+
+		public void setVipCustomer(String vipCustomer) {
+			this.vipCustomer = vipCustomer;
 		}
 
 	}

@@ -132,6 +132,28 @@ class SampleApplicationTests {
 					.containsEntry("data", Map.of("satisfaction", 4, "resolved", true))));
 	}
 
+	@Test
+	void vipCustomerIsPinnedToTheSecondVariantByTargetingAndTracedAsTheCustomer() {
+		for (int i = 0; i < 10; i++) {
+			String sessionId = "vip-session-" + i;
+			ChatAnswer answer = this.client.post()
+				.uri("/chat")
+				.header(ChatController.SESSION_HEADER, sessionId)
+				.header("X-Fallom-Customer-Id", "vip-1")
+				.body(new ChatRequest("I'm a VIP"))
+				.retrieve()
+				.body(ChatAnswer.class);
+			assertThat(answer.model()).isEqualTo("claude-3-5-sonnet");
+			assertThat(answer.assignedBy()).isEqualTo("individual_target");
+		}
+		await().atMost(DELIVERY)
+			.untilAsserted(() -> assertThat(this.fallom.receivedSpans()
+				.stream()
+				.filter((span) -> "vip-session-0".equals(span.attribute("fallom.session_id"))))
+				.isNotEmpty()
+				.allSatisfy((span) -> assertThat(span.attribute("fallom.customer_id")).isEqualTo("vip-1")));
+	}
+
 	private ChatAnswer chat(String sessionId, String message) {
 		return this.client.post()
 			.uri("/chat")

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelTargeting;
 import com.fallom.models.ModelVariant;
 import com.fallom.sync.SyncedResource.Rejected;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads model configs as the Fallom backend sends them, accepting what the reference SDK
  * accepts: {@code variants} as an array or as an object (document order), numeric-string
- * weights, a missing {@code version} meaning 1, and unknown fields. Internal API.
+ * weights, a missing {@code version} meaning 1, and unknown fields. {@code targeting} is
+ * read once here; a config whose targeting is malformed is rejected alone. Internal API.
  */
 public final class ConfigParser {
 
@@ -108,7 +110,90 @@ public final class ConfigParser {
 		if (variants.isEmpty()) {
 			throw new InvalidConfigException("'variants' is empty");
 		}
-		return new ModelConfig(key, version, variants, origin);
+		return new ModelConfig(key, version, variants, parseTargeting(node.get("targeting")), origin);
+	}
+
+	private static @Nullable ModelTargeting parseTargeting(@Nullable JsonNode node) {
+		if (node == null || node.isNull()) {
+			return null;
+		}
+		if (!node.isObject()) {
+			throw new InvalidConfigException("'targeting' is not a JSON object");
+		}
+		JsonNode enabled = node.get("enabled");
+		if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
+			throw new InvalidConfigException("'targeting.enabled' is not a boolean");
+		}
+		List<ModelTargeting.IndividualTarget> targets = new ArrayList<>();
+		for (JsonNode target : arrayOf(node, "individualTargets")) {
+			String where = "'targeting.individualTargets[" + targets.size() + "]'";
+			requireObject(target, where);
+			targets.add(new ModelTargeting.IndividualTarget(field(target, where), valueOf(target.get("value")),
+					variantIndex(target, where)));
+		}
+		List<ModelTargeting.Rule> rules = new ArrayList<>();
+		for (JsonNode rule : arrayOf(node, "rules")) {
+			String where = "'targeting.rules[" + rules.size() + "]'";
+			requireObject(rule, where);
+			List<ModelTargeting.Condition> conditions = new ArrayList<>();
+			JsonNode conditionsNode = rule.get("conditions");
+			if (conditionsNode != null && !conditionsNode.isNull()) {
+				if (!conditionsNode.isArray()) {
+					throw new InvalidConfigException(where + " has 'conditions' that is not an array");
+				}
+				for (JsonNode condition : conditionsNode) {
+					String at = where + " condition " + conditions.size();
+					requireObject(condition, at);
+					JsonNode operator = condition.get("operator");
+					if (operator == null || !operator.isString()) {
+						throw new InvalidConfigException(at + " has no string 'operator'");
+					}
+					conditions.add(new ModelTargeting.Condition(field(condition, at), operator.asString(),
+							valueOf(condition.get("value"))));
+				}
+			}
+			rules.add(new ModelTargeting.Rule(conditions, variantIndex(rule, where)));
+		}
+		return ModelTargeting.of(enabled == null || enabled.isNull() || enabled.asBoolean(), targets, rules);
+	}
+
+	private static Iterable<JsonNode> arrayOf(JsonNode targeting, String name) {
+		JsonNode node = targeting.get(name);
+		if (node == null || node.isNull()) {
+			return List.of();
+		}
+		if (!node.isArray()) {
+			throw new InvalidConfigException("'targeting." + name + "' is not an array");
+		}
+		return node;
+	}
+
+	private static void requireObject(JsonNode node, String where) {
+		if (!node.isObject()) {
+			throw new InvalidConfigException(where + " is not a JSON object");
+		}
+	}
+
+	private static String field(JsonNode node, String where) {
+		JsonNode field = node.get("field");
+		if (field == null || !field.isString()) {
+			throw new InvalidConfigException(where + " has no string 'field'");
+		}
+		return field.asString();
+	}
+
+	private static int variantIndex(JsonNode node, String where) {
+		JsonNode index = node.get("variantIndex");
+		if (index == null || !index.isIntegralNumber() || !index.canConvertToInt()) {
+			throw new InvalidConfigException(where + " has a 'variantIndex' that is not an integer");
+		}
+		return index.asInt();
+	}
+
+	private static @Nullable Object valueOf(@Nullable JsonNode node) {
+		// Kept as plain Java values: strings match, other types are kept only to be
+		// written back to the snapshot file unchanged.
+		return (node != null) ? mapper.treeToValue(node, Object.class) : null;
 	}
 
 	private static @Nullable String keyOf(@Nullable JsonNode node) {
@@ -195,9 +280,41 @@ public final class ConfigParser {
 			entry.put("key", config.getKey());
 			entry.put("version", config.getVersion());
 			entry.put("variants", variants);
+			ModelTargeting targeting = config.getTargeting();
+			if (targeting != null) {
+				entry.put("targeting", writeTargeting(targeting));
+			}
 			entries.add(entry);
 		}
 		return mapper.writeValueAsBytes(Map.of("configs", entries));
+	}
+
+	private static Map<String, Object> writeTargeting(ModelTargeting targeting) {
+		List<Map<String, @Nullable Object>> targets = new ArrayList<>();
+		for (ModelTargeting.IndividualTarget target : targeting.getIndividualTargets()) {
+			Map<String, @Nullable Object> entry = new LinkedHashMap<>();
+			entry.put("field", target.field());
+			entry.put("value", target.value());
+			entry.put("variantIndex", target.variantIndex());
+			targets.add(entry);
+		}
+		List<Map<String, Object>> rules = new ArrayList<>();
+		for (ModelTargeting.Rule rule : targeting.getRules()) {
+			List<Map<String, @Nullable Object>> conditions = new ArrayList<>();
+			for (ModelTargeting.Condition condition : rule.conditions()) {
+				Map<String, @Nullable Object> entry = new LinkedHashMap<>();
+				entry.put("field", condition.field());
+				entry.put("operator", condition.operator());
+				entry.put("value", condition.value());
+				conditions.add(entry);
+			}
+			rules.add(Map.of("conditions", conditions, "variantIndex", rule.variantIndex()));
+		}
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("enabled", targeting.isEnabled());
+		entry.put("individualTargets", targets);
+		entry.put("rules", rules);
+		return entry;
 	}
 
 	/**

@@ -29,7 +29,8 @@ public final class FallomWebFluxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FallomSessionWebFilter fallomSessionWebFilter(FallomProperties properties) {
-		return new FallomSessionWebFilter(SessionIdExtractors.of(properties.getWeb()));
+		return new FallomSessionWebFilter(SessionIdExtractors.of(properties.getWeb()),
+				properties.getWeb().isCustomerIdFromPrincipal());
 	}
 
 }

@@ -29,14 +29,18 @@ public final class FallomWebMvcAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FallomSessionFilter fallomSessionFilter(FallomProperties properties) {
-		return new FallomSessionFilter(SessionIdExtractors.of(properties.getWeb()));
+		return new FallomSessionFilter(SessionIdExtractors.of(properties.getWeb()),
+				properties.getWeb().isCustomerIdFromPrincipal());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "fallomSessionFilterRegistration")
-	FilterRegistrationBean<FallomSessionFilter> fallomSessionFilterRegistration(FallomSessionFilter filter) {
+	FilterRegistrationBean<FallomSessionFilter> fallomSessionFilterRegistration(FallomSessionFilter filter,
+			FallomProperties properties) {
 		FilterRegistrationBean<FallomSessionFilter> registration = new FilterRegistrationBean<>(filter);
-		registration.setOrder(FallomSessionFilter.DEFAULT_ORDER);
+		// After Spring Security when the principal is the customer: only then is it known.
+		registration.setOrder(properties.getWeb().isCustomerIdFromPrincipal() ? FallomSessionFilter.PRINCIPAL_ORDER
+				: FallomSessionFilter.DEFAULT_ORDER);
 		// ASYNC too: the session must be set again on the thread of each async dispatch.
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;

@@ -24,12 +24,17 @@ final class SessionIdExtractors {
 			throw new InvalidConfigurationPropertyValueException("fallom.web.config-key-header",
 					web.getConfigKeyHeader(), "The config key header must have a name.");
 		}
+		if (!StringUtils.hasText(web.getCustomerIdHeader())) {
+			throw new InvalidConfigurationPropertyValueException("fallom.web.customer-id-header",
+					web.getCustomerIdHeader(), "The customer id header must have a name.");
+		}
 		if (web.getMaxSessionIdLength() <= 0) {
 			throw new InvalidConfigurationPropertyValueException("fallom.web.max-session-id-length",
 					web.getMaxSessionIdLength(), "The value must be positive.");
 		}
 		return new SessionIdExtractor(web.getSessionHeader(), web.getSessionCookie(), web.getSessionQueryParameter(),
-				web.getConfigKeyHeader(), web.getDefaultConfigKey(), web.getMaxSessionIdLength());
+				web.getConfigKeyHeader(), web.getDefaultConfigKey(), web.getCustomerIdHeader(),
+				web.getMaxSessionIdLength());
 	}
 
 }

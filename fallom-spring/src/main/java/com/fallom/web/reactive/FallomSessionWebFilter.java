@@ -1,5 +1,7 @@
 package com.fallom.web.reactive;
 
+import java.security.Principal;
+
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
@@ -22,7 +24,8 @@ import org.springframework.web.server.WebFilterChain;
  * {@link FallomSessionThreadLocalAccessor#KEY}. With
  * {@code spring.reactor.context-propagation=auto}, Reactor restores it as the current
  * thread's session in every operator of the request, so {@code FallomModels},
- * {@code FallomTrace} and Spring AI spans see it.
+ * {@code FallomTrace} and Spring AI spans see it. The customer id comes from a header, or
+ * from the principal's name when so configured.
  */
 public class FallomSessionWebFilter implements WebFilter, Ordered {
 
@@ -33,16 +36,38 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	 */
 	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
 
+	/**
+	 * Order when the customer id comes from the principal: right after Spring Security's
+	 * {@code WebFilterChainProxy} ({@code -100}), whose exchange answers
+	 * {@code getPrincipal()} with the authenticated user.
+	 */
+	public static final int PRINCIPAL_ORDER = -99;
+
 	private final SessionIdExtractor extractor;
 
-	private int order = DEFAULT_ORDER;
+	private final boolean customerIdFromPrincipal;
+
+	private int order;
 
 	/**
 	 * Create an instance.
 	 * @param extractor reads the session of a request
 	 */
 	public FallomSessionWebFilter(SessionIdExtractor extractor) {
+		this(extractor, false);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param extractor reads the session of a request
+	 * @param customerIdFromPrincipal whether the name of the exchange's principal, when
+	 * there is one, is the customer id (it wins over the customer id header); the order
+	 * is then {@link #PRINCIPAL_ORDER}
+	 */
+	public FallomSessionWebFilter(SessionIdExtractor extractor, boolean customerIdFromPrincipal) {
 		this.extractor = extractor;
+		this.customerIdFromPrincipal = customerIdFromPrincipal;
+		this.order = customerIdFromPrincipal ? PRINCIPAL_ORDER : DEFAULT_ORDER;
 	}
 
 	/**
@@ -69,13 +94,19 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		FallomSessionContext session = this.extractor.extract(new ReactiveRequestValues(exchange.getRequest()));
-		if (session != null) {
-			ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-				.ifPresent((context) -> RequestObservations.tag(context, session));
+		Mono<Void> filtered;
+		if (session == null) {
+			filtered = chain.filter(exchange);
 		}
-		Mono<Void> filtered = (session != null) ? chain.filter(exchange)
-			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session))
-				: chain.filter(exchange);
+		else if (this.customerIdFromPrincipal) {
+			filtered = exchange.getPrincipal()
+				.map((principal) -> withPrincipal(session, principal))
+				.defaultIfEmpty(session)
+				.flatMap((resolved) -> filter(exchange, chain, resolved));
+		}
+		else {
+			filtered = filter(exchange, chain, session);
+		}
 		// FallomModels.get() and FallomTrace.setSession() set the thread-local without a scope.
 		// Event-loop threads serve many requests: clear it at both ends of this one, so that
 		// the next request on the thread does not inherit a session.
@@ -83,6 +114,18 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 			FallomSessionHolder.clear();
 			return filtered;
 		}).doFinally((signal) -> FallomSessionHolder.clear());
+	}
+
+	private static Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain, FallomSessionContext session) {
+		ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.ifPresent((context) -> RequestObservations.tag(context, session));
+		return chain.filter(exchange)
+			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session));
+	}
+
+	private FallomSessionContext withPrincipal(FallomSessionContext session, Principal principal) {
+		String customerId = this.extractor.customerId("principal", principal.getName());
+		return (customerId != null) ? session.withCustomerId(customerId) : session;
 	}
 
 	private record ReactiveRequestValues(ServerHttpRequest request) implements SessionIdExtractor.RequestValues {

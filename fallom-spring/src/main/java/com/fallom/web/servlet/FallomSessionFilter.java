@@ -2,6 +2,7 @@ package com.fallom.web.servlet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,8 @@ import org.springframework.web.util.UriUtils;
 /**
  * Servlet filter that sets the Fallom session of each request, read by a
  * {@link SessionIdExtractor}, for the whole request, including its async dispatches, and
- * clears it afterwards.
+ * clears it afterwards. The customer id comes from a header, or from the authenticated
+ * principal's name when so configured.
  */
 public class FallomSessionFilter extends OncePerRequestFilter {
 
@@ -38,18 +40,39 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 	 */
 	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
 
+	/**
+	 * Order when the customer id comes from the principal: right after Spring Security's
+	 * filter chain ({@code -100}), which is what makes {@code getUserPrincipal()} return
+	 * the authenticated user.
+	 */
+	public static final int PRINCIPAL_ORDER = -99;
+
 	private static final String SESSION_ATTRIBUTE = FallomSessionFilter.class.getName() + ".SESSION";
 
 	private static final Object NO_SESSION = new Object();
 
 	private final SessionIdExtractor extractor;
 
+	private final boolean customerIdFromPrincipal;
+
 	/**
 	 * Create an instance.
 	 * @param extractor reads the session of a request
 	 */
 	public FallomSessionFilter(SessionIdExtractor extractor) {
+		this(extractor, false);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param extractor reads the session of a request
+	 * @param customerIdFromPrincipal whether the name of the request's principal, when
+	 * there is one, is the customer id (it wins over the customer id header); register
+	 * the filter at {@link #PRINCIPAL_ORDER} with Spring Security
+	 */
+	public FallomSessionFilter(SessionIdExtractor extractor, boolean customerIdFromPrincipal) {
 		this.extractor = extractor;
+		this.customerIdFromPrincipal = customerIdFromPrincipal;
 	}
 
 	/**
@@ -92,10 +115,18 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 		Object stored = request.getAttribute(SESSION_ATTRIBUTE);
 		if (stored == null) {
 			FallomSessionContext session = this.extractor.extract(new ServletRequestValues(request));
+			if (session != null && this.customerIdFromPrincipal) {
+				session = withPrincipal(session, request.getUserPrincipal());
+			}
 			request.setAttribute(SESSION_ATTRIBUTE, (session != null) ? session : NO_SESSION);
 			return session;
 		}
 		return (stored instanceof FallomSessionContext session) ? session : null;
+	}
+
+	private FallomSessionContext withPrincipal(FallomSessionContext session, @Nullable Principal principal) {
+		String customerId = (principal != null) ? this.extractor.customerId("principal", principal.getName()) : null;
+		return (customerId != null) ? session.withCustomerId(customerId) : session;
 	}
 
 	private record ServletRequestValues(HttpServletRequest request) implements SessionIdExtractor.RequestValues {

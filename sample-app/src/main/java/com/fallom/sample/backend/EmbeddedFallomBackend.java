@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.fallom.autoconfigure.FallomProperties;
 import com.fallom.test.FallomMockServer;
+import com.fallom.test.MockConfig;
 import org.apache.commons.logging.Log;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +35,9 @@ import org.springframework.util.StringUtils;
  * before any Fallom bean exists: the engine then sees an ordinary online configuration.
  * The mock serves the bootstrap configs of {@code fallom.models.configs} and the bootstrap
  * prompts and prompt A/B tests of {@code fallom.prompts}, so the app fetches them as it
- * would from Fallom. The server becomes the {@code fallomMockServer}
+ * would from Fallom, the configs with targeting that pins the customer
+ * {@code sample.mock-backend.vip-customer} ({@code vip-1}) to the second variant. The
+ * server becomes the {@code fallomMockServer}
  * bean and closes with the context.
  */
 public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered {
@@ -85,7 +88,8 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 		}
 		int port = environment.getProperty("sample.mock-backend.port", Integer.class, 8001);
 		FallomMockServer server = FallomMockServer.start(port, LOCAL_API_KEY);
-		bootstrapConfigs(environment).forEach(server::putConfig);
+		String vipCustomer = environment.getProperty("sample.mock-backend.vip-customer", "vip-1");
+		bootstrapConfigs(environment, vipCustomer).forEach(server::putConfig);
 		servePrompts(environment, server);
 		Map<String, Object> properties = new LinkedHashMap<>(server.properties());
 		environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
@@ -146,22 +150,25 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 
 	/**
 	 * Render the bootstrap configs of {@code fallom.models.configs} as the backend's
-	 * config JSON.
+	 * config JSON, each pinning the VIP customer to its second variant, as targeting set
+	 * up in Fallom's dashboard would.
 	 */
-	private static List<String> bootstrapConfigs(ConfigurableEnvironment environment) {
+	private static List<MockConfig> bootstrapConfigs(ConfigurableEnvironment environment, String vipCustomer) {
 		Map<String, FallomProperties.Config> configs = Binder.get(environment)
 			.bind("fallom.models.configs", Bindable.mapOf(String.class, FallomProperties.Config.class))
 			.orElse(Map.of());
-		List<String> json = new ArrayList<>();
-		configs.forEach((key, config) -> {
-			List<Map<String, Object>> variants = new ArrayList<>();
-			config.getVariants()
-				.forEach((variant) -> variants.add(Map.of("model", variant.getModel(), "weight", variant.getWeight())));
-			Map<String, Object> document = new LinkedHashMap<>();
-			document.put("key", key);
-			document.put("version", config.getVersion());
-			document.put("variants", variants);
-			json.add(JsonMapper.shared().writeValueAsString(document));
+		List<MockConfig> json = new ArrayList<>();
+		configs.forEach((key, bootstrap) -> {
+			MockConfig config = MockConfig.key(key).version(bootstrap.getVersion());
+			for (FallomProperties.Variant variant : bootstrap.getVariants()) {
+				config = config.variant(variant.getModel(), variant.getWeight());
+			}
+			if (StringUtils.hasText(vipCustomer) && bootstrap.getVariants().size() > 1) {
+				// tag::vip[]
+				config = config.customer(vipCustomer, 1);
+				// end::vip[]
+			}
+			json.add(config);
 		});
 		return json;
 	}

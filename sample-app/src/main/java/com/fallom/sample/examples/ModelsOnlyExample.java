@@ -1,5 +1,7 @@
 package com.fallom.sample.examples;
 
+import java.util.Map;
+
 import com.fallom.models.FallomModels;
 import com.fallom.models.ModelAssignment;
 import com.fallom.models.ModelOptions;
@@ -62,6 +64,22 @@ public class ModelsOnlyExample {
 				ModelOptions.version(2).withFallback("gpt-4o-mini"));
 		// end::fallback[]
 		return pinned;
+	}
+
+	/**
+	 * A model for a customer and context that the config's targeting may pin.
+	 * @param sessionId the session id
+	 * @param customerId the customer id
+	 * @param plan the customer's plan
+	 * @return the assignment
+	 */
+	public ModelAssignment targeted(String sessionId, String customerId, String plan) {
+		// tag::targeting[]
+		ModelAssignment assignment = this.models.assign("support-assistant", sessionId,
+				ModelOptions.customerId(customerId).withContext(Map.of("plan", plan, "region", "eu-west")));
+		// assignment.reason(): INDIVIDUAL_TARGET (e.g. customerId "vip-1"), RULE (.targetingIndex() says which) or HASH
+		// end::targeting[]
+		return assignment;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package com.fallom.sample.support;
 
+import java.util.Locale;
+
 import com.fallom.models.ModelAssignment;
 import com.fallom.prompts.FallomPrompt;
 import com.fallom.sample.SampleProperties;
@@ -18,6 +20,8 @@ import org.springframework.stereotype.Service;
  * itself, so the chat spans of the call are traced with the same config key, session id
  * and model that the backend recorded for the session, and with the prompt's key,
  * version, test and variant; the tool's span sits beside them under the call's span.
+ * The customer id of the request ({@code X-Fallom-Customer-Id}, read by Fallom's web
+ * filter) reaches the config's targeting through the advisor without being passed here.
  */
 @Service
 public class SupportAssistant {
@@ -61,12 +65,16 @@ public class SupportAssistant {
 		FallomPrompt prompt = (FallomPrompt) response.context().get(FallomAdvisor.PROMPT);
 		String reply = response.chatResponse().getResult().getOutput().getText();
 		return (prompt != null)
-				? new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), prompt.key(),
-						prompt.version(), prompt.variantIndex(), reply)
-				: new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(),
+				? new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), assignedBy(assignment),
+						prompt.key(), prompt.version(), prompt.variantIndex(), reply)
+				: new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), assignedBy(assignment),
 						this.properties.getPromptAbTest(), FallomPrompt.FALLBACK_VERSION, null, reply);
 	}
 	// end::prompt[]
+
+	private static String assignedBy(ModelAssignment assignment) {
+		return assignment.reason().name().toLowerCase(Locale.ROOT);
+	}
 
 	/**
 	 * The answer of {@code POST /chat}.
@@ -74,13 +82,16 @@ public class SupportAssistant {
 	 * @param sessionId the session id of the conversation
 	 * @param model the model Fallom assigned to the session
 	 * @param configVersion the config version the model came from, 0 for the fallback
+	 * @param assignedBy why the session got the model: {@code individual_target} (a
+	 * pinned customer, such as the sample's {@code vip-1}), {@code rule}, {@code hash} or
+	 * {@code fallback}
 	 * @param promptKey the key of the system prompt the session got
 	 * @param promptVersion the version of that prompt, 0 for the fallback
 	 * @param promptVariant the prompt test's variant, or {@code null} for the fallback
 	 * @param reply the model's reply
 	 */
-	public record ChatAnswer(String sessionId, String model, int configVersion, String promptKey, int promptVersion,
-			@Nullable Integer promptVariant, String reply) {
+	public record ChatAnswer(String sessionId, String model, int configVersion, String assignedBy, String promptKey,
+			int promptVersion, @Nullable Integer promptVariant, String reply) {
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.models.AssignmentReason;
 import com.fallom.models.AssignmentSource;
 import com.fallom.models.ModelAssignment;
 import com.fallom.prompts.FallomPrompt;
@@ -106,6 +107,14 @@ class ExamplesTests {
 		assertThat(assignment.model()).isEqualTo(latest);
 		assertThat(assignment.configVersion()).isEqualTo(1);
 		assertThat(assignment.source()).isEqualTo(AssignmentSource.LATEST);
+	}
+
+	@Test
+	void modelsOnlyTargetsTheVipCustomer() {
+		ModelAssignment vip = this.modelsOnly.targeted("targeted-1", "vip-1", "pro");
+		assertThat(vip.model()).isEqualTo("claude-3-5-sonnet");
+		assertThat(vip.reason()).isEqualTo(AssignmentReason.INDIVIDUAL_TARGET);
+		assertThat(this.modelsOnly.targeted("targeted-1", "someone", "pro").reason()).isEqualTo(AssignmentReason.HASH);
 	}
 
 	@Test

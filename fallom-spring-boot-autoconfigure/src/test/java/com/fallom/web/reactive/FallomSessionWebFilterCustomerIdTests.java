@@ -1,0 +1,189 @@
+package com.fallom.web.reactive;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+
+import com.fallom.models.FallomModels;
+import com.fallom.session.FallomSessionContext;
+import com.fallom.session.FallomSessionHolder;
+import com.fallom.springai.ObservedChatModel;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.MockConfig;
+import com.fallom.test.ReceivedSpan;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.WebFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests that the customer id of a request reaches targeting and the exported chat span on
+ * a real Netty server: from the {@code X-Fallom-Customer-Id} header, and from the
+ * exchange's principal (set here by a stand-in for Spring Security's
+ * {@code WebFilterChainProxy}, at its order).
+ */
+class FallomSessionWebFilterCustomerIdTests {
+
+	private static FallomMockServer backend;
+
+	private static ConfigurableApplicationContext context;
+
+	private static URI base;
+
+	@BeforeAll
+	static void startServer() {
+		backend = FallomMockServer.start();
+		backend.putConfig(MockConfig.key("support")
+			.variant("gpt-4o", 100)
+			.variant("claude-3-5-sonnet", 0)
+			.customer("vip-1", 1));
+		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
+			.properties(backend.propertyValues())
+			.properties("server.port=0", "spring.reactor.context-propagation=auto",
+					"fallom.web.default-config-key=support", "fallom.web.customer-id-from-principal=true",
+					"management.otlp.metrics.export.enabled=false")
+			.run();
+		base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort());
+	}
+
+	@AfterAll
+	static void stopServer() {
+		context.close();
+		backend.close();
+		Hooks.disableAutomaticContextPropagation();
+	}
+
+	@Test
+	void filterRunsAfterSpringSecurityWhenThePrincipalIsTheCustomer() {
+		assertThat(context.getBean(FallomSessionWebFilter.class).getOrder())
+			.isEqualTo(FallomSessionWebFilter.PRINCIPAL_ORDER);
+	}
+
+	@Test
+	void customerIdHeaderReachesTargetingAndTheExportedSpan() {
+		assertThat(get("s-header", "vip-1", null)).isEqualTo("claude-3-5-sonnet for vip-1");
+		ReceivedSpan span = spanOf("s-header");
+		assertThat(span.attribute("fallom.customer_id")).isEqualTo("vip-1");
+		assertThat(span.attribute("gen_ai.request.model")).isEqualTo("claude-3-5-sonnet");
+	}
+
+	@Test
+	void principalNameIsTheCustomerIdAndWinsOverTheHeader() {
+		assertThat(get("s-principal", "someone-else", "vip-1")).isEqualTo("claude-3-5-sonnet for vip-1");
+		assertThat(spanOf("s-principal").attribute("fallom.customer_id")).isEqualTo("vip-1");
+	}
+
+	@Test
+	void requestWithoutCustomerGetsTheHashAndNoCustomerAttribute() {
+		assertThat(get("s-anonymous", null, null)).isEqualTo("gpt-4o for none");
+		assertThat(spanOf("s-anonymous").attribute("fallom.customer_id")).isNull();
+	}
+
+	private static ReceivedSpan spanOf(String sessionId) {
+		return await().atMost(Duration.ofSeconds(10))
+			.until(() -> backend.receivedSpans()
+				.stream()
+				.filter((span) -> sessionId.equals(span.attribute("fallom.session_id")))
+				.findFirst()
+				.orElse(null), (span) -> span != null);
+	}
+
+	private static String get(String sessionId, @Nullable String customerId, @Nullable String user) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/chat"))
+			.header("X-Fallom-Session-Id", sessionId);
+		if (customerId != null) {
+			request.header("X-Fallom-Customer-Id", customerId);
+		}
+		if (user != null) {
+			request.header("X-Test-User", user);
+		}
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+			.join();
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(ChatController.class)
+	static class TestApplication {
+
+		@Bean
+		ObservedChatModel chatModel(ObservationRegistry observationRegistry) {
+			return new ObservedChatModel(observationRegistry);
+		}
+
+		/**
+		 * Authenticates a request as the user named by {@code X-Test-User}, mutating the
+		 * exchange as Spring Security's {@code WebFilterChainProxy} does, at its order.
+		 */
+		@Bean
+		@Order(-100)
+		WebFilter testAuthenticationFilter() {
+			return (exchange, chain) -> {
+				String user = exchange.getRequest().getHeaders().getFirst("X-Test-User");
+				if (user == null) {
+					return chain.filter(exchange);
+				}
+				Principal principal = () -> user;
+				return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
+			};
+		}
+
+	}
+
+	@RestController
+	static class ChatController {
+
+		private final FallomModels models;
+
+		private final ObservedChatModel chatModel;
+
+		ChatController(FallomModels models, ObservedChatModel chatModel) {
+			this.models = models;
+			this.chatModel = chatModel;
+		}
+
+		@GetMapping("/chat")
+		Mono<String> chat() {
+			return Mono.fromCallable(() -> {
+				FallomSessionContext session = FallomSessionHolder.get();
+				String model = this.models.get(session.configKey(), session.sessionId());
+				this.chatModel
+					.call(new Prompt(List.of(new UserMessage("hello")), ChatOptions.builder().model(model).build()));
+				String customerId = FallomSessionHolder.get().customerId();
+				return model + " for " + ((customerId != null) ? customerId : "none");
+			}).subscribeOn(Schedulers.boundedElastic());
+		}
+
+	}
+
+}
