@@ -292,6 +292,10 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 					: new FallomSessionContext(this.configKey, sessionId, assignment.configVersion(),
 							assignment.variantIndex(), assignment.model()))
 				.withCustomerId(customerId);
+			if (current != null && current.sessionId().equals(sessionId)) {
+				// The request's own metadata and tags stay with the tools and advisors it runs.
+				session = session.withMetadata(current.metadata()).withTags(current.tags());
+			}
 		}
 		FallomPrompt prompt = (sessionId != null || !this.promptAbTest) ? prompt(request, sessionId) : null;
 		CallMetadata metadata = new CallMetadata(session, customerId, callId);
