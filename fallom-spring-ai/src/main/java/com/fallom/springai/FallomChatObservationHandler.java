@@ -23,7 +23,10 @@ import org.springframework.util.StringUtils;
  * Turns every Spring AI chat model observation, call or stream, into a span of Fallom's
  * private tracer: provider, models, token counts, duration, errors and the Fallom
  * session, the managed prompt the request was made from (see {@link FallomPromptMessages}),
- * plus prompts and completions when content capture is on. The span's parent is
+ * plus prompts and completions when content capture is on. A call that
+ * {@link FallomAdvisor} decided carries that session, assignment and customer id, read
+ * from the request rather than the thread, and a stream it advised its time to the first
+ * chunk and whether the caller cancelled. The span's parent is
  * the application's current OpenTelemetry span, sampled or not, so it joins the
  * application's trace.
  * <p>
@@ -34,8 +37,8 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 
 	private static final Log logger = LogFactory.getLog(FallomChatObservationHandler.class);
 
-	/** The key of the Fallom span in the observation context. */
-	private static final Object SPAN_KEY = FallomChatObservationHandler.class;
+	/** The key of the span's start in the observation context, for a streamed call. */
+	private static final Object START_NANOS_KEY = FallomChatObservationHandler.class;
 
 	private final Tracer tracer;
 
@@ -99,6 +102,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			.setParent(ParentSpans.parentOf(context))
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
+		span.setAttribute(GenAiSpans.OPERATION_NAME, context.getOperationMetadata().operationType());
 		span.setAttribute(GenAiSpans.SYSTEM, context.getOperationMetadata().provider());
 		ChatOptions options = context.getRequest().getOptions();
 		if (options != null && options.getModel() != null) {
@@ -106,10 +110,26 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		if (context.isStreaming()) {
 			span.setAttribute(GenAiSpans.STREAMING, true);
+			span.setAttribute(GenAiSpans.IS_STREAMING, true);
 		}
-		FallomSessionContext session = FallomSessionHolder.get();
+		// What FallomAdvisor decided for this very request wins over the thread's session.
+		CallMetadata call = CallMetadata.of(context.getRequest());
+		boolean decided = call != null && call.session() != null;
+		FallomSessionContext session = decided ? call.session() : FallomSessionHolder.get();
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
+			context.put(FallomSessionContext.class, session);
+			ParentSpans.tagEnclosing(context, session, decided);
+		}
+		if (call != null && call.customerId() != null) {
+			span.setAttribute(GenAiSpans.CUSTOMER_ID, call.customerId());
+		}
+		if (context.isStreaming() && call != null) {
+			StreamedCall streamed = StreamedCall.claim(call.callId());
+			if (streamed != null) {
+				context.put(StreamedCall.class, streamed);
+				context.put(START_NANOS_KEY, System.nanoTime());
+			}
 		}
 		// From the request itself, not from a thread or a global: concurrent requests and
 		// a later call of the same request without the prompt are each tagged right.
@@ -120,11 +140,11 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		if (this.captureContent) {
 			GenAiSpans.prompt(span, context.getRequest().getInstructions());
 		}
-		context.put(SPAN_KEY, span);
+		context.put(ParentSpans.SPAN_KEY, span);
 	}
 
 	private void stop(ChatModelObservationContext context) {
-		Span span = context.get(SPAN_KEY);
+		Span span = context.get(ParentSpans.SPAN_KEY);
 		if (span == null) {
 			return;
 		}
@@ -143,7 +163,19 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 				GenAiSpans.completions(span, response);
 			}
 		}
+		StreamedCall streamed = context.get(StreamedCall.class);
+		if (streamed != null) {
+			long firstChunk = streamed.firstChunkNanos();
+			Long start = context.get(START_NANOS_KEY);
+			if (firstChunk != 0 && start != null) {
+				span.setAttribute(GenAiSpans.TIME_TO_FIRST_TOKEN_MS, Math.max(0, (firstChunk - start) / 1_000_000));
+			}
+		}
 		Throwable error = context.getError();
+		if (streamed != null && streamed.isCancelled() && error == null) {
+			span.setAttribute(GenAiSpans.CANCELLED, true);
+			span.setStatus(StatusCode.ERROR, "cancelled");
+		}
 		if (error != null) {
 			String type = error.getClass().getName();
 			span.setAttribute(GenAiSpans.ERROR_TYPE, type);

@@ -42,6 +42,37 @@ public final class GenAiSpans {
 	/** Whether the call was streamed. */
 	public static final AttributeKey<Boolean> STREAMING = AttributeKey.booleanKey("gen_ai.request.stream");
 
+	/** Whether the call was streamed, the name the Fallom backend reads. */
+	public static final AttributeKey<Boolean> IS_STREAMING = AttributeKey.booleanKey("fallom.is_streaming");
+
+	/** Milliseconds from the start of a streamed call to the first chunk its caller received. */
+	public static final AttributeKey<Long> TIME_TO_FIRST_TOKEN_MS = AttributeKey
+		.longKey("fallom.time_to_first_token_ms");
+
+	/** Whether the caller cancelled a streamed call before its end. */
+	public static final AttributeKey<Boolean> CANCELLED = AttributeKey.booleanKey("fallom.cancelled");
+
+	/** The customer the call was made for. */
+	public static final AttributeKey<String> CUSTOMER_ID = AttributeKey.stringKey(CallMetadata.CUSTOMER_ID);
+
+	/** The operation, e.g. {@code chat} or {@code execute_tool}. */
+	public static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
+
+	/** The name of an executed tool. */
+	public static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
+
+	/** The id of the tool call the model made. */
+	public static final AttributeKey<String> TOOL_CALL_ID = AttributeKey.stringKey("gen_ai.tool.call.id");
+
+	/** The kind of tool, e.g. {@code function}. */
+	public static final AttributeKey<String> TOOL_TYPE = AttributeKey.stringKey("gen_ai.tool.type");
+
+	/** The arguments of a tool call: content, only sent when content capture is on. */
+	public static final AttributeKey<String> TOOL_ARGUMENTS = AttributeKey.stringKey("gen_ai.tool.call.arguments");
+
+	/** The result of a tool call: content, only sent when content capture is on. */
+	public static final AttributeKey<String> TOOL_RESULT = AttributeKey.stringKey("gen_ai.tool.call.result");
+
 	/** The exception type of a failed call. */
 	public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 

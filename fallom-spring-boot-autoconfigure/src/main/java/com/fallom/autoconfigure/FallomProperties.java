@@ -390,6 +390,12 @@ public class FallomProperties {
 		private boolean enabled = true;
 
 		/**
+		 * Whether to export the rest of a Spring AI agent run too: tool calls, embedding
+		 * calls, vector store queries, and the ChatClient call and its advisors.
+		 */
+		private boolean includeNonChat = true;
+
+		/**
 		 * Most spans waiting to be exported; more are dropped and counted.
 		 */
 		private int queueCapacity = 2048;
@@ -422,6 +428,14 @@ public class FallomProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isIncludeNonChat() {
+			return this.includeNonChat;
+		}
+
+		public void setIncludeNonChat(boolean includeNonChat) {
+			this.includeNonChat = includeNonChat;
 		}
 
 		public int getQueueCapacity() {

@@ -5,8 +5,12 @@ import java.util.List;
 
 import com.fallom.Fallom;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
+import com.fallom.springai.FallomChatClientObservationHandler;
 import com.fallom.springai.FallomChatObservationHandler;
+import com.fallom.springai.FallomEmbeddingObservationHandler;
 import com.fallom.springai.FallomSessionObservationHandler;
+import com.fallom.springai.FallomToolObservationHandler;
+import com.fallom.springai.FallomVectorStoreObservationHandler;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.FallomTrace;
 import io.micrometer.observation.Observation;
@@ -28,7 +32,9 @@ import org.springframework.util.ClassUtils;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * of tracing: the {@link FallomTrace} session context and custom metrics, the tagging of
  * Spring AI observations and of the application's spans with the session, and the export
- * of every Spring AI chat call to Fallom over OTLP.
+ * of every Spring AI chat call to Fallom over OTLP, with the tool calls, embedding calls,
+ * vector store queries, ChatClient calls and advisors of an agent run unless
+ * {@code fallom.tracing.include-non-chat} is {@code false}.
  * <p>
  * Ordered after Spring Boot's observation and OpenTelemetry auto-configurations, by
  * their Spring Boot 4 names. Never declares a {@code BatchSpanProcessor} or
@@ -86,6 +92,45 @@ public final class FallomTracingAutoConfiguration {
 		@ConditionalOnMissingBean
 		FallomChatObservationHandler fallomChatObservationHandler(Fallom fallom) {
 			return new FallomChatObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ChatModelObservationContext.class, ObservationHandler.class,
+			FallomToolObservationHandler.class })
+	@ConditionalOnBooleanProperty(name = { "fallom.tracing.enabled", "fallom.tracing.include-non-chat" },
+			matchIfMissing = true)
+	static class SpringAiAgentExportConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FallomToolObservationHandler fallomToolObservationHandler(Fallom fallom) {
+			return new FallomToolObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		FallomEmbeddingObservationHandler fallomEmbeddingObservationHandler(Fallom fallom) {
+			return new FallomEmbeddingObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		FallomVectorStoreObservationHandler fallomVectorStoreObservationHandler(Fallom fallom) {
+			return new FallomVectorStoreObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = CHAT_CLIENT_OBSERVATION_CONTEXT)
+		static class ChatClientExportConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			FallomChatClientObservationHandler fallomChatClientObservationHandler(Fallom fallom) {
+				return new FallomChatClientObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+			}
+
 		}
 
 	}

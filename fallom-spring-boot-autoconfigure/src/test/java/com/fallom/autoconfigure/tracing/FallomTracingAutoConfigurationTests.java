@@ -7,8 +7,12 @@ import java.util.Map;
 
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.springai.FallomChatClientObservationHandler;
 import com.fallom.springai.FallomChatObservationHandler;
+import com.fallom.springai.FallomEmbeddingObservationHandler;
 import com.fallom.springai.FallomSessionObservationHandler;
+import com.fallom.springai.FallomToolObservationHandler;
+import com.fallom.springai.FallomVectorStoreObservationHandler;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
@@ -45,6 +49,32 @@ class FallomTracingAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomTracingAutoConfiguration.class));
+
+	@Test
+	void registersTheAgentRunHandlersBesideTheChatHandler() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(FallomChatObservationHandler.class)
+			.hasSingleBean(FallomToolObservationHandler.class)
+			.hasSingleBean(FallomEmbeddingObservationHandler.class)
+			.hasSingleBean(FallomVectorStoreObservationHandler.class)
+			.hasSingleBean(FallomChatClientObservationHandler.class));
+	}
+
+	@Test
+	void includeNonChatFalseExportsChatCallsOnly() {
+		this.runner.withPropertyValues("fallom.tracing.include-non-chat=false")
+			.run((context) -> assertThat(context).hasSingleBean(FallomChatObservationHandler.class)
+				.doesNotHaveBean(FallomToolObservationHandler.class)
+				.doesNotHaveBean(FallomEmbeddingObservationHandler.class)
+				.doesNotHaveBean(FallomVectorStoreObservationHandler.class)
+				.doesNotHaveBean(FallomChatClientObservationHandler.class));
+	}
+
+	@Test
+	void withoutTheChatClientExportsToolsButNoChatClientSpans() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.ai.chat.client"))
+			.run((context) -> assertThat(context).hasSingleBean(FallomToolObservationHandler.class)
+				.doesNotHaveBean(FallomChatClientObservationHandler.class));
+	}
 
 	@Test
 	void offlineRegistersTheSessionContextAndTaggingButNothingThatSends() {

@@ -73,11 +73,45 @@ class FallomTracingIntegrationTests {
 		FallomSessionHolder.clear();
 	}
 
+	/**
+	 * A context that exports chat calls only, so these tests count chat spans; the spans
+	 * of the rest of an agent run are tested with {@link #agentRunner(FallomMockServer)}.
+	 */
 	static ApplicationContextRunner runner(FallomMockServer server) {
+		return agentRunner(server).withPropertyValues("fallom.tracing.include-non-chat=false");
+	}
+
+	static ApplicationContextRunner agentRunner(FallomMockServer server) {
 		return new ApplicationContextRunner().withConfiguration(BOOT_AND_FALLOM)
 			.withUserConfiguration(ChatConfiguration.class)
 			.withPropertyValues(server.propertyValues())
 			.withPropertyValues("spring.application.name=tracing-test");
+	}
+
+	@Test
+	void aChatClientCallReachesFallomAsTheRunsRootWithTheChatSpanUnderItAndTheSessionOnEach(
+			FallomMockServer server) {
+		agentRunner(server).run((context) -> {
+			context.getBean(FallomTrace.class).setSession("agent", "user-a");
+			context.getBean(ChatClient.class).prompt().user("What is 2+2?").call().content();
+			context.getBean(ChatClient.class).prompt().user("Stream it").stream().content().blockLast(WAIT);
+			FallomSessionHolder.clear();
+			await().atMost(WAIT)
+				.until(() -> server.receivedSpans().stream().filter(ReceivedSpan::isRoot).count() == 2
+						&& server.receivedSpans().stream().filter((span) -> span.name().startsWith("chat ")).count() == 2);
+			List<ReceivedSpan> spans = server.receivedSpans();
+			assertThat(spans).filteredOn(ReceivedSpan::isRoot)
+				.allSatisfy((root) -> assertThat(root.attribute("spring.ai.kind")).isEqualTo("chat_client"));
+			assertThat(spans).filteredOn((span) -> span.name().startsWith("chat ")).allSatisfy((chat) -> {
+				ReceivedSpan root = spans.stream()
+					.filter((span) -> span.isRoot() && span.traceId().equals(chat.traceId()))
+					.findFirst()
+					.orElseThrow();
+				assertThat(chat.isRoot()).isFalse();
+				assertThat(root.attribute("spring.ai.kind")).isEqualTo("chat_client");
+			});
+			assertThat(spans).allSatisfy((span) -> assertThat(span.attribute("fallom.session_id")).isEqualTo("user-a"));
+		});
 	}
 
 	private static ReceivedSpan onlyFallomSpan(FallomMockServer server) {
@@ -271,7 +305,7 @@ class FallomTracingIntegrationTests {
 		new ApplicationContextRunner().withConfiguration(BOOT_AND_FALLOM)
 			.withUserConfiguration(ChatConfiguration.class)
 			.withPropertyValues("fallom.api-key=key", "fallom.base-url=http://127.0.0.1:9",
-					"fallom.models.startup-timeout=0s")
+					"fallom.models.startup-timeout=0s", "fallom.tracing.include-non-chat=false")
 			.run((context) -> {
 				for (int i = 0; i < 5; i++) {
 					assertThat(context.getBean(ChatClient.class).prompt().user("hi").call().content())

@@ -2,6 +2,8 @@ package com.fallom.sample.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -10,6 +12,7 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
@@ -23,6 +26,8 @@ import org.springframework.ai.chat.observation.ChatModelObservationDocumentation
 import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 import org.springframework.util.StringUtils;
 
 /**
@@ -32,7 +37,9 @@ import org.springframework.util.StringUtils;
  * It is instrumented exactly like Spring AI's provider models (OpenAI, Anthropic, Ollama
  * and the rest): every call and stream is a {@code gen_ai.client.operation} observation
  * with a {@link ChatModelObservationContext}, and the response carries the model and the
- * token usage. Fallom's tracing therefore sees it as it would see any provider.
+ * token usage. Fallom's tracing therefore sees it as it would see any provider. Offered
+ * the {@value #ORDER_STATUS_TOOL} tool and asked about "order 4711", it asks for that tool
+ * and answers from its result, as a provider model does.
  */
 public class LocalChatModel implements ChatModel {
 
@@ -46,6 +53,13 @@ public class LocalChatModel implements ChatModel {
 	private static final String[] ADVICE = { "try signing out and back in, which refreshes your session",
 			"check the status page: a fix for this is rolling out", "clear the app's cache, then retry",
 			"I have escalated this to a specialist who will email you within a day" };
+
+	/**
+	 * The tool the model asks to run when a question names an order number.
+	 */
+	public static final String ORDER_STATUS_TOOL = "orderStatus";
+
+	private static final Pattern ORDER = Pattern.compile("order\\s+#?(\\d+)", Pattern.CASE_INSENSITIVE);
 
 	private final ObservationRegistry observationRegistry;
 
@@ -98,15 +112,37 @@ public class LocalChatModel implements ChatModel {
 	}
 
 	@Override
-	public ChatOptions getDefaultOptions() {
-		return ChatOptions.builder().model(this.defaultModel).build();
+	public ChatOptions getOptions() {
+		// Tool-calling options, as a provider model's are, so that ChatClient can pass tools
+		return ToolCallingChatOptions.builder().model(this.defaultModel).build();
 	}
 
 	private ChatResponse answer(Prompt prompt) {
 		String model = modelOf(prompt);
 		String question = (prompt.getUserMessage() != null) ? prompt.getUserMessage().getText() : "";
-		String reply = "[" + model + "] Thanks for reaching out about \"" + abbreviate(question) + "\": "
-				+ ADVICE[Math.floorMod(question.hashCode(), ADVICE.length)] + ".";
+		List<Message> messages = prompt.getInstructions();
+		Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+		Matcher order = ORDER.matcher(question);
+		AssistantMessage output;
+		if (last instanceof ToolResponseMessage toolResults) {
+			// The second round of a tool call: answer from what the tool returned
+			// A String result arrives as a JSON string
+			String result = toolResults.getResponses().get(0).responseData().replaceAll("^\"|\"$", "");
+			output = new AssistantMessage("[" + model + "] " + result);
+		}
+		else if (order.find() && offersTool(prompt, ORDER_STATUS_TOOL)) {
+			// As a provider model would: ask the caller to run the tool, ChatClient runs it
+			output = AssistantMessage.builder()
+				.content("")
+				.toolCalls(List.of(new AssistantMessage.ToolCall("call-" + order.group(1), "function",
+						ORDER_STATUS_TOOL, "{\"orderId\":\"" + order.group(1) + "\"}")))
+				.build();
+		}
+		else {
+			output = new AssistantMessage("[" + model + "] Thanks for reaching out about \"" + abbreviate(question)
+					+ "\": " + ADVICE[Math.floorMod(question.hashCode(), ADVICE.length)] + ".");
+		}
+		String reply = output.getText();
 		int promptTokens = 0;
 		for (Message message : prompt.getInstructions()) {
 			promptTokens += tokens(message.getText());
@@ -117,9 +153,21 @@ public class LocalChatModel implements ChatModel {
 			.model(model)
 			.usage(new DefaultUsage(promptTokens, completionTokens))
 			.build();
-		Generation generation = new Generation(new AssistantMessage(reply),
-				ChatGenerationMetadata.builder().finishReason("STOP").build());
+		Generation generation = new Generation(output, ChatGenerationMetadata.builder()
+			.finishReason(output.hasToolCalls() ? "TOOL_CALLS" : "STOP")
+			.build());
 		return new ChatResponse(List.of(generation), metadata);
+	}
+
+	private static boolean offersTool(Prompt prompt, String name) {
+		if (prompt.getOptions() instanceof ToolCallingChatOptions options) {
+			for (ToolCallback callback : options.getToolCallbacks()) {
+				if (name.equals(callback.getToolDefinition().name())) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private String modelOf(Prompt prompt) {
@@ -135,6 +183,9 @@ public class LocalChatModel implements ChatModel {
 	 * usage with the final chunk.
 	 */
 	private static List<ChatResponse> chunks(ChatResponse response) {
+		if (response.hasToolCalls()) {
+			return List.of(response);
+		}
 		String[] words = response.getResult().getOutput().getText().split("(?<= )");
 		List<ChatResponse> chunks = new ArrayList<>();
 		for (int i = 0; i < words.length; i++) {

@@ -1,53 +1,46 @@
 package com.fallom.sample.support;
 
 import java.util.Locale;
-import java.util.Map;
 
-import com.fallom.models.FallomModels;
 import com.fallom.models.ModelAssignment;
-import com.fallom.models.ModelOptions;
 import com.fallom.prompts.FallomPrompt;
-import com.fallom.prompts.FallomPrompts;
-import com.fallom.prompts.PromptFallback;
 import com.fallom.sample.SampleProperties;
-import com.fallom.springai.FallomPromptMessages;
+import com.fallom.springai.FallomAdvisor;
+import com.fallom.springai.FallomAdvisors;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.stereotype.Service;
 
 /**
- * The support assistant: asks Fallom which model a conversation gets and which system
- * prompt (a prompt A/B test), then asks that model through Spring AI's
- * {@link ChatClient}. Fallom's assignment call also sets the thread's Fallom session, so
- * the chat call is traced with the same config key, session id and model that the
- * backend recorded for the session; the prompt travels in the request's messages, so the
- * same span carries the prompt's key, version, test and variant. The customer id of the
- * request ({@code X-Fallom-Customer-Id}, read by Fallom's web filter) reaches the
- * config's targeting without being passed here.
+ * The support assistant: a Spring AI {@link ChatClient} whose {@link FallomAdvisor} asks
+ * Fallom which model a conversation gets and which system prompt (a prompt A/B test), and
+ * whose one tool looks up orders. The advisor carries the assignment in the request
+ * itself, so the chat spans of the call are traced with the same config key, session id
+ * and model that the backend recorded for the session, and with the prompt's key,
+ * version, test and variant; the tool's span sits beside them under the call's span.
+ * The customer id of the request ({@code X-Fallom-Customer-Id}, read by Fallom's web
+ * filter) reaches the config's targeting through the advisor without being passed here.
  */
 @Service
 public class SupportAssistant {
-
-	// Served when the prompt test is unknown, e.g. before a first sync with no bootstrap
-	private static final PromptFallback FALLBACK_PROMPT = PromptFallback
-		.of("You are {{ company }}'s concise, friendly customer support assistant.", "{{ message }}");
-
-	private final FallomModels models;
-
-	private final FallomPrompts prompts;
 
 	private final ChatClient chatClient;
 
 	private final SampleProperties properties;
 
-	public SupportAssistant(FallomModels models, FallomPrompts prompts, ChatClient.Builder chatClientBuilder,
+	public SupportAssistant(FallomAdvisors fallomAdvisors, ChatClient.Builder chatClientBuilder, OrderTools orderTools,
 			SampleProperties properties) {
-		this.models = models;
-		this.prompts = prompts;
-		this.chatClient = chatClientBuilder.build();
 		this.properties = properties;
+		// tag::advisor[]
+		this.chatClient = chatClientBuilder
+			.defaultAdvisors(fallomAdvisors.abTest(properties.getConfigKey())
+				.fallback(properties.getFallbackModel()) // a Fallom problem never fails a chat
+				.promptAbTest(properties.getPromptAbTest())) // the session's system prompt
+			.defaultTools(orderTools)
+			.build();
+		// end::advisor[]
 	}
 
 	/**
@@ -58,22 +51,30 @@ public class SupportAssistant {
 	 */
 	// tag::prompt[]
 	public ChatAnswer answer(String sessionId, String message) {
-		// assign() is get() with the version too; with a fallback it never throws
-		ModelAssignment assignment = this.models.assign(this.properties.getConfigKey(), sessionId,
-				ModelOptions.fallback(this.properties.getFallbackModel()));
-		// The same session always gets the same prompt; no I/O here, ever
-		FallomPrompt prompt = this.prompts.getAb(this.properties.getPromptAbTest(), sessionId,
-				Map.of("company", this.properties.getCompany(), "message", message), FALLBACK_PROMPT);
-		String reply = this.chatClient.prompt()
-			.messages(FallomPromptMessages.messages(prompt))
-			.options(ChatOptions.builder().model(assignment.model()))
+		ChatClientResponse response = this.chatClient.prompt()
+			// the prompt's own text, used when the prompt test is unknown
+			.system("You are " + this.properties.getCompany() + "'s concise, friendly customer support assistant.")
+			.user(message)
+			.advisors((advisor) -> advisor.param(FallomAdvisor.SESSION_ID, sessionId)
+				// the prompt's variables
+				.param("company", this.properties.getCompany())
+				.param("message", message))
 			.call()
-			.content();
-		return new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(),
-				assignment.reason().name().toLowerCase(Locale.ROOT), prompt.key(), prompt.version(),
-				prompt.variantIndex(), reply);
+			.chatClientResponse();
+		ModelAssignment assignment = (ModelAssignment) response.context().get(FallomAdvisor.ASSIGNMENT);
+		FallomPrompt prompt = (FallomPrompt) response.context().get(FallomAdvisor.PROMPT);
+		String reply = response.chatResponse().getResult().getOutput().getText();
+		return (prompt != null)
+				? new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), assignedBy(assignment),
+						prompt.key(), prompt.version(), prompt.variantIndex(), reply)
+				: new ChatAnswer(sessionId, assignment.model(), assignment.configVersion(), assignedBy(assignment),
+						this.properties.getPromptAbTest(), FallomPrompt.FALLBACK_VERSION, null, reply);
 	}
 	// end::prompt[]
+
+	private static String assignedBy(ModelAssignment assignment) {
+		return assignment.reason().name().toLowerCase(Locale.ROOT);
+	}
 
 	/**
 	 * The answer of {@code POST /chat}.

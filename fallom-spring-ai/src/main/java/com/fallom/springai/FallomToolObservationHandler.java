@@ -1,0 +1,58 @@
+package com.fallom.springai;
+
+import io.micrometer.observation.Observation;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+
+import org.springframework.ai.tool.observation.ToolCallingObservationContext;
+
+/**
+ * Exports every tool call Spring AI observes (the {@code ChatClient}'s tool-calling
+ * advisor runs them) as an {@code execute_tool {name}} span of Fallom's private tracer:
+ * tool name, call id, type, duration, error and the session; the arguments and the
+ * result only when content capture is on.
+ */
+public class FallomToolObservationHandler extends FallomSpanObservationHandler<ToolCallingObservationContext> {
+
+	/**
+	 * Create a handler.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record tool arguments and results
+	 */
+	public FallomToolObservationHandler(Tracer tracer, boolean captureContent) {
+		super(tracer, captureContent);
+	}
+
+	@Override
+	public boolean supportsContext(Observation.Context context) {
+		return context instanceof ToolCallingObservationContext;
+	}
+
+	@Override
+	String spanName(ToolCallingObservationContext context) {
+		return "execute_tool " + context.getToolDefinition().name();
+	}
+
+	@Override
+	void started(ToolCallingObservationContext context, Span span) {
+		span.setAttribute(GenAiSpans.OPERATION_NAME, "execute_tool");
+		span.setAttribute(GenAiSpans.TOOL_NAME, context.getToolDefinition().name());
+		String callId = context.getToolCallId();
+		if (callId != null) {
+			span.setAttribute(GenAiSpans.TOOL_CALL_ID, callId);
+		}
+		String type = context.getToolType();
+		span.setAttribute(GenAiSpans.TOOL_TYPE, (type != null) ? type : "function");
+		if (isCaptureContent() && context.getToolCallArguments() != null) {
+			span.setAttribute(GenAiSpans.TOOL_ARGUMENTS, context.getToolCallArguments());
+		}
+	}
+
+	@Override
+	void stopped(ToolCallingObservationContext context, Span span) {
+		if (isCaptureContent() && context.getToolCallResult() != null) {
+			span.setAttribute(GenAiSpans.TOOL_RESULT, context.getToolCallResult());
+		}
+	}
+
+}
