@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import com.fallom.internal.Arguments;
 import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.BoundedSender;
-import com.fallom.internal.Arguments;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.RetryBackoff;
 import tools.jackson.databind.json.JsonMapper;

@@ -6,12 +6,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fallom.internal.Arguments;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import com.fallom.internal.Arguments;
 
 /**
  * The session context of tracing, the Python SDK's {@code fallom.trace}: every LLM call and

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.fallom.Fallom;
 import com.fallom.session.FallomSessionHolder;
-import com.fallom.tracing.FallomTrace;
 import com.fallom.test.FallomMockServerExtension;
 import com.fallom.test.MockConfig;
 import com.fallom.test.ReceivedSpan;
@@ -21,6 +20,7 @@ import com.fallom.test.provider.MockProviderServer;
 import com.fallom.test.provider.MockProviderServerExtension;
 import com.fallom.test.provider.ProviderReply;
 import com.fallom.test.provider.ProviderRequest;
+import com.fallom.tracing.FallomTrace;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,9 +5,9 @@ import java.time.Clock;
 import com.fallom.Fallom;
 import com.fallom.actuate.FallomActuateRuntimeHints;
 import com.fallom.actuate.FallomEndpoint;
+import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomConnectionDetails;
 import com.fallom.autoconfigure.FallomProperties;
-import com.fallom.autoconfigure.FallomAutoConfiguration;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

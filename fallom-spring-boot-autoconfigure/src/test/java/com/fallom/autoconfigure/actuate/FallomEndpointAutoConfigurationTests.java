@@ -12,9 +12,9 @@ import com.fallom.models.ModelConfigRegistry;
 import com.fallom.models.ModelOptions;
 import com.fallom.models.ModelVariant;
 import com.fallom.test.Endpoint;
-import com.fallom.test.Fault;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
+import com.fallom.test.Fault;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

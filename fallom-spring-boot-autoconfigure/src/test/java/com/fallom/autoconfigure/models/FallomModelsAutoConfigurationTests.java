@@ -1,7 +1,7 @@
 package com.fallom.autoconfigure.models;
 
-import com.fallom.internal.QueueStatistics;
 import com.fallom.Fallom;
+import com.fallom.internal.QueueStatistics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

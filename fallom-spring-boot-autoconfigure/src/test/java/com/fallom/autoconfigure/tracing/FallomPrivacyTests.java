@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import com.fallom.models.FallomModels;
-import com.fallom.tracing.FallomTrace;
 import com.fallom.springai.ObservedChatModel;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.ReceivedSpan;
+import com.fallom.tracing.FallomTrace;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,11 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
-import com.fallom.tracing.FallomTrace;
 import com.fallom.springai.ObservedChatModel;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.ReceivedSpan;
+import com.fallom.tracing.FallomTrace;
 import io.micrometer.context.ContextSnapshotFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

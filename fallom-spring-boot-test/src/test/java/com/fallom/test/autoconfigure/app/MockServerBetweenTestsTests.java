@@ -1,8 +1,8 @@
 package com.fallom.test.autoconfigure.app;
 
 import com.fallom.test.Endpoint;
-import com.fallom.test.Fault;
 import com.fallom.test.FallomMockServer;
+import com.fallom.test.Fault;
 import com.fallom.test.autoconfigure.AutoConfigureFallomMockServer;
 import com.fallom.test.autoconfigure.FallomMockServerCustomizer;
 import org.junit.jupiter.api.MethodOrderer;
