@@ -40,6 +40,7 @@ import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.tool.annotation.Tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -327,6 +328,7 @@ class FallomAdvisorTests {
 			.collectList()
 			.block(TIMEOUT);
 		assertThat(String.join("", chunks)).isEqualTo("It is sunny today.");
+		await().atMost(TIMEOUT).until(() -> isChat(fallomServer.server().receivedSpans(), 1));
 		ReceivedSpan chat = chatSpans().get(0);
 		assertThat(chat.attributes()).containsEntry("fallom.is_streaming", true)
 			.containsEntry("gen_ai.usage.input_tokens", 21L)
@@ -349,6 +351,7 @@ class FallomAdvisorTests {
 			.content()
 			.blockFirst(TIMEOUT);
 		assertThat(first).isNotEmpty();
+		await().atMost(TIMEOUT).until(() -> isChat(fallomServer.server().receivedSpans(), 1));
 		ReceivedSpan chat = chatSpans().get(0);
 		assertThat(chat.statusCode()).isEqualTo("ERROR");
 		assertThat(chat.statusMessage()).isEqualTo("cancelled");
@@ -366,6 +369,7 @@ class FallomAdvisorTests {
 			.stream()
 			.content();
 		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> stream.blockLast(TIMEOUT));
+		await().atMost(TIMEOUT).until(() -> isChat(fallomServer.server().receivedSpans(), 1));
 		ReceivedSpan chat = chatSpans().get(0);
 		assertThat(chat.statusCode()).isEqualTo("ERROR");
 		assertThat(chat.attributes()).containsKey("error.type").doesNotContainKey("fallom.cancelled");
@@ -441,6 +445,9 @@ class FallomAdvisorTests {
 			.stream()
 			.content()
 			.blockLast(TIMEOUT);
+		// A stream's observation stops on the provider's thread, just after the last chunk
+		// reached the caller: wait for it before closing.
+		await().atMost(TIMEOUT).until(() -> isChat(fallomServer.server().receivedSpans(), 2));
 		List<ReceivedSpan> chats = chatSpans();
 		assertThat(chats).hasSize(2).allSatisfy((span) -> assertThat(span.attributes())
 			.containsEntry("gen_ai.system", "anthropic")
@@ -484,8 +491,16 @@ class FallomAdvisorTests {
 	}
 
 	private List<ReceivedSpan> chatSpans() {
-		return spans().stream().filter((span) -> "chat".equals(span.attributes().get("gen_ai.operation.name"))
-				|| span.name().startsWith("chat ") || span.name().equals("chat")).toList();
+		return spans().stream().filter(FallomAdvisorTests::isChat).toList();
+	}
+
+	private static boolean isChat(List<ReceivedSpan> spans, int count) {
+		return spans.stream().filter(FallomAdvisorTests::isChat).count() == count;
+	}
+
+	private static boolean isChat(ReceivedSpan span) {
+		return "chat".equals(span.attributes().get("gen_ai.operation.name")) || span.name().startsWith("chat ")
+				|| span.name().equals("chat");
 	}
 
 	private ChatClient chatClient(ChatModel model) {
