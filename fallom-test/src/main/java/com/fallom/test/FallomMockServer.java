@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -659,8 +660,9 @@ public final class FallomMockServer implements AutoCloseable {
 
 	/**
 	 * Return every span of the accepted {@code POST /v1/traces} requests in plain Java
-	 * types, with the attributes of its resource.
-	 * @return the spans in arrival order
+	 * types, with the attributes of its resource, in the order the spans started: exports
+	 * run concurrently, so their arrival order says nothing.
+	 * @return the spans by start time
 	 */
 	public List<ReceivedSpan> receivedSpans() {
 		List<ReceivedSpan> spans = new ArrayList<>();
@@ -674,6 +676,7 @@ public final class FallomMockServer implements AutoCloseable {
 				}
 			}
 		}
+		spans.sort(Comparator.comparingLong(ReceivedSpan::startEpochNanos));
 		return Collections.unmodifiableList(spans);
 	}
 
