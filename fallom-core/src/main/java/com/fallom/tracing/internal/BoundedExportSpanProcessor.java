@@ -11,7 +11,6 @@ import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SendResult;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -106,9 +105,9 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 			return SendResult.sent();
 		}
 		Throwable failure = result.getFailureThrowable();
-		if (failure instanceof FailedExportException.HttpExportException http && http.failedWithResponse()
-				&& http.getResponse() != null) {
-			return SendResult.ofStatus(http.getResponse().statusCode(), null);
+		Integer status = ExportFailures.statusOf(failure);
+		if (status != null) {
+			return SendResult.ofStatus(status, null);
 		}
 		return SendResult.retry((failure != null) ? failure.toString() : "export failed", null);
 	}
