@@ -1,5 +1,6 @@
 package com.fallom.springai;
 
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.observation.Observation;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -47,14 +48,14 @@ public class FallomChatClientObservationHandler extends FallomSpanObservationHan
 	@Override
 	void started(Observation.Context context, Span span) {
 		if (context instanceof ChatClientObservationContext client) {
-			span.setAttribute(GenAiSpans.OPERATION_NAME, "framework");
+			span.setAttribute(GenAiAttributes.OPERATION_NAME, "framework");
 			span.setAttribute("spring.ai.kind", "chat_client");
 			if (client.isStream()) {
-				span.setAttribute(GenAiSpans.IS_STREAMING, true);
+				span.setAttribute(GenAiAttributes.IS_STREAMING, true);
 			}
 		}
 		else if (context instanceof AdvisorObservationContext advisor) {
-			span.setAttribute(GenAiSpans.OPERATION_NAME, "framework");
+			span.setAttribute(GenAiAttributes.OPERATION_NAME, "framework");
 			span.setAttribute("spring.ai.kind", "advisor");
 			span.setAttribute("spring.ai.advisor.name", advisor.getAdvisorName());
 			span.setAttribute("spring.ai.advisor.order", advisor.getOrder());

@@ -6,6 +6,7 @@ import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -102,15 +103,15 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			.setParent(ParentSpans.parentOf(context))
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
-		span.setAttribute(GenAiSpans.OPERATION_NAME, context.getOperationMetadata().operationType());
-		span.setAttribute(GenAiSpans.SYSTEM, context.getOperationMetadata().provider());
+		span.setAttribute(GenAiAttributes.OPERATION_NAME, context.getOperationMetadata().operationType());
+		span.setAttribute(GenAiAttributes.SYSTEM, context.getOperationMetadata().provider());
 		ChatOptions options = context.getRequest().getOptions();
 		if (options != null && options.getModel() != null) {
-			span.setAttribute(GenAiSpans.REQUEST_MODEL, options.getModel());
+			span.setAttribute(GenAiAttributes.REQUEST_MODEL, options.getModel());
 		}
 		if (context.isStreaming()) {
-			span.setAttribute(GenAiSpans.STREAMING, true);
-			span.setAttribute(GenAiSpans.IS_STREAMING, true);
+			span.setAttribute(GenAiAttributes.STREAMING, true);
+			span.setAttribute(GenAiAttributes.IS_STREAMING, true);
 		}
 		// What FallomAdvisor decided for this very request wins over the thread's session.
 		CallMetadata call = CallMetadata.of(context.getRequest());
@@ -156,7 +157,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		if (response != null) {
 			String model = response.getMetadata().getModel();
 			if (StringUtils.hasText(model)) {
-				span.setAttribute(GenAiSpans.RESPONSE_MODEL, model);
+				span.setAttribute(GenAiAttributes.RESPONSE_MODEL, model);
 			}
 			GenAiSpans.usage(span, response.getMetadata().getUsage());
 			if (this.captureContent) {
@@ -168,7 +169,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			long firstChunk = streamed.firstChunkNanos();
 			Long start = context.get(START_NANOS_KEY);
 			if (firstChunk != 0 && start != null) {
-				span.setAttribute(GenAiSpans.TIME_TO_FIRST_TOKEN_MS, Math.max(0, (firstChunk - start) / 1_000_000));
+				span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, Math.max(0, (firstChunk - start) / 1_000_000));
 			}
 		}
 		Throwable error = context.getError();
@@ -178,7 +179,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		if (error != null) {
 			String type = error.getClass().getName();
-			span.setAttribute(GenAiSpans.ERROR_TYPE, type);
+			span.setAttribute(GenAiAttributes.ERROR_TYPE, type);
 			// Provider errors may quote the prompt: in privacy mode only the type leaves.
 			span.setStatus(StatusCode.ERROR,
 					(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);

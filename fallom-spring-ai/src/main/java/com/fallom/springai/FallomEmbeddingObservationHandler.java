@@ -1,5 +1,6 @@
 package com.fallom.springai;
 
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.observation.Observation;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -46,11 +47,11 @@ public class FallomEmbeddingObservationHandler
 
 	@Override
 	void started(EmbeddingModelObservationContext context, Span span) {
-		span.setAttribute(GenAiSpans.OPERATION_NAME, context.getOperationMetadata().operationType());
-		span.setAttribute(GenAiSpans.SYSTEM, context.getOperationMetadata().provider());
+		span.setAttribute(GenAiAttributes.OPERATION_NAME, context.getOperationMetadata().operationType());
+		span.setAttribute(GenAiAttributes.SYSTEM, context.getOperationMetadata().provider());
 		String model = requestModel(context);
 		if (model != null) {
-			span.setAttribute(GenAiSpans.REQUEST_MODEL, model);
+			span.setAttribute(GenAiAttributes.REQUEST_MODEL, model);
 		}
 	}
 
@@ -62,7 +63,7 @@ public class FallomEmbeddingObservationHandler
 		}
 		String model = response.getMetadata().getModel();
 		if (StringUtils.hasText(model)) {
-			span.setAttribute(GenAiSpans.RESPONSE_MODEL, model);
+			span.setAttribute(GenAiAttributes.RESPONSE_MODEL, model);
 		}
 		GenAiSpans.usage(span, response.getMetadata().getUsage());
 	}

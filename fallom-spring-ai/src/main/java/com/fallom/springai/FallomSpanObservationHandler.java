@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -84,7 +85,7 @@ abstract class FallomSpanObservationHandler<T extends Observation.Context> imple
 			Throwable error = context.getError();
 			if (error != null) {
 				String type = error.getClass().getName();
-				span.setAttribute(GenAiSpans.ERROR_TYPE, type);
+				span.setAttribute(GenAiAttributes.ERROR_TYPE, type);
 				span.setStatus(StatusCode.ERROR,
 						(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
 			}

@@ -1,5 +1,6 @@
 package com.fallom.springai;
 
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.observation.Observation;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -35,23 +36,23 @@ public class FallomToolObservationHandler extends FallomSpanObservationHandler<T
 
 	@Override
 	void started(ToolCallingObservationContext context, Span span) {
-		span.setAttribute(GenAiSpans.OPERATION_NAME, "execute_tool");
-		span.setAttribute(GenAiSpans.TOOL_NAME, context.getToolDefinition().name());
+		span.setAttribute(GenAiAttributes.OPERATION_NAME, "execute_tool");
+		span.setAttribute(GenAiAttributes.TOOL_NAME, context.getToolDefinition().name());
 		String callId = context.getToolCallId();
 		if (callId != null) {
-			span.setAttribute(GenAiSpans.TOOL_CALL_ID, callId);
+			span.setAttribute(GenAiAttributes.TOOL_CALL_ID, callId);
 		}
 		String type = context.getToolType();
-		span.setAttribute(GenAiSpans.TOOL_TYPE, (type != null) ? type : "function");
+		span.setAttribute(GenAiAttributes.TOOL_TYPE, (type != null) ? type : "function");
 		if (isCaptureContent() && context.getToolCallArguments() != null) {
-			span.setAttribute(GenAiSpans.TOOL_ARGUMENTS, context.getToolCallArguments());
+			span.setAttribute(GenAiAttributes.TOOL_ARGUMENTS, context.getToolCallArguments());
 		}
 	}
 
 	@Override
 	void stopped(ToolCallingObservationContext context, Span span) {
 		if (isCaptureContent() && context.getToolCallResult() != null) {
-			span.setAttribute(GenAiSpans.TOOL_RESULT, context.getToolCallResult());
+			span.setAttribute(GenAiAttributes.TOOL_RESULT, context.getToolCallResult());
 		}
 	}
 

@@ -2,6 +2,7 @@ package com.fallom.springai;
 
 import java.util.Set;
 
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.opentelemetry.api.trace.Span;
@@ -67,7 +68,7 @@ public class FallomVectorStoreObservationHandler extends FallomSpanObservationHa
 
 	@Override
 	void started(Observation.Context context, Span span) {
-		span.setAttribute(GenAiSpans.OPERATION_NAME, "vector_store");
+		span.setAttribute(GenAiAttributes.OPERATION_NAME, "vector_store");
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomTrace;
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -78,8 +79,8 @@ class FallomAgentSpanHandlersTests {
 			.filter((span) -> span.getName().startsWith("embeddings"))
 			.findFirst()
 			.orElseThrow();
-		assertThat(embedding.getAttributes().get(GenAiSpans.INPUT_TOKENS)).isEqualTo(7L);
-		assertThat(embedding.getAttributes().get(GenAiSpans.REQUEST_MODEL)).isEqualTo("test-embedding");
+		assertThat(embedding.getAttributes().get(GenAiAttributes.INPUT_TOKENS)).isEqualTo(7L);
+		assertThat(embedding.getAttributes().get(GenAiAttributes.REQUEST_MODEL)).isEqualTo("test-embedding");
 		assertThat(spans).allSatisfy((span) -> {
 			assertThat(span.getAttributes().get(AttributeKey.stringKey("fallom.session_id"))).isEqualTo("session-5");
 			assertThat(span.getAttributes().toString()).doesNotContain("secret-query-227")
