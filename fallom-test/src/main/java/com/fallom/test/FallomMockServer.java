@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
+import com.fallom.test.internal.LoopbackHttpServers;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -160,8 +159,7 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private FallomMockServer(int port, String apiKey) throws IOException {
 		this.apiKey = apiKey;
-		InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
-		this.httpServer = HttpServer.create(new InetSocketAddress(loopback, port), 0);
+		this.httpServer = LoopbackHttpServers.create(port);
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), (task) -> {
 					Thread thread = new Thread(task, "fallom-mock-" + threadNumber.incrementAndGet());
@@ -185,18 +183,14 @@ public final class FallomMockServer implements AutoCloseable {
 	public static FallomMockServer startAsThreeServices() {
 		FallomMockServer server = start(0, DEFAULT_API_KEY);
 		try {
-			InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
 			server.serviceServers.put(Endpoint.Service.CONFIGS, server.httpServer);
 			for (Endpoint.Service service : new Endpoint.Service[] { Endpoint.Service.TRACES,
 					Endpoint.Service.PROMPTS }) {
-				HttpServer serviceServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+				HttpServer serviceServer = LoopbackHttpServers.create(0);
 				serviceServer.setExecutor(server.executor);
 				serviceServer.createContext("/", (exchange) -> server.handle(exchange, service));
 				server.serviceServers.put(service, serviceServer);
-				Thread starter = new Thread(serviceServer::start, "fallom-mock-start");
-				starter.setDaemon(true);
-				starter.start();
-				starter.join();
+				LoopbackHttpServers.start(serviceServer, "fallom-mock-start");
 			}
 		}
 		catch (IOException ex) {
@@ -288,17 +282,9 @@ public final class FallomMockServer implements AutoCloseable {
 		return server;
 	}
 
-	/**
-	 * The JDK server's dispatcher thread inherits the daemon flag of the thread that
-	 * starts it; starting it from a daemon thread means a server that a test forgets to
-	 * close cannot keep the JVM alive.
-	 */
 	private void startDispatcher() {
-		Thread starter = new Thread(this.httpServer::start, "fallom-mock-start");
-		starter.setDaemon(true);
-		starter.start();
 		try {
-			starter.join();
+			LoopbackHttpServers.start(this.httpServer, "fallom-mock-start");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fallom.test.internal.LoopbackHttpServers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.jspecify.annotations.Nullable;
@@ -109,8 +108,7 @@ public final class MockProviderServer implements AutoCloseable {
 	private ProviderReply defaultReply = ProviderReply.text(DEFAULT_TEXT);
 
 	private MockProviderServer(int port) throws IOException {
-		InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] { 127, 0, 0, 1 });
-		this.httpServer = HttpServer.create(new InetSocketAddress(loopback, port), 0);
+		this.httpServer = LoopbackHttpServers.create(port);
 		this.executor = Executors.newFixedThreadPool(THREADS, (task) -> {
 			Thread thread = new Thread(task, "mock-provider-" + threadNumber.incrementAndGet());
 			thread.setDaemon(true);
@@ -149,16 +147,9 @@ public final class MockProviderServer implements AutoCloseable {
 		return server;
 	}
 
-	/**
-	 * Start the JDK server's dispatcher from a daemon thread, whose daemon flag it
-	 * inherits: a server a test forgets to close cannot keep the JVM alive.
-	 */
 	private void startDispatcher() {
-		Thread starter = new Thread(this.httpServer::start, "mock-provider-start");
-		starter.setDaemon(true);
-		starter.start();
 		try {
-			starter.join();
+			LoopbackHttpServers.start(this.httpServer, "mock-provider-start");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
