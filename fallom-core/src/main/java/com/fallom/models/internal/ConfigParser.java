@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.internal.JsonItems;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelTargeting;
 import com.fallom.models.ModelVariant;
+import com.fallom.sync.SyncedResource.Parsed;
 import com.fallom.sync.SyncedResource.Rejected;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -44,19 +46,9 @@ public final class ConfigParser {
 		if (configs == null || !configs.isArray()) {
 			throw new InvalidConfigException("the body has no 'configs' array");
 		}
-		List<ModelConfig> valid = new ArrayList<>();
-		List<Rejected> rejected = new ArrayList<>();
-		int index = 0;
-		for (JsonNode node : configs) {
-			try {
-				valid.add(parseConfig(node, origin));
-			}
-			catch (InvalidConfigException ex) {
-				rejected.add(new Rejected(keyOf(node), index, ex.getMessage()));
-			}
-			index++;
-		}
-		return new ParsedConfigs(valid, rejected);
+		Parsed<List<ModelConfig>> parsed = JsonItems.parseEach(configs, (node) -> parseConfig(node, origin),
+				InvalidConfigException.class);
+		return new ParsedConfigs(parsed.value(), parsed.rejected());
 	}
 
 	/**
@@ -87,7 +79,7 @@ public final class ConfigParser {
 		if (node == null || !node.isObject()) {
 			throw new InvalidConfigException("a config is not a JSON object");
 		}
-		String key = keyOf(node);
+		String key = JsonItems.keyOf(node);
 		if (key == null || key.isBlank()) {
 			throw new InvalidConfigException("'key' is missing or blank");
 		}
@@ -194,11 +186,6 @@ public final class ConfigParser {
 		// Kept as plain Java values: strings match, other types are kept only to be
 		// written back to the snapshot file unchanged.
 		return (node != null) ? mapper.treeToValue(node, Object.class) : null;
-	}
-
-	private static @Nullable String keyOf(@Nullable JsonNode node) {
-		JsonNode key = (node != null) ? node.get("key") : null;
-		return (key != null && key.isString()) ? key.asString() : null;
 	}
 
 	private static int parseVersion(@Nullable JsonNode node) {

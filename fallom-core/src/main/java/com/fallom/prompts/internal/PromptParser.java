@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fallom.internal.JsonItems;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
 import com.fallom.sync.SyncedResource.MalformedResponseException;
 import com.fallom.sync.SyncedResource.Parsed;
-import com.fallom.sync.SyncedResource.Rejected;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -39,20 +39,8 @@ public final class PromptParser {
 	 * @throws MalformedResponseException when the body has no {@code prompts} array
 	 */
 	public static Parsed<List<PromptVersion>> parsePrompts(byte[] body) {
-		JsonNode list = readList(body, "prompts");
-		List<PromptVersion> valid = new ArrayList<>();
-		List<Rejected> rejected = new ArrayList<>();
-		int index = 0;
-		for (JsonNode node : list) {
-			try {
-				valid.add(parsePrompt(node));
-			}
-			catch (IllegalArgumentException ex) {
-				rejected.add(new Rejected(keyOf(node), index, String.valueOf(ex.getMessage())));
-			}
-			index++;
-		}
-		return new Parsed<>(valid, rejected);
+		return JsonItems.parseEach(readList(body, "prompts"), PromptParser::parsePrompt,
+				IllegalArgumentException.class);
 	}
 
 	/**
@@ -62,20 +50,8 @@ public final class PromptParser {
 	 * @throws MalformedResponseException when the body has no {@code prompt_ab_tests} array
 	 */
 	public static Parsed<List<PromptAbTest>> parseAbTests(byte[] body) {
-		JsonNode list = readList(body, "prompt_ab_tests");
-		List<PromptAbTest> valid = new ArrayList<>();
-		List<Rejected> rejected = new ArrayList<>();
-		int index = 0;
-		for (JsonNode node : list) {
-			try {
-				valid.add(parseAbTest(node));
-			}
-			catch (IllegalArgumentException ex) {
-				rejected.add(new Rejected(keyOf(node), index, String.valueOf(ex.getMessage())));
-			}
-			index++;
-		}
-		return new Parsed<>(valid, rejected);
+		return JsonItems.parseEach(readList(body, "prompt_ab_tests"), PromptParser::parseAbTest,
+				IllegalArgumentException.class);
 	}
 
 	private static JsonNode readList(byte[] body, String field) {
@@ -220,11 +196,6 @@ public final class PromptParser {
 					"variant " + index + " has a 'weight' that is not a finite number of 0 or more");
 		}
 		return weight;
-	}
-
-	private static @Nullable String keyOf(@Nullable JsonNode node) {
-		JsonNode key = (node != null) ? node.get("key") : null;
-		return (key != null && key.isString()) ? key.asString() : null;
 	}
 
 	/**
