@@ -1,7 +1,9 @@
 package com.fallom.models;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -273,9 +275,11 @@ public class FallomModels {
 	 * match that decided it, or {@link ModelTargeting#NO_MATCH}
 	 */
 	private long assignVariant(ModelConfig config, String sessionId, ModelOptions options, AssignmentSource source) {
-		String customerId = customerIdOf(sessionId, options);
+		FallomSessionContext session = sameSession(sessionId);
+		String customerId = (options.getCustomerId() != null || session == null) ? options.getCustomerId()
+				: session.customerId();
 		SessionHasher hasher = SessionHasher.current().hash(sessionId);
-		int match = config.match(customerId, options.getContext());
+		int match = config.match(customerId, targetingContextOf(session, options));
 		int variantIndex = (match != ModelTargeting.NO_MATCH) ? config.targetedVariantIndex(match) : -1;
 		if (variantIndex < 0) {
 			// No match, or one naming a variant the config lacks: the hash decides, as in
@@ -300,18 +304,33 @@ public class FallomModels {
 	}
 
 	/**
-	 * Return the call's customer id, else the current session's when it is the same
-	 * session (set by a web filter, {@code @FallomSession} or {@code FallomTrace}), so that
-	 * targeting sees the request's customer without each call passing it, and a loop over
-	 * sessions never hands one session's customer to the next.
+	 * Return the current session when it is the given one (set by a web filter,
+	 * {@code @FallomSession} or {@code FallomTrace}): its customer id and targeting context
+	 * are the defaults of the call's, so that targeting sees the request's customer without
+	 * each call passing it, and a loop over sessions never hands one session's customer to
+	 * the next.
 	 */
-	private static @Nullable String customerIdOf(String sessionId, ModelOptions options) {
-		String customerId = options.getCustomerId();
-		if (customerId != null) {
-			return customerId;
-		}
+	private static @Nullable FallomSessionContext sameSession(String sessionId) {
 		FallomSessionContext session = FallomSessionHolder.get();
-		return (session != null && session.sessionId().equals(sessionId)) ? session.customerId() : null;
+		return (session != null && session.sessionId().equals(sessionId)) ? session : null;
+	}
+
+	/**
+	 * Return the context targeting reads: the session's fields overridden by the call's.
+	 * Allocates only when both have fields.
+	 */
+	private static Map<String, String> targetingContextOf(@Nullable FallomSessionContext session,
+			ModelOptions options) {
+		Map<String, String> callContext = options.getContext();
+		if (session == null || session.targetingContext().isEmpty()) {
+			return callContext;
+		}
+		if (callContext.isEmpty()) {
+			return session.targetingContext();
+		}
+		Map<String, String> merged = new HashMap<>(session.targetingContext());
+		merged.putAll(callContext);
+		return merged;
 	}
 
 	private void notifyListeners(String configKey, String model, int version, AssignmentSource source) {

@@ -23,9 +23,13 @@ import org.jspecify.annotations.Nullable;
  * none
  * @param metadata session metadata: strings, numbers and booleans by name, unmodifiable
  * @param tags session tags, unmodifiable
+ * @param targetingContext the fields targeting rules read for this session (such as
+ * {@code plan} or {@code region}), unmodifiable; used by {@code FallomModels} and never
+ * exported, unlike the metadata
  */
 public record FallomSessionContext(String configKey, String sessionId, int configVersion, int variantIndex,
-		@Nullable String model, @Nullable String customerId, Map<String, Object> metadata, List<String> tags) {
+		@Nullable String model, @Nullable String customerId, Map<String, Object> metadata, List<String> tags,
+		Map<String, String> targetingContext) {
 
 	public FallomSessionContext {
 		Arguments.hasText(configKey, "'configKey' must not be null or blank");
@@ -33,6 +37,23 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 		customerId = Arguments.hasText(customerId) ? customerId : null;
 		metadata = validMetadata(metadata);
 		tags = validTags(tags);
+		targetingContext = validTargetingContext(targetingContext);
+	}
+
+	/**
+	 * Create a session with metadata and tags and no targeting context.
+	 * @param configKey the config key, never blank
+	 * @param sessionId the session id, never blank
+	 * @param configVersion the config version the model came from, or {@code 0}
+	 * @param variantIndex the index of the assigned variant, or {@code -1}
+	 * @param model the assigned model, or {@code null}
+	 * @param customerId the customer id, or {@code null}
+	 * @param metadata session metadata: strings, numbers and booleans by name
+	 * @param tags session tags
+	 */
+	public FallomSessionContext(String configKey, String sessionId, int configVersion, int variantIndex,
+			@Nullable String model, @Nullable String customerId, Map<String, Object> metadata, List<String> tags) {
+		this(configKey, sessionId, configVersion, variantIndex, model, customerId, metadata, tags, Map.of());
 	}
 
 	/**
@@ -74,7 +95,7 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 	 */
 	public FallomSessionContext withCustomerId(@Nullable String customerId) {
 		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
-				this.model, customerId, this.metadata, this.tags);
+				this.model, customerId, this.metadata, this.tags, this.targetingContext);
 	}
 
 	/**
@@ -84,7 +105,7 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 	 */
 	public FallomSessionContext withMetadata(Map<String, ?> metadata) {
 		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
-				this.model, this.customerId, validMetadata(metadata), this.tags);
+				this.model, this.customerId, validMetadata(metadata), this.tags, this.targetingContext);
 	}
 
 	/**
@@ -94,7 +115,33 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 	 */
 	public FallomSessionContext withTags(List<String> tags) {
 		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
-				this.model, this.customerId, this.metadata, tags);
+				this.model, this.customerId, this.metadata, tags, this.targetingContext);
+	}
+
+	/**
+	 * Return a copy with the fields targeting rules read; the map is copied.
+	 * @param targetingContext the fields, such as {@code plan} and {@code region}
+	 * @return the copy
+	 */
+	public FallomSessionContext withTargetingContext(Map<String, String> targetingContext) {
+		return new FallomSessionContext(this.configKey, this.sessionId, this.configVersion, this.variantIndex,
+				this.model, this.customerId, this.metadata, this.tags, targetingContext);
+	}
+
+	/**
+	 * Return a copy with another assignment, keeping what belongs to the session: the
+	 * customer, metadata, tags and targeting context.
+	 * @param configKey the config key
+	 * @param configVersion the config version, or {@code 0}
+	 * @param variantIndex the variant index, or {@code -1}
+	 * @param model the model, or {@code null}
+	 * @param customerId the customer id, or {@code null}
+	 * @return the copy
+	 */
+	public FallomSessionContext withAssignment(String configKey, int configVersion, int variantIndex,
+			@Nullable String model, @Nullable String customerId) {
+		return new FallomSessionContext(configKey, this.sessionId, configVersion, variantIndex, model, customerId,
+				this.metadata, this.tags, this.targetingContext);
 	}
 
 	/**
@@ -137,7 +184,8 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 		return "FallomSessionContext[configKey=" + this.configKey + ", sessionId=<" + this.sessionId.length()
 				+ " chars>, configVersion=" + this.configVersion + ", variantIndex=" + this.variantIndex + ", model="
 				+ this.model + ", customerId=" + ((this.customerId != null) ? "<set>" : "none") + ", metadata="
-				+ this.metadata.keySet() + ", tags=" + this.tags.size() + "]";
+				+ this.metadata.keySet() + ", tags=" + this.tags.size() + ", targetingContext="
+				+ this.targetingContext.keySet() + "]";
 	}
 
 	@SuppressWarnings("unchecked")
@@ -153,6 +201,17 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 		});
 		// Map.copyOf returns an already immutable map as it is: no copy on the hot path.
 		return (Map<String, Object>) Map.copyOf(metadata);
+	}
+
+	private static Map<String, String> validTargetingContext(@Nullable Map<String, String> targetingContext) {
+		if (targetingContext == null || targetingContext.isEmpty()) {
+			return Map.of();
+		}
+		targetingContext.forEach((name, value) -> {
+			Arguments.hasText(name, "Targeting context names must not be null or blank");
+			Arguments.isTrue(value != null, () -> "Targeting context field '" + name + "' must not be null");
+		});
+		return Map.copyOf(targetingContext);
 	}
 
 	private static List<String> validTags(@Nullable List<String> tags) {

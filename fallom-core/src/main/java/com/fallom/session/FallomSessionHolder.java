@@ -49,7 +49,8 @@ public final class FallomSessionHolder {
 
 	/**
 	 * Set the session unless the current one already has the same config key and session
-	 * id, keeping the current customer, metadata and tags when the session id is the same.
+	 * id, keeping the current customer, metadata, tags and targeting context when the session id
+	 * is the same.
 	 * Avoids an allocation on the assignment hot path, where the same session is set
 	 * call after call.
 	 * @param configKey the config key
@@ -61,11 +62,10 @@ public final class FallomSessionHolder {
 			CURRENT.set(new FallomSessionContext(configKey, sessionId));
 		}
 		else if (!current.matches(configKey, sessionId)) {
-			// The customer, metadata and tags belong to the session, not to the config:
-			// kept when only the config key changes.
+			// The customer, metadata, tags and targeting context belong to the session,
+			// not to the config: kept when only the config key changes.
 			CURRENT.set(current.sessionId().equals(sessionId)
-					? new FallomSessionContext(configKey, sessionId, 0, -1, null, current.customerId(),
-							current.metadata(), current.tags())
+					? current.withAssignment(configKey, 0, -1, null, current.customerId())
 					: new FallomSessionContext(configKey, sessionId));
 		}
 	}
@@ -90,8 +90,8 @@ public final class FallomSessionHolder {
 
 	/**
 	 * Set the session with its assignment and customer unless the current one already
-	 * has them. The metadata and tags of the current session are kept when the session id
-	 * is the same. Allocation-free when nothing changes.
+	 * has them. The metadata, tags and targeting context of the current session are kept
+	 * when the session id is the same. Allocation-free when nothing changes.
 	 * @param configKey the config key
 	 * @param sessionId the session id
 	 * @param configVersion the config version
@@ -108,8 +108,7 @@ public final class FallomSessionHolder {
 		}
 		else if (!current.matches(configKey, sessionId, configVersion, variantIndex, model)
 				|| !Objects.equals(current.customerId(), customerId)) {
-			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model, customerId,
-					current.metadata(), current.tags()));
+			CURRENT.set(current.withAssignment(configKey, configVersion, variantIndex, model, customerId));
 		}
 	}
 
@@ -117,8 +116,8 @@ public final class FallomSessionHolder {
 	 * Set a session without an assignment, as a fallback does: unlike
 	 * {@link #setIfChanged(String, String)}, it drops the version, variant and model of an
 	 * earlier assignment of the same session, so the spans that follow do not show them
-	 * beside the fallback model. The customer, metadata and tags of the same session are
-	 * kept.
+	 * beside the fallback model. The customer, metadata, tags and targeting context of the
+	 * same session are kept.
 	 * @param configKey the config key
 	 * @param sessionId the session id
 	 */
@@ -128,9 +127,8 @@ public final class FallomSessionHolder {
 			CURRENT.set(new FallomSessionContext(configKey, sessionId));
 		}
 		else if (current.hasAssignment() || !current.configKey().equals(configKey)) {
-			// The customer, metadata and tags belong to the session: kept.
-			CURRENT.set(new FallomSessionContext(configKey, sessionId, 0, -1, null, current.customerId(),
-					current.metadata(), current.tags()));
+			// The customer, metadata, tags and targeting context belong to the session: kept.
+			CURRENT.set(current.withAssignment(configKey, 0, -1, null, current.customerId()));
 		}
 	}
 

@@ -254,6 +254,34 @@ class TargetingTests {
 	}
 
 	@Test
+	void targetingContextOfTheCurrentSessionIsUsedForTheSameSessionOnly() {
+		FallomModels models = rule("eq", "\"enterprise\"");
+		FallomSessionHolder
+			.set(new FallomSessionContext("web", "s-1").withTargetingContext(Map.of("plan", "enterprise")));
+		assertThat(models.get("k", "s-1")).isEqualTo("targeted");
+		assertThat(FallomSessionHolder.get().targetingContext()).as("kept with the assignment")
+			.containsExactly(Map.entry("plan", "enterprise"));
+		assertThat(models.get("k", "s-1")).as("after the assignment replaced the context").isEqualTo("targeted");
+		assertThat(models.get("k", "s-2")).as("another session: not this context").isEqualTo("hashed");
+		assertThat(FallomSessionHolder.get().targetingContext()).isEmpty();
+	}
+
+	@Test
+	void contextOfTheCallOverridesFieldsOfTheSessionContext() {
+		FallomModels models = models("{\"rules\": [{\"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", "
+				+ "\"value\": \"enterprise\"}, {\"field\": \"region\", \"operator\": \"startsWith\", "
+				+ "\"value\": \"eu-\"}], \"variantIndex\": 1}]}");
+		FallomSessionHolder.set(new FallomSessionContext("web", "s-1")
+			.withTargetingContext(Map.of("plan", "free", "region", "eu-west")));
+		assertThat(models.get("k", "s-1")).isEqualTo("hashed");
+		assertThat(models.get("k", "s-1", ModelOptions.context(Map.of("plan", "enterprise"))))
+			.as("the call's plan with the session's region")
+			.isEqualTo("targeted");
+		assertThat(FallomSessionHolder.get().targetingContext()).as("the session's own fields are unchanged")
+			.containsEntry("plan", "free");
+	}
+
+	@Test
 	void contextIsCopied() {
 		HashMap<String, String> context = new HashMap<>(Map.of("plan", "pro"));
 		ModelOptions options = ModelOptions.context(context);

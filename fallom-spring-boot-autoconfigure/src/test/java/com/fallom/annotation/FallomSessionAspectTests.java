@@ -1,5 +1,7 @@
 package com.fallom.annotation;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,6 +119,57 @@ class FallomSessionAspectTests {
 				.withMessageContaining("blank");
 			assertThat(FallomSessionHolder.get()).isNull();
 		});
+	}
+
+	@Test
+	void contextMetadataAndTagsEntriesAreEvaluatedForEachCall() {
+		run((assistant) -> {
+			FallomSessionContext session = assistant.withEntries("e-1", "enterprise", 3);
+			assertThat(session.targetingContext()).containsOnly(Map.entry("plan", "enterprise"),
+					Map.entry("tier", "gold"));
+			assertThat(session.metadata()).containsOnly(Map.entry("count", 3), Map.entry("source", "enterprise"),
+					Map.entry("timeout", "PT3S"));
+			assertThat(session.tags()).containsExactly("beta", "enterprise");
+			FallomSessionContext withoutPlan = assistant.withEntries("e-2", null, 0);
+			assertThat(withoutPlan.targetingContext()).as("a null value leaves the field absent")
+				.containsOnly(Map.entry("tier", "gold"));
+			assertThat(withoutPlan.metadata()).doesNotContainKey("source");
+			assertThat(withoutPlan.tags()).containsExactly("beta");
+		});
+	}
+
+	@Test
+	void fieldsOfTheCurrentSessionWithTheSameIdAreKeptAndOverridden() {
+		run((assistant) -> {
+			FallomSessionHolder.set(new FallomSessionContext("web", "e-1", "c-1")
+				.withTargetingContext(Map.of("plan", "free", "region", "eu-west-1"))
+				.withMetadata(Map.of("channel", "web"))
+				.withTags(List.of("from-request", "beta")));
+			FallomSessionContext session = assistant.withEntries("e-1", "enterprise", 3);
+			assertThat(session.customerId()).isEqualTo("c-1");
+			assertThat(session.targetingContext()).containsOnly(Map.entry("plan", "enterprise"),
+					Map.entry("region", "eu-west-1"), Map.entry("tier", "gold"));
+			assertThat(session.metadata()).containsEntry("channel", "web").containsEntry("count", 3);
+			assertThat(session.tags()).containsExactly("from-request", "beta", "enterprise");
+			FallomSessionContext other = assistant.withEntries("e-2", "enterprise", 3);
+			assertThat(other.targetingContext()).as("another session: not the request's fields")
+				.doesNotContainKey("region");
+			assertThat(other.customerId()).isNull();
+		});
+	}
+
+	@Test
+	void malformedEntriesFailStartUpNamingTheMethodAndTheEntry() {
+		this.runner.withBean(MalformedEntries.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining(MalformedEntries.class.getName() + ".noSeparator")
+				.hasStackTraceContaining("context entry 'plan' that is not of the form name=value");
+		});
+		this.runner.withBean(DuplicateEntries.class)
+			.run((context) -> assertThat(context.getStartupFailure())
+				.hasStackTraceContaining(DuplicateEntries.class.getName() + ".twice")
+				.hasStackTraceContaining("two metadata entries named 'a'"));
 	}
 
 	@Test
@@ -262,6 +315,13 @@ class FallomSessionAspectTests {
 			return describe();
 		}
 
+		@FallomSession(configKey = "support", sessionId = "#id", context = { "plan=#plan", "tier = gold" },
+				metadata = { "count=#count", "source=#plan", "timeout=T(java.time.Duration).ofSeconds(#count)" },
+				tags = { "beta", "#plan" })
+		FallomSessionContext withEntries(String id, @Nullable String plan, int count) {
+			return FallomSessionHolder.get();
+		}
+
 		@FallomSession(configKey = "support", sessionId = "#id")
 		String fail(String id) {
 			throw new IllegalStateException("failed in " + describe());
@@ -335,6 +395,24 @@ class FallomSessionAspectTests {
 		@FallomSession(configKey = "method-level", sessionId = "#id")
 		String overridden(String id) {
 			return describe();
+		}
+
+	}
+
+	static class MalformedEntries {
+
+		@FallomSession(configKey = "support", sessionId = "#id", context = "plan")
+		String noSeparator(String id) {
+			return id;
+		}
+
+	}
+
+	static class DuplicateEntries {
+
+		@FallomSession(configKey = "support", sessionId = "#id", metadata = { "a=1", "a=#id" })
+		String twice(String id) {
+			return id;
 		}
 
 	}

@@ -16,7 +16,8 @@ import java.lang.annotation.Target;
  * &#64;FallomSession(configKey = "support-assistant", sessionId = "#conversationId")
  * public String answer(String conversationId, String question) { ... }
  *
- * &#64;FallomSession(configKey = "support-assistant", sessionId = "#conversationId", customerId = "#user.id")
+ * &#64;FallomSession(configKey = "support-assistant", sessionId = "#conversationId", customerId = "#user.id",
+ *         context = { "plan=#user.plan", "region=#user.region" }, tags = "beta")
  * public String answer(String conversationId, User user, String question) { ... }
  * </pre>
  *
@@ -58,5 +59,32 @@ public @interface FallomSession {
 	 * @return the customer id or its expression
 	 */
 	String customerId() default "";
+
+	/**
+	 * Fields that targeting rules read, as {@code name=value} entries: the value is a SpEL
+	 * expression over the method's parameters when it contains {@code #}, such as
+	 * {@code "plan=#user.plan"}, else a literal. A value that evaluates to {@code null}
+	 * leaves the field absent, so rules on it do not match. They add to, and override, the
+	 * fields of the current session when it has the same session id (set by a
+	 * {@code FallomContextResolver}). Used by {@code FallomModels} only: never exported.
+	 * @return the entries
+	 */
+	String[] context() default {};
+
+	/**
+	 * Session metadata, exported on spans as {@code fallom.metadata.<name>}, as
+	 * {@code name=value} entries read like {@link #context()}. A string, number or boolean
+	 * value is kept as it is, another value becomes its {@code toString()}, and
+	 * {@code null} leaves the entry out.
+	 * @return the entries
+	 */
+	String[] metadata() default {};
+
+	/**
+	 * Session tags, exported on spans as {@code fallom.tags}: literals, or SpEL expressions
+	 * when they contain {@code #}. A tag that evaluates to {@code null} or blank is left out.
+	 * @return the tags
+	 */
+	String[] tags() default {};
 
 }

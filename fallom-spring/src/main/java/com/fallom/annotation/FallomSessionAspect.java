@@ -1,7 +1,13 @@
 package com.fallom.annotation;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fallom.session.FallomSessionContext;
@@ -177,27 +183,59 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 	}
 
 	private SessionExpressions parse(FallomSession annotation, String element) {
-		String configKey = annotation.configKey();
-		Expression configKeyExpression;
-		if (configKey.contains("#")) {
-			configKeyExpression = parse(configKey, "configKey", element);
-		}
-		else if (StringUtils.hasText(configKey)) {
-			configKeyExpression = new LiteralExpression(configKey);
-		}
-		else {
+		Expression configKey = valueExpression(annotation.configKey(), "configKey", element);
+		if (configKey == null) {
 			throw new IllegalStateException("@FallomSession on " + element + " has a blank configKey");
 		}
-		String customerId = annotation.customerId();
-		Expression customerIdExpression = null;
-		if (customerId.contains("#")) {
-			customerIdExpression = parse(customerId, "customerId", element);
+		List<Expression> tags = new ArrayList<>();
+		for (String tag : annotation.tags()) {
+			Expression expression = valueExpression(tag, "tags", element);
+			if (expression == null) {
+				throw new IllegalStateException("@FallomSession on " + element + " has a blank tag");
+			}
+			tags.add(expression);
 		}
-		else if (StringUtils.hasText(customerId)) {
-			customerIdExpression = new LiteralExpression(customerId);
+		return new SessionExpressions(element, configKey, parse(annotation.sessionId(), "sessionId", element),
+				valueExpression(annotation.customerId(), "customerId", element),
+				entries(annotation.context(), "context", element), entries(annotation.metadata(), "metadata", element),
+				tags);
+	}
+
+	/**
+	 * Parse a value that is a SpEL expression when it contains {@code #}, else a literal.
+	 * @return the expression, or {@code null} when the value is blank
+	 */
+	private @Nullable Expression valueExpression(String value, String attribute, String element) {
+		if (value.contains("#")) {
+			return parse(value, attribute, element);
 		}
-		return new SessionExpressions(element, configKeyExpression,
-				parse(annotation.sessionId(), "sessionId", element), customerIdExpression);
+		return StringUtils.hasText(value) ? new LiteralExpression(value) : null;
+	}
+
+	/**
+	 * Parse {@code name=value} entries, in their order.
+	 */
+	private Map<String, Expression> entries(String[] entries, String attribute, String element) {
+		Map<String, Expression> parsed = new LinkedHashMap<>();
+		for (String entry : entries) {
+			int separator = entry.indexOf('=');
+			String name = (separator > 0) ? entry.substring(0, separator).trim() : "";
+			if (name.isEmpty()) {
+				throw new IllegalStateException("@FallomSession on " + element + " has a " + attribute + " entry '"
+						+ entry + "' that is not of the form name=value");
+			}
+			String value = entry.substring(separator + 1).trim();
+			Expression expression = valueExpression(value, attribute, element);
+			if (expression == null) {
+				throw new IllegalStateException(
+						"@FallomSession on " + element + " has a blank " + attribute + " value for '" + name + "'");
+			}
+			if (parsed.putIfAbsent(name, expression) != null) {
+				throw new IllegalStateException(
+						"@FallomSession on " + element + " has two " + attribute + " entries named '" + name + "'");
+			}
+		}
+		return parsed;
 	}
 
 	private Expression parse(String expression, String attribute, String element) {
@@ -226,29 +264,66 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 
 		private final @Nullable Expression customerId;
 
+		private final Map<String, Expression> targetingContext;
+
+		private final Map<String, Expression> metadata;
+
+		private final List<Expression> tags;
+
 		SessionExpressions(String element, Expression configKey, Expression sessionId,
-				@Nullable Expression customerId) {
+				@Nullable Expression customerId, Map<String, Expression> targetingContext,
+				Map<String, Expression> metadata, List<Expression> tags) {
 			this.element = element;
 			this.configKey = configKey;
 			this.sessionId = sessionId;
 			this.customerId = customerId;
+			this.targetingContext = targetingContext;
+			this.metadata = metadata;
+			this.tags = tags;
 		}
 
 		FallomSessionContext evaluate(Method method, @Nullable Object[] args) {
 			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, method, args,
 					FallomSessionAspect.this.parameterNameDiscoverer);
 			String sessionId = value(this.sessionId, "sessionId", context);
+			// What the request said about this same session (the web filter's customer and
+			// targeting context): the defaults of what the annotation says.
+			FallomSessionContext current = FallomSessionHolder.get();
+			FallomSessionContext request = (current != null && current.sessionId().equals(sessionId)) ? current
+					: null;
 			String customerId = null;
 			if (this.customerId != null) {
 				Object value = evaluate(this.customerId, "customerId", context);
 				customerId = (value != null) ? value.toString() : null;
 			}
-			if (!StringUtils.hasText(customerId)) {
-				// The customer of the request (the web filter's) when it is the same session.
-				FallomSessionContext current = FallomSessionHolder.get();
-				customerId = (current != null && current.sessionId().equals(sessionId)) ? current.customerId() : null;
+			if (!StringUtils.hasText(customerId) && request != null) {
+				customerId = request.customerId();
 			}
-			return new FallomSessionContext(value(this.configKey, "configKey", context), sessionId, customerId);
+			Map<String, String> targetingContext = new HashMap<>(
+					(request != null) ? request.targetingContext() : Map.of());
+			this.targetingContext.forEach((name, expression) -> {
+				Object value = evaluate(expression, "context", context);
+				if (value != null) {
+					targetingContext.put(name, value.toString());
+				}
+			});
+			Map<String, Object> metadata = new HashMap<>((request != null) ? request.metadata() : Map.of());
+			this.metadata.forEach((name, expression) -> {
+				Object value = evaluate(expression, "metadata", context);
+				if (value != null) {
+					metadata.put(name, (value instanceof String || value instanceof Number || value instanceof Boolean)
+							? value : value.toString());
+				}
+			});
+			Set<String> tags = new LinkedHashSet<>((request != null) ? request.tags() : List.of());
+			for (Expression expression : this.tags) {
+				Object value = evaluate(expression, "tags", context);
+				if (value != null && StringUtils.hasText(value.toString())) {
+					tags.add(value.toString());
+				}
+			}
+			return new FallomSessionContext(value(this.configKey, "configKey", context), sessionId, 0, -1, null,
+					customerId, metadata, List.copyOf(tags), targetingContext);
 		}
 
 		private @Nullable Object evaluate(Expression expression, String attribute,

@@ -1,5 +1,7 @@
 package com.fallom.web;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.fallom.internal.Arguments;
@@ -130,6 +132,28 @@ public class SessionIdExtractor {
 	 */
 	public @Nullable String customerId(String source, @Nullable String customerId) {
 		return (StringUtils.hasText(customerId) && isValid("customer id", source, customerId)) ? customerId : null;
+	}
+
+	/**
+	 * Return a session with the targeting fields a context resolver gave, leaving out
+	 * entries with a {@code null} value or a blank name: a resolver reading an optional
+	 * user attribute means the field is absent, not a failed request.
+	 * @param session the request's session
+	 * @param fields the resolved fields, or {@code null}
+	 * @return the session with the fields added to its own
+	 */
+	public FallomSessionContext withTargetingFields(FallomSessionContext session,
+			@Nullable Map<String, String> fields) {
+		if (fields == null || fields.isEmpty()) {
+			return session;
+		}
+		Map<String, String> merged = new HashMap<>(session.targetingContext());
+		fields.forEach((name, value) -> {
+			if (StringUtils.hasText(name) && value != null) {
+				merged.put(name, value);
+			}
+		});
+		return session.withTargetingContext(merged);
 	}
 
 	/**

@@ -3,8 +3,10 @@ package com.fallom.autoconfigure.web;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomProperties;
 import com.fallom.web.reactive.FallomSessionWebFilter;
+import com.fallom.web.reactive.ReactiveFallomContextResolver;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,9 +30,10 @@ public final class FallomWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomSessionWebFilter fallomSessionWebFilter(FallomProperties properties) {
+	FallomSessionWebFilter fallomSessionWebFilter(FallomProperties properties,
+			ObjectProvider<ReactiveFallomContextResolver> contextResolver) {
 		return new FallomSessionWebFilter(SessionIdExtractors.of(properties.getWeb()),
-				properties.getWeb().isCustomerIdFromPrincipal());
+				properties.getWeb().isCustomerIdFromPrincipal(), contextResolver.getIfUnique());
 	}
 
 }

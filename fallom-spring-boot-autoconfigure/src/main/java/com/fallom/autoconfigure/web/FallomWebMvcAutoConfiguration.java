@@ -2,9 +2,11 @@ package com.fallom.autoconfigure.web;
 
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.web.servlet.FallomContextResolver;
 import com.fallom.web.servlet.FallomSessionFilter;
 import jakarta.servlet.DispatcherType;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,19 +30,23 @@ public final class FallomWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomSessionFilter fallomSessionFilter(FallomProperties properties) {
+	FallomSessionFilter fallomSessionFilter(FallomProperties properties,
+			ObjectProvider<FallomContextResolver> contextResolver) {
 		return new FallomSessionFilter(SessionIdExtractors.of(properties.getWeb()),
-				properties.getWeb().isCustomerIdFromPrincipal());
+				properties.getWeb().isCustomerIdFromPrincipal(), contextResolver.getIfUnique());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "fallomSessionFilterRegistration")
 	FilterRegistrationBean<FallomSessionFilter> fallomSessionFilterRegistration(FallomSessionFilter filter,
-			FallomProperties properties) {
+			FallomProperties properties, ObjectProvider<FallomContextResolver> contextResolver) {
 		FilterRegistrationBean<FallomSessionFilter> registration = new FilterRegistrationBean<>(filter);
-		// After Spring Security when the principal is the customer: only then is it known.
-		registration.setOrder(properties.getWeb().isCustomerIdFromPrincipal() ? FallomSessionFilter.PRINCIPAL_ORDER
-				: FallomSessionFilter.DEFAULT_ORDER);
+		// After Spring Security when the principal is the customer or a resolver reads the
+		// request: only then is the authenticated user known.
+		boolean afterSecurity = properties.getWeb().isCustomerIdFromPrincipal()
+				|| contextResolver.getIfUnique() != null;
+		registration
+			.setOrder(afterSecurity ? FallomSessionFilter.PRINCIPAL_ORDER : FallomSessionFilter.DEFAULT_ORDER);
 		// ASYNC too: the session must be set again on the thread of each async dispatch.
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		return registration;

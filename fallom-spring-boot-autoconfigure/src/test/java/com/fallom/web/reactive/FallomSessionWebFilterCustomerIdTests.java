@@ -4,9 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fallom.models.FallomModels;
 import com.fallom.session.FallomSessionContext;
@@ -36,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.WebFilter;
@@ -63,7 +67,9 @@ class FallomSessionWebFilterCustomerIdTests {
 		backend.putConfig(MockConfig.key("support")
 			.variant("gpt-4o", 100)
 			.variant("claude-3-5-sonnet", 0)
-			.customer("vip-1", 1));
+			.customer("vip-1", 1)
+			.rule(1, MockConfig.condition("plan", "eq", "enterprise"),
+					MockConfig.condition("region", "startsWith", "eu-")));
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
 			.properties(backend.propertyValues())
 			.properties("server.port=0", "spring.reactor.context-propagation=auto",
@@ -106,6 +112,18 @@ class FallomSessionWebFilterCustomerIdTests {
 		assertThat(spanOf("s-anonymous").attribute("fallom.customer_id")).isNull();
 	}
 
+	@Test
+	void contextResolverFieldsReachTargetingAndNeverLeaveTheProcess() {
+		assertThat(get("s-resolved", null, null, "enterprise", "eu-west-1")).isEqualTo("claude-3-5-sonnet for none");
+		assertThat(get("s-resolved-us", null, null, "enterprise", "us-east-1")).isEqualTo("gpt-4o for none");
+		assertThat(get("s-unresolved", null, null, null, null)).as("the resolver's empty Mono")
+			.isEqualTo("gpt-4o for none");
+		assertThat(spanOf("s-resolved").attribute("gen_ai.request.model")).isEqualTo("claude-3-5-sonnet");
+		spanOf("s-resolved-us");
+		assertThat(new String(backend.allReceivedBytes(), StandardCharsets.ISO_8859_1)).as("targeting fields")
+			.doesNotContain("enterprise", "eu-west-1", "us-east-1");
+	}
+
 	private static ReceivedSpan spanOf(String sessionId) {
 		return await().atMost(Duration.ofSeconds(10))
 			.until(() -> backend.receivedSpans()
@@ -116,8 +134,19 @@ class FallomSessionWebFilterCustomerIdTests {
 	}
 
 	private static String get(String sessionId, @Nullable String customerId, @Nullable String user) {
+		return get(sessionId, customerId, user, null, null);
+	}
+
+	private static String get(String sessionId, @Nullable String customerId, @Nullable String user,
+			@Nullable String plan, @Nullable String region) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/chat"))
 			.header("X-Fallom-Session-Id", sessionId);
+		if (plan != null) {
+			request.header("X-Test-Plan", plan);
+		}
+		if (region != null) {
+			request.header("X-Test-Region", region);
+		}
 		if (customerId != null) {
 			request.header("X-Fallom-Customer-Id", customerId);
 		}
@@ -139,6 +168,24 @@ class FallomSessionWebFilterCustomerIdTests {
 		@Bean
 		ObservedChatModel chatModel(ObservationRegistry observationRegistry) {
 			return new ObservedChatModel(observationRegistry);
+		}
+
+		/**
+		 * A stand-in for fields read from the user's account without blocking: here,
+		 * headers, read on another thread.
+		 */
+		@Bean
+		ReactiveFallomContextResolver fallomContextResolver() {
+			return (exchange) -> Mono.fromCallable(() -> {
+				HttpHeaders headers = exchange.getRequest().getHeaders();
+				if (headers.getFirst("X-Test-Plan") == null) {
+					return null;
+				}
+				Map<String, String> fields = new HashMap<>();
+				fields.put("plan", headers.getFirst("X-Test-Plan"));
+				fields.put("region", headers.getFirst("X-Test-Region"));
+				return fields;
+			}).subscribeOn(Schedulers.parallel());
 		}
 
 		/**

@@ -5,9 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fallom.annotation.FallomSession;
 import com.fallom.models.FallomModels;
@@ -52,7 +55,9 @@ import static org.awaitility.Awaitility.await;
  * Tests that the customer id of a request reaches targeting and the exported chat span,
  * on a real Tomcat against the mock backend: from the {@code X-Fallom-Customer-Id}
  * header, from the principal (set here by a stand-in for Spring Security, ordered before
- * the Fallom filter as Spring Security is), and from {@code @FallomSession}.
+ * the Fallom filter as Spring Security is), and from {@code @FallomSession}; and that
+ * the targeting fields of a {@link FallomContextResolver} and of {@code @FallomSession}
+ * reach targeting and nothing else.
  */
 class FallomSessionFilterCustomerIdTests {
 
@@ -65,11 +70,14 @@ class FallomSessionFilterCustomerIdTests {
 	@BeforeAll
 	static void startServer() {
 		backend = FallomMockServer.start();
-		// Everyone gets gpt-4o by the hash; vip-1 is pinned to claude-3-5-sonnet.
+		// Everyone gets gpt-4o by the hash; vip-1 and enterprise customers in an eu- region
+		// get claude-3-5-sonnet.
 		backend.putConfig(MockConfig.key("support")
 			.variant("gpt-4o", 100)
 			.variant("claude-3-5-sonnet", 0)
-			.customer("vip-1", 1));
+			.customer("vip-1", 1)
+			.rule(1, MockConfig.condition("plan", "eq", "enterprise"),
+					MockConfig.condition("region", "startsWith", "eu-")));
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
 			.properties(backend.propertyValues())
 			.properties("server.port=0", "fallom.web.default-config-key=support",
@@ -123,6 +131,35 @@ class FallomSessionFilterCustomerIdTests {
 		assertThat(span.attribute("fallom.config_key")).isEqualTo("support");
 	}
 
+	@Test
+	void contextResolverFieldsReachTargetingAndNeverLeaveTheProcess() throws Exception {
+		assertThat(getWithAccount("/chat", "s-resolved", "enterprise", "eu-west-1"))
+			.isEqualTo("claude-3-5-sonnet for none");
+		assertThat(getWithAccount("/chat", "s-resolved-us", "enterprise", "us-east-1")).isEqualTo("gpt-4o for none");
+		assertThat(spanOf("s-resolved").attribute("gen_ai.request.model")).isEqualTo("claude-3-5-sonnet");
+		spanOf("s-resolved-us");
+		assertThat(new String(backend.allReceivedBytes(), StandardCharsets.ISO_8859_1)).as("targeting fields")
+			.doesNotContain("enterprise", "eu-west-1", "us-east-1");
+	}
+
+	@Test
+	void fallomSessionContextEntriesAddToTheResolvedFieldsAndMetadataAndTagsAreExported() throws Exception {
+		// The resolver gives the plan of this same session (and no region: left out), the
+		// annotation the region.
+		assertThat(getWithAccount("/annotated-context?conversation=s-entries&area=eu-central-1", "s-entries",
+				"enterprise", null))
+			.isEqualTo("claude-3-5-sonnet for none");
+		ReceivedSpan span = spanOf("s-entries");
+		assertThat(span.attribute("fallom.metadata.channel")).isEqualTo("web");
+		assertThat(span.attribute("fallom.metadata.priority")).isEqualTo("2");
+		assertThat(span.attributes().get("fallom.tags")).isEqualTo(List.of("beta", "region-eu-central-1"));
+		assertThat(span.attributes()).doesNotContainKeys("fallom.metadata.region", "fallom.metadata.plan");
+		assertThat(getWithAccount("/annotated-context?conversation=s-entries-other&area=eu-central-1", null,
+				"enterprise", null))
+			.as("the resolver runs only for a request with a session: no plan here")
+			.isEqualTo("gpt-4o for none");
+	}
+
 	private static ReceivedSpan spanOf(String sessionId) {
 		return await().atMost(Duration.ofSeconds(10))
 			.until(() -> backend.receivedSpans()
@@ -132,9 +169,25 @@ class FallomSessionFilterCustomerIdTests {
 				.orElse(null), (span) -> span != null);
 	}
 
+	private static String getWithAccount(String path, @Nullable String sessionId, @Nullable String plan,
+			@Nullable String region) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+		if (plan != null) {
+			request.header("X-Test-Plan", plan);
+		}
+		if (region != null) {
+			request.header("X-Test-Region", region);
+		}
+		return send(request, sessionId, null, null);
+	}
+
 	private static String get(String path, @Nullable String sessionId, @Nullable String customerId,
 			@Nullable String user) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+		return send(HttpRequest.newBuilder(base.resolve(path)), sessionId, customerId, user);
+	}
+
+	private static String send(HttpRequest.Builder request, @Nullable String sessionId, @Nullable String customerId,
+			@Nullable String user) throws IOException, InterruptedException {
 		if (sessionId != null) {
 			request.header("X-Fallom-Session-Id", sessionId);
 		}
@@ -158,6 +211,17 @@ class FallomSessionFilterCustomerIdTests {
 		@Bean
 		ObservedChatModel chatModel(ObservationRegistry observationRegistry) {
 			return new ObservedChatModel(observationRegistry);
+		}
+
+		@Bean
+		FallomContextResolver fallomContextResolver() {
+			// A stand-in for fields read from the user's account: here, headers.
+			return (request) -> {
+				Map<String, String> fields = new HashMap<>();
+				fields.put("plan", request.getHeader("X-Test-Plan"));
+				fields.put("region", request.getHeader("X-Test-Region"));
+				return fields;
+			};
 		}
 
 		@Bean
@@ -231,6 +295,11 @@ class FallomSessionFilterCustomerIdTests {
 			return this.annotatedChat.answer(conversation, user);
 		}
 
+		@GetMapping("/annotated-context")
+		String annotatedContext(@RequestParam String conversation, @RequestParam String area) {
+			return this.annotatedChat.answerInRegion(conversation, area);
+		}
+
 	}
 
 	static class AnnotatedChat {
@@ -246,6 +315,13 @@ class FallomSessionFilterCustomerIdTests {
 
 		@FallomSession(configKey = "support", sessionId = "#conversation", customerId = "#user")
 		String answer(String conversation, String user) {
+			return FallomSessionFilterCustomerIdTests.chat(this.models, this.chatModel);
+		}
+
+		@FallomSession(configKey = "support", sessionId = "#conversation", context = "region=#region",
+				metadata = { "channel=web", "priority=#region.length() > 3 ? 2 : 1" },
+				tags = { "beta", "'region-' + #region" })
+		String answerInRegion(String conversation, String region) {
 			return FallomSessionFilterCustomerIdTests.chat(this.models, this.chatModel);
 		}
 

@@ -25,7 +25,8 @@ import org.springframework.web.server.WebFilterChain;
  * {@code spring.reactor.context-propagation=auto}, Reactor restores it as the current
  * thread's session in every operator of the request, so {@code FallomModels},
  * {@code FallomTrace} and Spring AI spans see it. The customer id comes from a header, or
- * from the principal's name when so configured.
+ * from the principal's name when so configured; the targeting fields from a
+ * {@link ReactiveFallomContextResolver}.
  */
 public class FallomSessionWebFilter implements WebFilter, Ordered {
 
@@ -47,6 +48,8 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 
 	private final boolean customerIdFromPrincipal;
 
+	private final @Nullable ReactiveFallomContextResolver contextResolver;
+
 	private int order;
 
 	/**
@@ -65,9 +68,23 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	 * is then {@link #PRINCIPAL_ORDER}
 	 */
 	public FallomSessionWebFilter(SessionIdExtractor extractor, boolean customerIdFromPrincipal) {
+		this(extractor, customerIdFromPrincipal, null);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param extractor reads the session of a request
+	 * @param customerIdFromPrincipal whether the name of the exchange's principal, when
+	 * there is one, is the customer id (it wins over the customer id header)
+	 * @param contextResolver resolves the targeting fields of an exchange, or
+	 * {@code null}; with one or the principal, the order is {@link #PRINCIPAL_ORDER}
+	 */
+	public FallomSessionWebFilter(SessionIdExtractor extractor, boolean customerIdFromPrincipal,
+			@Nullable ReactiveFallomContextResolver contextResolver) {
 		this.extractor = extractor;
 		this.customerIdFromPrincipal = customerIdFromPrincipal;
-		this.order = customerIdFromPrincipal ? PRINCIPAL_ORDER : DEFAULT_ORDER;
+		this.contextResolver = contextResolver;
+		this.order = (customerIdFromPrincipal || contextResolver != null) ? PRINCIPAL_ORDER : DEFAULT_ORDER;
 	}
 
 	/**
@@ -98,11 +115,8 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 		if (session == null) {
 			filtered = chain.filter(exchange);
 		}
-		else if (this.customerIdFromPrincipal) {
-			filtered = exchange.getPrincipal()
-				.map((principal) -> withPrincipal(session, principal))
-				.defaultIfEmpty(session)
-				.flatMap((resolved) -> filter(exchange, chain, resolved));
+		else if (this.customerIdFromPrincipal || this.contextResolver != null) {
+			filtered = resolve(exchange, session).flatMap((resolved) -> filter(exchange, chain, resolved));
 		}
 		else {
 			filtered = filter(exchange, chain, session);
@@ -121,6 +135,22 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 			.ifPresent((context) -> RequestObservations.tag(context, session));
 		return chain.filter(exchange)
 			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session));
+	}
+
+	private Mono<FallomSessionContext> resolve(ServerWebExchange exchange, FallomSessionContext session) {
+		Mono<FallomSessionContext> resolved = Mono.just(session);
+		if (this.customerIdFromPrincipal) {
+			resolved = exchange.getPrincipal()
+				.map((principal) -> withPrincipal(session, principal))
+				.defaultIfEmpty(session);
+		}
+		ReactiveFallomContextResolver contextResolver = this.contextResolver;
+		if (contextResolver != null) {
+			resolved = resolved.flatMap((withCustomer) -> contextResolver.resolve(exchange)
+				.map((fields) -> this.extractor.withTargetingFields(withCustomer, fields))
+				.defaultIfEmpty(withCustomer));
+		}
+		return resolved;
 	}
 
 	private FallomSessionContext withPrincipal(FallomSessionContext session, Principal principal) {

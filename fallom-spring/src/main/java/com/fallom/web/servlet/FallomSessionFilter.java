@@ -28,7 +28,8 @@ import org.springframework.web.util.UriUtils;
  * Servlet filter that sets the Fallom session of each request, read by a
  * {@link SessionIdExtractor}, for the whole request, including its async dispatches, and
  * clears it afterwards. The customer id comes from a header, or from the authenticated
- * principal's name when so configured.
+ * principal's name when so configured; the targeting fields from a
+ * {@link FallomContextResolver}.
  */
 public class FallomSessionFilter extends OncePerRequestFilter {
 
@@ -55,6 +56,8 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 
 	private final boolean customerIdFromPrincipal;
 
+	private final @Nullable FallomContextResolver contextResolver;
+
 	/**
 	 * Create an instance.
 	 * @param extractor reads the session of a request
@@ -71,8 +74,23 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 	 * the filter at {@link #PRINCIPAL_ORDER} with Spring Security
 	 */
 	public FallomSessionFilter(SessionIdExtractor extractor, boolean customerIdFromPrincipal) {
+		this(extractor, customerIdFromPrincipal, null);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param extractor reads the session of a request
+	 * @param customerIdFromPrincipal whether the name of the request's principal, when
+	 * there is one, is the customer id (it wins over the customer id header)
+	 * @param contextResolver resolves the targeting fields of a request, or {@code null};
+	 * with one or the principal, register the filter at {@link #PRINCIPAL_ORDER} with
+	 * Spring Security
+	 */
+	public FallomSessionFilter(SessionIdExtractor extractor, boolean customerIdFromPrincipal,
+			@Nullable FallomContextResolver contextResolver) {
 		this.extractor = extractor;
 		this.customerIdFromPrincipal = customerIdFromPrincipal;
+		this.contextResolver = contextResolver;
 	}
 
 	/**
@@ -117,6 +135,9 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 			FallomSessionContext session = this.extractor.extract(new ServletRequestValues(request));
 			if (session != null && this.customerIdFromPrincipal) {
 				session = withPrincipal(session, request.getUserPrincipal());
+			}
+			if (session != null && this.contextResolver != null) {
+				session = this.extractor.withTargetingFields(session, this.contextResolver.resolve(request));
 			}
 			request.setAttribute(SESSION_ATTRIBUTE, (session != null) ? session : NO_SESSION);
 			return session;
