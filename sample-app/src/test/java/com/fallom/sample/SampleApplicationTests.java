@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fallom.sample.backend.BackendSummary;
+import com.fallom.sample.support.AccountPlanConfiguration;
 import com.fallom.sample.support.ChatController;
 import com.fallom.sample.support.ChatController.ChatRequest;
 import com.fallom.sample.support.SupportAssistant.ChatAnswer;
@@ -152,6 +153,29 @@ class SampleApplicationTests {
 				.filter((span) -> "vip-session-0".equals(span.attribute("fallom.session_id"))))
 				.isNotEmpty()
 				.allSatisfy((span) -> assertThat(span.attribute("fallom.customer_id")).isEqualTo("vip-1")));
+	}
+
+	@Test
+	void enterpriseAccountsArePinnedToTheSecondVariantByARuleOnTheResolvedPlan() {
+		for (int i = 0; i < 10; i++) {
+			ChatAnswer answer = this.client.post()
+				.uri("/chat")
+				.header(ChatController.SESSION_HEADER, "enterprise-session-" + i)
+				.header(AccountPlanConfiguration.PLAN_HEADER, "enterprise")
+				.body(new ChatRequest("We are a big company"))
+				.retrieve()
+				.body(ChatAnswer.class);
+			assertThat(answer.model()).isEqualTo("claude-3-5-sonnet");
+			assertThat(answer.assignedBy()).isEqualTo("rule");
+		}
+		ChatAnswer free = this.client.post()
+			.uri("/chat")
+			.header(ChatController.SESSION_HEADER, "free-session")
+			.header(AccountPlanConfiguration.PLAN_HEADER, "free")
+			.body(new ChatRequest("Hi"))
+			.retrieve()
+			.body(ChatAnswer.class);
+		assertThat(free.assignedBy()).isEqualTo("hash");
 	}
 
 	private ChatAnswer chat(String sessionId, String message) {

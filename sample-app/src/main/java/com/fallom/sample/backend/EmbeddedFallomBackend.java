@@ -36,7 +36,8 @@ import org.springframework.util.StringUtils;
  * The mock serves the bootstrap configs of {@code fallom.models.configs} and the bootstrap
  * prompts and prompt A/B tests of {@code fallom.prompts}, so the app fetches them as it
  * would from Fallom, the configs with targeting that pins the customer
- * {@code sample.mock-backend.vip-customer} ({@code vip-1}) to the second variant. The
+ * {@code sample.mock-backend.vip-customer} ({@code vip-1}) and accounts on the
+ * {@code enterprise} plan to the second variant. The
  * server becomes the {@code fallomMockServer}
  * bean and closes with the context.
  */
@@ -150,8 +151,8 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 
 	/**
 	 * Render the bootstrap configs of {@code fallom.models.configs} as the backend's
-	 * config JSON, each pinning the VIP customer to its second variant, as targeting set
-	 * up in Fallom's dashboard would.
+	 * config JSON, each pinning the VIP customer and enterprise accounts to its second
+	 * variant, as targeting set up in Fallom's dashboard would.
 	 */
 	private static List<MockConfig> bootstrapConfigs(ConfigurableEnvironment environment, String vipCustomer) {
 		Map<String, FallomProperties.Config> configs = Binder.get(environment)
@@ -167,6 +168,9 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 				// tag::vip[]
 				config = config.customer(vipCustomer, 1);
 				// end::vip[]
+				// tag::enterprise-rule[]
+				config = config.rule(1, MockConfig.condition("plan", "eq", "enterprise"));
+				// end::enterprise-rule[]
 			}
 			json.add(config);
 		});
