@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fallom.models.internal.NonBlockingThreads;
 import com.fallom.models.internal.PinnedVersionLoader;
 import com.fallom.models.internal.SessionHasher;
+import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
@@ -275,11 +276,25 @@ public class FallomModels {
 	 * match that decided it, or {@link ModelTargeting#NO_MATCH}
 	 */
 	private long assignVariant(ModelConfig config, String sessionId, ModelOptions options, AssignmentSource source) {
+		// The defaults of the call's customer id and context: the same session's, else the
+		// customer's of a request without a session id.
+		String customerId = null;
+		Map<String, String> context = Map.of();
 		FallomSessionContext session = sameSession(sessionId);
-		String customerId = (options.getCustomerId() != null || session == null) ? options.getCustomerId()
-				: session.customerId();
+		FallomCustomerContext customer = (session == null) ? FallomSessionHolder.getCustomer() : null;
+		if (session != null) {
+			customerId = session.customerId();
+			context = session.targetingContext();
+		}
+		else if (customer != null) {
+			customerId = customer.customerId();
+			context = customer.targetingContext();
+		}
+		if (options.getCustomerId() != null) {
+			customerId = options.getCustomerId();
+		}
 		SessionHasher hasher = SessionHasher.current().hash(sessionId);
-		int match = config.match(customerId, targetingContextOf(session, options));
+		int match = config.match(customerId, targetingContextOf(context, options));
 		int variantIndex = (match != ModelTargeting.NO_MATCH) ? config.targetedVariantIndex(match) : -1;
 		if (variantIndex < 0) {
 			// No match, or one naming a variant the config lacks: the hash decides, as in
@@ -308,7 +323,7 @@ public class FallomModels {
 	 * {@code @FallomSession} or {@code FallomTrace}): its customer id and targeting context
 	 * are the defaults of the call's, so that targeting sees the request's customer without
 	 * each call passing it, and a loop over sessions never hands one session's customer to
-	 * the next.
+	 * the next. Without it, the customer of a request without a session id is the default.
 	 */
 	private static @Nullable FallomSessionContext sameSession(String sessionId) {
 		FallomSessionContext session = FallomSessionHolder.get();
@@ -316,19 +331,18 @@ public class FallomModels {
 	}
 
 	/**
-	 * Return the context targeting reads: the session's fields overridden by the call's.
-	 * Allocates only when both have fields.
+	 * Return the context targeting reads: the session's (or customer's) fields overridden
+	 * by the call's. Allocates only when both have fields.
 	 */
-	private static Map<String, String> targetingContextOf(@Nullable FallomSessionContext session,
-			ModelOptions options) {
+	private static Map<String, String> targetingContextOf(Map<String, String> defaults, ModelOptions options) {
 		Map<String, String> callContext = options.getContext();
-		if (session == null || session.targetingContext().isEmpty()) {
+		if (defaults.isEmpty()) {
 			return callContext;
 		}
 		if (callContext.isEmpty()) {
-			return session.targetingContext();
+			return defaults;
 		}
-		Map<String, String> merged = new HashMap<>(session.targetingContext());
+		Map<String, String> merged = new HashMap<>(defaults);
 		merged.putAll(callContext);
 		return merged;
 	}

@@ -8,14 +8,17 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds the current thread's {@link FallomSessionContext}. The web filters, the
- * {@code @FallomSession} aspect, {@code FallomTrace} and {@code FallomModels} write it;
- * the tracing pieces read it. A context-propagation {@code ThreadLocalAccessor} carries it
- * across Reactor operators and executors.
+ * Holds the current thread's {@link FallomSessionContext}, and the
+ * {@link FallomCustomerContext} of work that has a customer but no session yet. The web
+ * filters, the {@code @FallomSession} aspect, {@code FallomTrace} and {@code FallomModels}
+ * write them; the tracing pieces read the session. Context-propagation
+ * {@code ThreadLocalAccessor}s carry both across Reactor operators and executors.
  */
 public final class FallomSessionHolder {
 
 	private static final ThreadLocal<FallomSessionContext> CURRENT = new ThreadLocal<>();
+
+	private static final ThreadLocal<FallomCustomerContext> CUSTOMER = new ThreadLocal<>();
 
 	private FallomSessionHolder() {
 	}
@@ -48,6 +51,34 @@ public final class FallomSessionHolder {
 	}
 
 	/**
+	 * Return the current thread's customer without a session: the one a web request
+	 * without a session id was made by.
+	 * @return the customer, or {@code null} when none is set
+	 */
+	@Nullable
+	public static FallomCustomerContext getCustomer() {
+		return CUSTOMER.get();
+	}
+
+	/**
+	 * Set the current thread's customer without a session, returning the one it
+	 * replaces so that callers can restore it.
+	 * @param customer the customer, or {@code null} (or an empty one) to clear
+	 * @return the previous customer, or {@code null}
+	 */
+	@Nullable
+	public static FallomCustomerContext setCustomer(@Nullable FallomCustomerContext customer) {
+		FallomCustomerContext previous = CUSTOMER.get();
+		if (customer == null || customer.isEmpty()) {
+			CUSTOMER.remove();
+		}
+		else {
+			CUSTOMER.set(customer);
+		}
+		return previous;
+	}
+
+	/**
 	 * Set the session unless the current one already has the same config key and session
 	 * id, keeping the current customer, metadata, tags and targeting context when the session id
 	 * is the same.
@@ -59,14 +90,14 @@ public final class FallomSessionHolder {
 	public static void setIfChanged(String configKey, String sessionId) {
 		FallomSessionContext current = CURRENT.get();
 		if (current == null) {
-			CURRENT.set(new FallomSessionContext(configKey, sessionId));
+			CURRENT.set(newSession(configKey, sessionId, 0, -1, null, null));
 		}
 		else if (!current.matches(configKey, sessionId)) {
 			// The customer, metadata, tags and targeting context belong to the session,
 			// not to the config: kept when only the config key changes.
 			CURRENT.set(current.sessionId().equals(sessionId)
 					? current.withAssignment(configKey, 0, -1, null, current.customerId())
-					: new FallomSessionContext(configKey, sessionId));
+					: newSession(configKey, sessionId, 0, -1, null, null));
 		}
 	}
 
@@ -103,8 +134,7 @@ public final class FallomSessionHolder {
 			String model, @Nullable String customerId) {
 		FallomSessionContext current = CURRENT.get();
 		if (current == null || !current.sessionId().equals(sessionId)) {
-			CURRENT.set(new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model, customerId,
-					Map.of(), List.of()));
+			CURRENT.set(newSession(configKey, sessionId, configVersion, variantIndex, model, customerId));
 		}
 		else if (!current.matches(configKey, sessionId, configVersion, variantIndex, model)
 				|| !Objects.equals(current.customerId(), customerId)) {
@@ -124,7 +154,7 @@ public final class FallomSessionHolder {
 	public static void setWithoutAssignment(String configKey, String sessionId) {
 		FallomSessionContext current = CURRENT.get();
 		if (current == null || !current.sessionId().equals(sessionId)) {
-			CURRENT.set(new FallomSessionContext(configKey, sessionId));
+			CURRENT.set(newSession(configKey, sessionId, 0, -1, null, null));
 		}
 		else if (current.hasAssignment() || !current.configKey().equals(configKey)) {
 			// The customer, metadata, tags and targeting context belong to the session: kept.
@@ -133,21 +163,41 @@ public final class FallomSessionHolder {
 	}
 
 	/**
-	 * Return a task that runs in the session current now, whatever thread runs it, and
-	 * restores that thread's own session afterwards: so a pooled thread never carries one
+	 * Create the context of a session that starts now: one started while a customer
+	 * without a session is set (a web request without a session id) belongs to that
+	 * customer, unless it names its own, and gets the customer's targeting context.
+	 */
+	private static FallomSessionContext newSession(String configKey, String sessionId, int configVersion,
+			int variantIndex, @Nullable String model, @Nullable String customerId) {
+		FallomCustomerContext customer = CUSTOMER.get();
+		if (customer == null) {
+			return new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model, customerId,
+					Map.of(), List.of());
+		}
+		return new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model,
+				(customerId != null) ? customerId : customer.customerId(), Map.of(), List.of(),
+				customer.targetingContext());
+	}
+
+	/**
+	 * Return a task that runs in the session (and customer) current now, whatever thread
+	 * runs it, and restores that thread's own afterwards: so a pooled thread never carries one
 	 * task's session into the next. For executors that context-propagation does not wrap.
 	 * @param task the task
 	 * @return the wrapped task
 	 */
 	public static Runnable wrap(Runnable task) {
 		FallomSessionContext captured = CURRENT.get();
+		FallomCustomerContext capturedCustomer = CUSTOMER.get();
 		return () -> {
 			FallomSessionContext previous = set(captured);
+			FallomCustomerContext previousCustomer = setCustomer(capturedCustomer);
 			try {
 				task.run();
 			}
 			finally {
 				set(previous);
+				setCustomer(previousCustomer);
 			}
 		};
 	}
@@ -161,13 +211,16 @@ public final class FallomSessionHolder {
 	 */
 	public static <V> Callable<V> wrap(Callable<V> task) {
 		FallomSessionContext captured = CURRENT.get();
+		FallomCustomerContext capturedCustomer = CUSTOMER.get();
 		return () -> {
 			FallomSessionContext previous = set(captured);
+			FallomCustomerContext previousCustomer = setCustomer(capturedCustomer);
 			try {
 				return task.call();
 			}
 			finally {
 				set(previous);
+				setCustomer(previousCustomer);
 			}
 		};
 	}
@@ -177,6 +230,14 @@ public final class FallomSessionHolder {
 	 */
 	public static void clear() {
 		CURRENT.remove();
+	}
+
+	/**
+	 * Clear the current thread's session and customer, as at the boundaries of a request.
+	 */
+	public static void clearAll() {
+		CURRENT.remove();
+		CUSTOMER.remove();
 	}
 
 }

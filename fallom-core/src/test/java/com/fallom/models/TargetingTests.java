@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.models.internal.ConfigParser;
+import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class TargetingTests {
 
 	@AfterEach
 	void clearSession() {
-		FallomSessionHolder.clear();
+		FallomSessionHolder.clearAll();
 	}
 
 	private static FallomModels models(String targeting) {
@@ -279,6 +280,35 @@ class TargetingTests {
 			.isEqualTo("targeted");
 		assertThat(FallomSessionHolder.get().targetingContext()).as("the session's own fields are unchanged")
 			.containsEntry("plan", "free");
+	}
+
+	@Test
+	void customerOfARequestWithoutASessionIsUsedForEverySessionItStarts() {
+		FallomModels models = models("{\"individualTargets\": [{\"field\": \"customerId\", \"value\": \"vip-1\", "
+				+ "\"variantIndex\": 1}], \"rules\": [{\"conditions\": [{\"field\": \"plan\", \"operator\": \"eq\", "
+				+ "\"value\": \"enterprise\"}], \"variantIndex\": 2}]}");
+		FallomSessionHolder.setCustomer(new FallomCustomerContext("vip-1", Map.of()));
+		assertThat(models.get("k", "s-1")).isEqualTo("targeted");
+		assertThat(FallomSessionHolder.get().customerId()).as("the session it started").isEqualTo("vip-1");
+		assertThat(models.get("k", "s-2")).isEqualTo("targeted");
+		assertThat(models.get("k", "s-3", ModelOptions.customerId("someone"))).as("the call's customer wins")
+			.isEqualTo("hashed");
+		FallomSessionHolder.clearAll();
+		FallomSessionHolder.setCustomer(new FallomCustomerContext(null, Map.of("plan", "enterprise")));
+		assertThat(models.get("k", "s-4")).isEqualTo("other");
+		assertThat(FallomSessionHolder.get().targetingContext()).as("the session it started")
+			.containsExactly(Map.entry("plan", "enterprise"));
+		assertThat(models.get("k", "s-4")).as("the same session again").isEqualTo("other");
+	}
+
+	@Test
+	void sessionWithTheSameIdWinsOverTheCustomerOfTheRequest() {
+		FallomModels models = models(
+				"{\"individualTargets\": [{\"field\": \"customerId\", \"value\": \"vip-1\", \"variantIndex\": 1}]}");
+		FallomSessionHolder.setCustomer(new FallomCustomerContext("vip-1", Map.of()));
+		FallomSessionHolder.set(new FallomSessionContext("k", "s-1", "someone"));
+		assertThat(models.get("k", "s-1")).isEqualTo("hashed");
+		assertThat(models.get("k", "s-2")).as("another session: the request's customer").isEqualTo("targeted");
 	}
 
 	@Test

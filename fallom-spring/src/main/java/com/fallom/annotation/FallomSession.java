@@ -55,7 +55,8 @@ public @interface FallomSession {
 	 * expression over the method's parameters when it contains {@code #}, such as
 	 * {@code "#user.id"}, else a literal. Empty (the default), or an expression that
 	 * evaluates to {@code null} or blank, means the customer of the current session when
-	 * it has the same session id (set by the web filter), else none.
+	 * it has the same session id (set by the web filter), else the customer of a request
+	 * without a session id, else none.
 	 * @return the customer id or its expression
 	 */
 	String customerId() default "";
@@ -65,8 +66,9 @@ public @interface FallomSession {
 	 * expression over the method's parameters when it contains {@code #}, such as
 	 * {@code "plan=#user.plan"}, else a literal. A value that evaluates to {@code null}
 	 * leaves the field absent, so rules on it do not match. They add to, and override, the
-	 * fields of the current session when it has the same session id (set by a
-	 * {@code FallomContextResolver}). Used by {@code FallomModels} only: never exported.
+	 * fields of the current session when it has the same session id, else of the
+	 * request's customer (set by a {@code FallomContextResolver}). Used by
+	 * {@code FallomModels} only: never exported.
 	 * @return the entries
 	 */
 	String[] context() default {};

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
@@ -287,20 +288,28 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 					FallomSessionAspect.this.parameterNameDiscoverer);
 			String sessionId = value(this.sessionId, "sessionId", context);
 			// What the request said about this same session (the web filter's customer and
-			// targeting context): the defaults of what the annotation says.
+			// targeting context), or about its customer when it had no session id: the
+			// defaults of what the annotation says.
 			FallomSessionContext current = FallomSessionHolder.get();
 			FallomSessionContext request = (current != null && current.sessionId().equals(sessionId)) ? current
 					: null;
+			FallomCustomerContext customer = (request == null) ? FallomSessionHolder.getCustomer() : null;
 			String customerId = null;
 			if (this.customerId != null) {
 				Object value = evaluate(this.customerId, "customerId", context);
 				customerId = (value != null) ? value.toString() : null;
 			}
-			if (!StringUtils.hasText(customerId) && request != null) {
-				customerId = request.customerId();
+			if (!StringUtils.hasText(customerId)) {
+				customerId = (request != null) ? request.customerId()
+						: (customer != null) ? customer.customerId() : null;
 			}
-			Map<String, String> targetingContext = new HashMap<>(
-					(request != null) ? request.targetingContext() : Map.of());
+			Map<String, String> targetingContext = new HashMap<>();
+			if (request != null) {
+				targetingContext.putAll(request.targetingContext());
+			}
+			else if (customer != null) {
+				targetingContext.putAll(customer.targetingContext());
+			}
 			this.targetingContext.forEach((name, expression) -> {
 				Object value = evaluate(expression, "context", context);
 				if (value != null) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.fallom.internal.Arguments;
+import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -118,9 +119,31 @@ public class SessionIdExtractor {
 		else {
 			configKey = this.defaultConfigKey;
 		}
-		String customerId = (this.customerIdHeader != null)
+		return new FallomSessionContext(configKey, sessionId, extractCustomerId(request));
+	}
+
+	/**
+	 * Return the customer id of a request from its header, for a request without a
+	 * session id.
+	 * @param request what the request carries
+	 * @return the customer id, or {@code null} when no header is configured, or the
+	 * request has none or a bad one
+	 */
+	public @Nullable String extractCustomerId(RequestValues request) {
+		return (this.customerIdHeader != null)
 				? customerId(this.customerIdHeader, request.header(this.customerIdHeader)) : null;
-		return new FallomSessionContext(configKey, sessionId, customerId);
+	}
+
+	/**
+	 * Return the customer of a request without a session id, with the targeting fields a
+	 * context resolver gave, leaving out entries as
+	 * {@link #withTargetingFields(FallomSessionContext, Map)} does.
+	 * @param customerId the customer id
+	 * @param fields the resolved fields, or {@code null}
+	 * @return the customer
+	 */
+	public FallomCustomerContext customer(String customerId, @Nullable Map<String, String> fields) {
+		return new FallomCustomerContext(customerId, addFields(new HashMap<>(), fields));
 	}
 
 	/**
@@ -147,13 +170,18 @@ public class SessionIdExtractor {
 		if (fields == null || fields.isEmpty()) {
 			return session;
 		}
-		Map<String, String> merged = new HashMap<>(session.targetingContext());
-		fields.forEach((name, value) -> {
-			if (StringUtils.hasText(name) && value != null) {
-				merged.put(name, value);
-			}
-		});
-		return session.withTargetingContext(merged);
+		return session.withTargetingContext(addFields(new HashMap<>(session.targetingContext()), fields));
+	}
+
+	private static Map<String, String> addFields(Map<String, String> target, @Nullable Map<String, String> fields) {
+		if (fields != null) {
+			fields.forEach((name, value) -> {
+				if (StringUtils.hasText(name) && value != null) {
+					target.put(name, value);
+				}
+			});
+		}
+		return target;
 	}
 
 	/**

@@ -41,6 +41,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.WebFilter;
 
@@ -124,6 +125,20 @@ class FallomSessionWebFilterCustomerIdTests {
 			.doesNotContain("enterprise", "eu-west-1", "us-east-1");
 	}
 
+	@Test
+	void customerOfARequestWithoutASessionIdIsTheCustomerOfTheSessionsItsCodeStarts() {
+		assertThat(send("/explicit?conversation=s-explicit", null, null, "vip-1", null, null))
+			.isEqualTo("claude-3-5-sonnet for vip-1");
+		assertThat(spanOf("s-explicit").attribute("fallom.customer_id")).isEqualTo("vip-1");
+		assertThat(send("/explicit?conversation=s-explicit-header", null, "vip-1", null, null, null))
+			.isEqualTo("claude-3-5-sonnet for vip-1");
+		assertThat(send("/explicit?conversation=s-explicit-plan", null, "someone", null, "enterprise", "eu-north-1"))
+			.as("the resolver's fields")
+			.isEqualTo("claude-3-5-sonnet for someone");
+		assertThat(send("/explicit?conversation=s-explicit-anonymous", null, null, null, null, null))
+			.isEqualTo("gpt-4o for none");
+	}
+
 	private static ReceivedSpan spanOf(String sessionId) {
 		return await().atMost(Duration.ofSeconds(10))
 			.until(() -> backend.receivedSpans()
@@ -139,8 +154,15 @@ class FallomSessionWebFilterCustomerIdTests {
 
 	private static String get(String sessionId, @Nullable String customerId, @Nullable String user,
 			@Nullable String plan, @Nullable String region) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/chat"))
-			.header("X-Fallom-Session-Id", sessionId);
+		return send("/chat", sessionId, customerId, user, plan, region);
+	}
+
+	private static String send(String path, @Nullable String sessionId, @Nullable String customerId,
+			@Nullable String user, @Nullable String plan, @Nullable String region) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+		if (sessionId != null) {
+			request.header("X-Fallom-Session-Id", sessionId);
+		}
 		if (plan != null) {
 			request.header("X-Test-Plan", plan);
 		}
@@ -223,12 +245,21 @@ class FallomSessionWebFilterCustomerIdTests {
 		Mono<String> chat() {
 			return Mono.fromCallable(() -> {
 				FallomSessionContext session = FallomSessionHolder.get();
-				String model = this.models.get(session.configKey(), session.sessionId());
-				this.chatModel
-					.call(new Prompt(List.of(new UserMessage("hello")), ChatOptions.builder().model(model).build()));
-				String customerId = FallomSessionHolder.get().customerId();
-				return model + " for " + ((customerId != null) ? customerId : "none");
+				return chat(session.sessionId());
 			}).subscribeOn(Schedulers.boundedElastic());
+		}
+
+		@GetMapping("/explicit")
+		Mono<String> explicit(@RequestParam String conversation) {
+			// The session id is the caller's, not the request's: FallomModels starts it.
+			return Mono.fromCallable(() -> chat(conversation)).subscribeOn(Schedulers.boundedElastic());
+		}
+
+		private String chat(String sessionId) {
+			String model = this.models.get("support", sessionId);
+			this.chatModel.call(new Prompt(List.of(new UserMessage("hello")), ChatOptions.builder().model(model).build()));
+			String customerId = FallomSessionHolder.get().customerId();
+			return model + " for " + ((customerId != null) ? customerId : "none");
 		}
 
 	}

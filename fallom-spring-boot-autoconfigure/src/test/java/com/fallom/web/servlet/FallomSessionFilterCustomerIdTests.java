@@ -80,7 +80,9 @@ class FallomSessionFilterCustomerIdTests {
 					MockConfig.condition("region", "startsWith", "eu-")));
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
 			.properties(backend.propertyValues())
-			.properties("server.port=0", "fallom.web.default-config-key=support",
+			// One request thread, so a request runs on the thread the last one ran on.
+			.properties("server.port=0", "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1",
+					"fallom.web.default-config-key=support",
 					"fallom.web.customer-id-from-principal=true", "management.otlp.metrics.export.enabled=false")
 			.run();
 		base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort());
@@ -158,6 +160,38 @@ class FallomSessionFilterCustomerIdTests {
 				"enterprise", null))
 			.as("the resolver runs only for a request with a session: no plan here")
 			.isEqualTo("gpt-4o for none");
+	}
+
+	@Test
+	void principalOfARequestWithoutASessionIdIsTheCustomerOfTheSessionsItsCodeStarts() throws Exception {
+		assertThat(get("/annotated-context?conversation=s-no-header&area=us", null, null, "vip-1"))
+			.isEqualTo("claude-3-5-sonnet for vip-1");
+		assertThat(spanOf("s-no-header").attribute("fallom.customer_id")).isEqualTo("vip-1");
+		assertThat(get("/explicit?conversation=s-explicit", null, "vip-1", null)).as("the customer id header")
+			.isEqualTo("claude-3-5-sonnet for vip-1");
+		assertThat(spanOf("s-explicit").attribute("fallom.customer_id")).isEqualTo("vip-1");
+	}
+
+	@Test
+	void contextResolverFieldsOfARequestWithoutASessionIdReachTargeting() throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/explicit?conversation=s-explicit-plan"))
+			.header("X-Test-Plan", "enterprise")
+			.header("X-Test-Region", "eu-north-1");
+		assertThat(send(request, null, "someone", null)).isEqualTo("claude-3-5-sonnet for someone");
+		assertThat(getWithAccount("/explicit?conversation=s-explicit-anonymous", null, "enterprise", "eu-north-1"))
+			.as("no customer: no resolver, as for any request without a session or a customer")
+			.isEqualTo("gpt-4o for none");
+	}
+
+	@Test
+	void customerOfARequestWithoutASessionIdDoesNotOutliveTheRequest() throws Exception {
+		// One Tomcat thread: each request runs where the last one ran.
+		for (int i = 0; i < 5; i++) {
+			assertThat(get("/explicit?conversation=s-leak-vip-" + i, null, "vip-1", null))
+				.isEqualTo("claude-3-5-sonnet for vip-1");
+			assertThat(get("/explicit?conversation=s-leak-anonymous-" + i, null, null, null))
+				.isEqualTo("gpt-4o for none");
+		}
 	}
 
 	private static ReceivedSpan spanOf(String sessionId) {
@@ -293,6 +327,13 @@ class FallomSessionFilterCustomerIdTests {
 		@GetMapping("/annotated")
 		String annotated(@RequestParam String conversation, @RequestParam String user) {
 			return this.annotatedChat.answer(conversation, user);
+		}
+
+		@GetMapping("/explicit")
+		String explicit(@RequestParam String conversation) {
+			// The session id is the caller's, not the request's: FallomModels starts it.
+			this.models.get("support", conversation);
+			return FallomSessionFilterCustomerIdTests.chat(this.models, this.chatModel);
 		}
 
 		@GetMapping("/annotated-context")

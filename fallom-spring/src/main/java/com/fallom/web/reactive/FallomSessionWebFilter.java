@@ -1,7 +1,10 @@
 package com.fallom.web.reactive;
 
 import java.security.Principal;
+import java.util.Map;
 
+import com.fallom.session.FallomCustomerContext;
+import com.fallom.session.FallomCustomerThreadLocalAccessor;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
@@ -26,7 +29,10 @@ import org.springframework.web.server.WebFilterChain;
  * thread's session in every operator of the request, so {@code FallomModels},
  * {@code FallomTrace} and Spring AI spans see it. The customer id comes from a header, or
  * from the principal's name when so configured; the targeting fields from a
- * {@link ReactiveFallomContextResolver}.
+ * {@link ReactiveFallomContextResolver}. A request without a session id whose customer is
+ * known gets a {@link FallomCustomerContext} instead, under
+ * {@link FallomCustomerThreadLocalAccessor#KEY}: the sessions its code starts belong to
+ * that customer.
  */
 public class FallomSessionWebFilter implements WebFilter, Ordered {
 
@@ -43,6 +49,8 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	 * {@code getPrincipal()} with the authenticated user.
 	 */
 	public static final int PRINCIPAL_ORDER = -99;
+
+	private static final FallomCustomerContext NO_CUSTOMER = new FallomCustomerContext(null, Map.of());
 
 	private final SessionIdExtractor extractor;
 
@@ -110,10 +118,13 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		FallomSessionContext session = this.extractor.extract(new ReactiveRequestValues(exchange.getRequest()));
+		ReactiveRequestValues values = new ReactiveRequestValues(exchange.getRequest());
+		FallomSessionContext session = this.extractor.extract(values);
 		Mono<Void> filtered;
 		if (session == null) {
-			filtered = chain.filter(exchange);
+			filtered = customerOf(exchange, values).flatMap((customer) -> customer.isEmpty() ? chain.filter(exchange)
+					: chain.filter(exchange)
+						.contextWrite((context) -> context.put(FallomCustomerThreadLocalAccessor.KEY, customer)));
 		}
 		else if (this.customerIdFromPrincipal || this.contextResolver != null) {
 			filtered = resolve(exchange, session).flatMap((resolved) -> filter(exchange, chain, resolved));
@@ -125,9 +136,9 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 		// Event-loop threads serve many requests: clear it at both ends of this one, so that
 		// the next request on the thread does not inherit a session.
 		return Mono.defer(() -> {
-			FallomSessionHolder.clear();
+			FallomSessionHolder.clearAll();
 			return filtered;
-		}).doFinally((signal) -> FallomSessionHolder.clear());
+		}).doFinally((signal) -> FallomSessionHolder.clearAll());
 	}
 
 	private static Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain, FallomSessionContext session) {
@@ -151,6 +162,29 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 				.defaultIfEmpty(withCustomer));
 		}
 		return resolved;
+	}
+
+	/**
+	 * Return the customer of a request without a session id, for the sessions that code
+	 * starts while it runs: an empty customer when it has none.
+	 */
+	private Mono<FallomCustomerContext> customerOf(ServerWebExchange exchange, ReactiveRequestValues values) {
+		String fromHeader = this.extractor.extractCustomerId(values);
+		Mono<String> customerId = this.customerIdFromPrincipal
+				? exchange.getPrincipal()
+					.mapNotNull((principal) -> this.extractor.customerId("principal", principal.getName()))
+				: Mono.empty();
+		if (fromHeader != null) {
+			customerId = customerId.defaultIfEmpty(fromHeader);
+		}
+		ReactiveFallomContextResolver contextResolver = this.contextResolver;
+		return customerId
+			.flatMap((id) -> (contextResolver != null)
+					? contextResolver.resolve(exchange)
+						.map((fields) -> this.extractor.customer(id, fields))
+						.defaultIfEmpty(this.extractor.customer(id, null))
+					: Mono.just(this.extractor.customer(id, null)))
+			.defaultIfEmpty(NO_CUSTOMER);
 	}
 
 	private FallomSessionContext withPrincipal(FallomSessionContext session, Principal principal) {

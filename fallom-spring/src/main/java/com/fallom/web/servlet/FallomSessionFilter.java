@@ -6,6 +6,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.web.RequestObservations;
@@ -29,7 +30,9 @@ import org.springframework.web.util.UriUtils;
  * {@link SessionIdExtractor}, for the whole request, including its async dispatches, and
  * clears it afterwards. The customer id comes from a header, or from the authenticated
  * principal's name when so configured; the targeting fields from a
- * {@link FallomContextResolver}.
+ * {@link FallomContextResolver}. A request without a session id whose customer is known
+ * gets a {@link FallomCustomerContext} instead: the sessions its code starts belong to
+ * that customer.
  */
 public class FallomSessionFilter extends OncePerRequestFilter {
 
@@ -48,9 +51,7 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 	 */
 	public static final int PRINCIPAL_ORDER = -99;
 
-	private static final String SESSION_ATTRIBUTE = FallomSessionFilter.class.getName() + ".SESSION";
-
-	private static final Object NO_SESSION = new Object();
+	private static final String IDENTITY_ATTRIBUTE = FallomSessionFilter.class.getName() + ".IDENTITY";
 
 	private final SessionIdExtractor extractor;
 
@@ -113,8 +114,10 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 		// Set even when null: container threads are pooled, and FallomModels and
 		// FallomTrace.setSession set the session without a scope, so a previous request may
 		// have left one behind. The request is the boundary, on both ends.
-		FallomSessionContext session = sessionOf(request);
-		FallomSessionHolder.set(session);
+		RequestIdentity identity = identityOf(request);
+		FallomSessionHolder.set(identity.session());
+		FallomSessionHolder.setCustomer(identity.customer());
+		FallomSessionContext session = identity.session();
 		if (session != null) {
 			// The server observation was opened by ServerHttpObservationFilter, before us.
 			ServerHttpObservationFilter.findObservationContext(request)
@@ -124,30 +127,65 @@ public class FallomSessionFilter extends OncePerRequestFilter {
 			filterChain.doFilter(request, response);
 		}
 		finally {
-			FallomSessionHolder.clear();
+			FallomSessionHolder.clearAll();
 		}
 	}
 
-	private @Nullable FallomSessionContext sessionOf(HttpServletRequest request) {
+	private RequestIdentity identityOf(HttpServletRequest request) {
 		// Read once per request: async dispatches reuse it, so a bad id is counted once.
-		Object stored = request.getAttribute(SESSION_ATTRIBUTE);
-		if (stored == null) {
-			FallomSessionContext session = this.extractor.extract(new ServletRequestValues(request));
-			if (session != null && this.customerIdFromPrincipal) {
+		Object stored = request.getAttribute(IDENTITY_ATTRIBUTE);
+		if (stored instanceof RequestIdentity identity) {
+			return identity;
+		}
+		RequestIdentity identity;
+		ServletRequestValues values = new ServletRequestValues(request);
+		FallomSessionContext session = this.extractor.extract(values);
+		if (session != null) {
+			if (this.customerIdFromPrincipal) {
 				session = withPrincipal(session, request.getUserPrincipal());
 			}
-			if (session != null && this.contextResolver != null) {
+			if (this.contextResolver != null) {
 				session = this.extractor.withTargetingFields(session, this.contextResolver.resolve(request));
 			}
-			request.setAttribute(SESSION_ATTRIBUTE, (session != null) ? session : NO_SESSION);
-			return session;
+			identity = new RequestIdentity(session, null);
 		}
-		return (stored instanceof FallomSessionContext session) ? session : null;
+		else {
+			identity = new RequestIdentity(null, customerOf(request, values));
+		}
+		request.setAttribute(IDENTITY_ATTRIBUTE, identity);
+		return identity;
+	}
+
+	/**
+	 * Return the customer of a request without a session id, for the sessions that code
+	 * starts while it runs, or {@code null} when it has none.
+	 */
+	private @Nullable FallomCustomerContext customerOf(HttpServletRequest request, ServletRequestValues values) {
+		String customerId = this.customerIdFromPrincipal ? principalName(request.getUserPrincipal()) : null;
+		if (customerId == null) {
+			customerId = this.extractor.extractCustomerId(values);
+		}
+		if (customerId == null) {
+			return null;
+		}
+		return this.extractor.customer(customerId,
+				(this.contextResolver != null) ? this.contextResolver.resolve(request) : null);
+	}
+
+	private @Nullable String principalName(@Nullable Principal principal) {
+		return (principal != null) ? this.extractor.customerId("principal", principal.getName()) : null;
 	}
 
 	private FallomSessionContext withPrincipal(FallomSessionContext session, @Nullable Principal principal) {
-		String customerId = (principal != null) ? this.extractor.customerId("principal", principal.getName()) : null;
+		String customerId = principalName(principal);
 		return (customerId != null) ? session.withCustomerId(customerId) : session;
+	}
+
+	/**
+	 * What the filter read of a request: its session, or else its customer.
+	 */
+	private record RequestIdentity(@Nullable FallomSessionContext session, @Nullable FallomCustomerContext customer) {
+
 	}
 
 	private record ServletRequestValues(HttpServletRequest request) implements SessionIdExtractor.RequestValues {
