@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.Delimiter;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -233,8 +234,8 @@ public class FallomProperties {
 		private Path snapshotFile;
 
 		/**
-		 * Bootstrap configs by config key, served until the backend first answers and
-		 * whenever no API key is set.
+		 * Bootstrap configs by config key, each with its version, variants and optional
+		 * targeting, served until the backend first answers and whenever no API key is set.
 		 */
 		private Map<String, Config> configs = new LinkedHashMap<>();
 
@@ -327,6 +328,12 @@ public class FallomProperties {
 		 */
 		private List<Variant> variants = new ArrayList<>();
 
+		/**
+		 * Targeting that pins some sessions to a variant, as set up in Fallom's dashboard.
+		 * None unless set.
+		 */
+		private Targeting targeting;
+
 		public int getVersion() {
 			return this.version;
 		}
@@ -341,6 +348,14 @@ public class FallomProperties {
 
 		public void setVariants(List<Variant> variants) {
 			this.variants = variants;
+		}
+
+		public Targeting getTargeting() {
+			return this.targeting;
+		}
+
+		public void setTargeting(Targeting targeting) {
+			this.targeting = targeting;
 		}
 
 	}
@@ -374,6 +389,186 @@ public class FallomProperties {
 
 		public void setWeight(double weight) {
 			this.weight = weight;
+		}
+
+	}
+
+	/**
+	 * The targeting of a bootstrap model config: individual targets first, then rules,
+	 * the first match deciding, as the backend's targeting is evaluated.
+	 */
+	public static class Targeting {
+
+		/**
+		 * Whether the targeting applies. When false it is kept but matches nothing.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Individual targets, in order: sessions whose context field equals the value get
+		 * the variant.
+		 */
+		private List<IndividualTarget> individualTargets = new ArrayList<>();
+
+		/**
+		 * Rules, in order, tried after the individual targets: sessions whose context
+		 * satisfies every condition get the variant.
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<IndividualTarget> getIndividualTargets() {
+			return this.individualTargets;
+		}
+
+		public void setIndividualTargets(List<IndividualTarget> individualTargets) {
+			this.individualTargets = individualTargets;
+		}
+
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+	}
+
+	/**
+	 * An individual target of a bootstrap model config.
+	 */
+	public static class IndividualTarget {
+
+		/**
+		 * Context field to compare, e.g. customerId, which the customer id of a call
+		 * fills.
+		 */
+		private String field;
+
+		/**
+		 * Value the context field must equal.
+		 */
+		private String value;
+
+		/**
+		 * Index of the variant that matching sessions get, from 0.
+		 */
+		private Integer variantIndex;
+
+		public String getField() {
+			return this.field;
+		}
+
+		public void setField(String field) {
+			this.field = field;
+		}
+
+		public String getValue() {
+			return this.value;
+		}
+
+		public void setValue(String value) {
+			this.value = value;
+		}
+
+		public Integer getVariantIndex() {
+			return this.variantIndex;
+		}
+
+		public void setVariantIndex(Integer variantIndex) {
+			this.variantIndex = variantIndex;
+		}
+
+	}
+
+	/**
+	 * A targeting rule of a bootstrap model config.
+	 */
+	public static class Rule {
+
+		/**
+		 * Index of the variant that matching sessions get, from 0.
+		 */
+		private Integer variantIndex;
+
+		/**
+		 * Conditions that must all hold; a rule without conditions matches every session.
+		 */
+		private List<Condition> conditions = new ArrayList<>();
+
+		public Integer getVariantIndex() {
+			return this.variantIndex;
+		}
+
+		public void setVariantIndex(Integer variantIndex) {
+			this.variantIndex = variantIndex;
+		}
+
+		public List<Condition> getConditions() {
+			return this.conditions;
+		}
+
+		public void setConditions(List<Condition> conditions) {
+			this.conditions = conditions;
+		}
+
+	}
+
+	/**
+	 * A condition of a targeting rule.
+	 */
+	public static class Condition {
+
+		/**
+		 * Context field to test; a session whose context lacks it fails the condition.
+		 */
+		private String field;
+
+		/**
+		 * Operator, as the backend names it: eq, neq, in, nin, contains, startsWith or
+		 * endsWith.
+		 */
+		private String operator;
+
+		/**
+		 * Value to compare with: one string, or for in and nin a list of strings (a YAML
+		 * list, or value[0], value[1] and so on).
+		 */
+		// One string stays one element, commas and all: only a YAML list (or indexed
+		// properties) makes several.
+		@Delimiter(Delimiter.NONE)
+		private List<String> value;
+
+		public String getField() {
+			return this.field;
+		}
+
+		public void setField(String field) {
+			this.field = field;
+		}
+
+		public String getOperator() {
+			return this.operator;
+		}
+
+		public void setOperator(String operator) {
+			this.operator = operator;
+		}
+
+		public List<String> getValue() {
+			return this.value;
+		}
+
+		public void setValue(List<String> value) {
+			this.value = value;
 		}
 
 	}

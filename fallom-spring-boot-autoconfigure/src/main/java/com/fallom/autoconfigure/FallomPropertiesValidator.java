@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelTargeting;
 import com.fallom.models.ModelVariant;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
@@ -21,6 +22,12 @@ import org.springframework.util.StringUtils;
  * of the property, instead of surfacing later as a quiet fallback.
  */
 public final class FallomPropertiesValidator {
+
+	// The operators ModelTargeting evaluates, by the names the backend sends.
+	private static final List<String> OPERATORS = List.of("eq", "neq", "in", "nin", "contains", "startsWith",
+			"endsWith");
+
+	private static final List<String> LIST_OPERATORS = List.of("in", "nin");
 
 	private FallomPropertiesValidator() {
 	}
@@ -88,9 +95,89 @@ public final class FallomPropertiesValidator {
 				}
 				variants.add(new ModelVariant(variant.getModel(), variant.getWeight()));
 			}
-			configs.add(new ModelConfig(entry.getKey(), config.getVersion(), variants, ConfigOrigin.BOOTSTRAP));
+			ModelTargeting targeting = (config.getTargeting() != null)
+					? targeting(name + ".targeting", config.getTargeting(), variants.size()) : null;
+			configs.add(new ModelConfig(entry.getKey(), config.getVersion(), variants, targeting,
+					ConfigOrigin.BOOTSTRAP));
 		}
 		return configs;
+	}
+
+	private static ModelTargeting targeting(String name, FallomProperties.Targeting targeting, int variants) {
+		List<ModelTargeting.IndividualTarget> targets = new ArrayList<>();
+		for (int i = 0; i < targeting.getIndividualTargets().size(); i++) {
+			FallomProperties.IndividualTarget target = targeting.getIndividualTargets().get(i);
+			String targetName = name + ".individual-targets[" + i + "]";
+			String field = field(targetName, target.getField());
+			if (target.getValue() == null) {
+				throw new InvalidConfigurationPropertyValueException(targetName + ".value", null,
+						"Each individual target needs a value.");
+			}
+			targets.add(new ModelTargeting.IndividualTarget(field, target.getValue(),
+					variantIndex(targetName, target.getVariantIndex(), variants)));
+		}
+		List<ModelTargeting.Rule> rules = new ArrayList<>();
+		for (int i = 0; i < targeting.getRules().size(); i++) {
+			FallomProperties.Rule rule = targeting.getRules().get(i);
+			String ruleName = name + ".rules[" + i + "]";
+			int variantIndex = variantIndex(ruleName, rule.getVariantIndex(), variants);
+			List<ModelTargeting.Condition> conditions = new ArrayList<>();
+			for (int j = 0; j < rule.getConditions().size(); j++) {
+				conditions.add(condition(ruleName + ".conditions[" + j + "]", rule.getConditions().get(j)));
+			}
+			rules.add(new ModelTargeting.Rule(conditions, variantIndex));
+		}
+		return ModelTargeting.of(targeting.isEnabled(), targets, rules);
+	}
+
+	private static ModelTargeting.Condition condition(String name, FallomProperties.Condition condition) {
+		String field = field(name, condition.getField());
+		String operator = condition.getOperator();
+		if (!StringUtils.hasText(operator)) {
+			throw new InvalidConfigurationPropertyValueException(name + ".operator", operator,
+					"Each condition needs an operator, one of " + OPERATORS + ".");
+		}
+		if (!OPERATORS.contains(operator)) {
+			// The backend's targeting quietly never matches an unknown operator; in
+			// application.yml it can only be a typo.
+			throw new InvalidConfigurationPropertyValueException(name + ".operator", operator,
+					"The operator must be one of " + OPERATORS + ".");
+		}
+		List<String> value = condition.getValue();
+		if (value == null) {
+			throw new InvalidConfigurationPropertyValueException(name + ".value", null,
+					"Each condition needs a value.");
+		}
+		if (LIST_OPERATORS.contains(operator)) {
+			return new ModelTargeting.Condition(field, operator, List.copyOf(value));
+		}
+		if (value.size() != 1) {
+			throw new InvalidConfigurationPropertyValueException(name + ".value", value,
+					"The operator '" + operator + "' compares with one string; only in and nin take a list.");
+		}
+		return new ModelTargeting.Condition(field, operator, value.get(0));
+	}
+
+	private static String field(String name, String field) {
+		if (!StringUtils.hasText(field)) {
+			throw new InvalidConfigurationPropertyValueException(name + ".field", field,
+					"Each individual target and condition needs a context field, e.g. customerId.");
+		}
+		return field;
+	}
+
+	private static int variantIndex(String name, Integer variantIndex, int variants) {
+		if (variantIndex == null) {
+			throw new InvalidConfigurationPropertyValueException(name + ".variant-index", null,
+					"Each individual target and rule needs the index of its variant.");
+		}
+		if (variantIndex < 0 || variantIndex >= variants) {
+			// The backend's targeting would fall through to the hash quietly; in
+			// application.yml an index off the list is a mistake.
+			throw new InvalidConfigurationPropertyValueException(name + ".variant-index", variantIndex,
+					"The variant index must be from 0 to " + (variants - 1) + ", the config's variants.");
+		}
+		return variantIndex;
 	}
 
 	/**

@@ -50,12 +50,15 @@ class FallomAotTests {
 			.anySatisfy((name, source) -> assertThat(source.toString()).contains("fallomModels"));
 		RuntimeHints hints = generationContext.getRuntimeHints();
 		for (Class<?> bound : new Class<?>[] { FallomProperties.class, FallomProperties.Models.class,
-				FallomProperties.Config.class, FallomProperties.Variant.class }) {
+				FallomProperties.Config.class, FallomProperties.Variant.class, FallomProperties.Targeting.class,
+				FallomProperties.IndividualTarget.class, FallomProperties.Rule.class,
+				FallomProperties.Condition.class }) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(bound)).as(bound.getName()).accepts(hints);
 		}
 		for (Class<?> serialized : new Class<?>[] { FallomEndpoint.FallomDescriptor.class,
 				FallomEndpoint.SyncDescriptor.class, FallomEndpoint.ConfigDescriptor.class,
-				FallomEndpoint.QueueDescriptor.class, ModelVariant.class }) {
+				FallomEndpoint.QueueDescriptor.class, FallomEndpoint.TargetingDescriptor.class,
+				FallomEndpoint.RuleDescriptor.class, FallomEndpoint.ConditionDescriptor.class, ModelVariant.class }) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(serialized)).as(serialized.getName()).accepts(hints);
 		}
 		// AOT refreshes without starting the context: nothing reached the backend.

@@ -15,6 +15,7 @@ import com.fallom.models.ConfigRefresher;
 import com.fallom.models.ConfigState;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
+import com.fallom.models.ModelTargeting;
 import com.fallom.models.ModelVariant;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptRefresher;
@@ -30,11 +31,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows what Fallom serves and how it fares: the configs
- * with their versions, variants and origin, the config sync, the prompts and prompt A/B
- * tests with their versions and variants, the prompt sync, the send queues and the
- * settings that matter to an operator. The API key is never shown, only its last two
- * characters; prompt templates only when content capture is on. A write operation syncs
- * the configs and prompts at once.
+ * with their versions, variants, origin and targeting summary, the config sync, the
+ * prompts and prompt A/B tests with their versions and variants, the prompt sync, the
+ * send queues and the settings that matter to an operator. The API key is never shown,
+ * only its last two characters; targeting values never; prompt templates only when
+ * content capture is on. A write operation syncs the configs and prompts at once.
  */
 @Endpoint(id = "fallom")
 public class FallomEndpoint {
@@ -349,13 +350,63 @@ public class FallomEndpoint {
 	 * @param origin where it came from: {@code fetched}, {@code snapshot} or
 	 * {@code bootstrap}
 	 * @param variants the variants, in order
+	 * @param targeting a summary of its targeting, or {@code null} when it has none
 	 */
-	public record ConfigDescriptor(String key, int version, String origin, List<ModelVariant> variants) {
+	public record ConfigDescriptor(String key, int version, String origin, List<ModelVariant> variants,
+			@Nullable TargetingDescriptor targeting) {
 
 		static ConfigDescriptor of(ModelConfig config) {
+			ModelTargeting targeting = config.getTargeting();
 			return new ConfigDescriptor(config.getKey(), config.getVersion(),
-					config.getOrigin().name().toLowerCase(Locale.ROOT), config.getVariants());
+					config.getOrigin().name().toLowerCase(Locale.ROOT), config.getVariants(),
+					(targeting != null) ? TargetingDescriptor.of(targeting) : null);
 		}
+
+	}
+
+	/**
+	 * A summary of a config's targeting: its shape, without the values it compares with.
+	 *
+	 * @param enabled whether it applies
+	 * @param individualTargets the number of individual targets
+	 * @param rules the rules, in order
+	 */
+	public record TargetingDescriptor(boolean enabled, int individualTargets, List<RuleDescriptor> rules) {
+
+		static TargetingDescriptor of(ModelTargeting targeting) {
+			// Target and condition values are often customer ids, e-mail addresses or
+			// account names: personal data that an operator's endpoint must not spread.
+			// Fields, operators and variant indexes say how sessions are pinned.
+			List<RuleDescriptor> rules = targeting.getRules()
+				.stream()
+				.map((rule) -> new RuleDescriptor(rule.variantIndex(),
+						rule.conditions()
+							.stream()
+							.map((condition) -> new ConditionDescriptor(condition.field(), condition.operator()))
+							.toList()))
+				.toList();
+			return new TargetingDescriptor(targeting.isEnabled(), targeting.getIndividualTargets().size(), rules);
+		}
+
+	}
+
+	/**
+	 * A targeting rule, without its conditions' values.
+	 *
+	 * @param variantIndex the index of the variant that matching sessions get
+	 * @param conditions its conditions, in order
+	 */
+	public record RuleDescriptor(int variantIndex, List<ConditionDescriptor> conditions) {
+
+	}
+
+	/**
+	 * A condition of a targeting rule, without its value.
+	 *
+	 * @param field the context field it tests
+	 * @param operator its operator, e.g. {@code eq} or {@code in}
+	 */
+	public record ConditionDescriptor(String field, String operator) {
 
 	}
 

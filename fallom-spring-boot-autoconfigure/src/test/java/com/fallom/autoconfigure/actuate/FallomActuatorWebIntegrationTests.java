@@ -46,7 +46,15 @@ import static org.awaitility.Awaitility.await;
 				"management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true",
 				"logging.level.com.fallom=DEBUG", "fallom.models.refresh-interval=50ms",
 				"fallom.models.startup-timeout=0s", "fallom.models.configs.support.variants[0].model=gpt-4o",
-				"fallom.models.configs.support.variants[0].weight=100" })
+				"fallom.models.configs.support.variants[0].weight=100",
+				"fallom.models.configs.support.targeting.individual-targets[0].field=customerId",
+				"fallom.models.configs.support.targeting.individual-targets[0].value=vip-secret-customer",
+				"fallom.models.configs.support.targeting.individual-targets[0].variant-index=0",
+				"fallom.models.configs.support.targeting.rules[0].variant-index=0",
+				"fallom.models.configs.support.targeting.rules[0].conditions[0].field=plan",
+				"fallom.models.configs.support.targeting.rules[0].conditions[0].operator=in",
+				"fallom.models.configs.support.targeting.rules[0].conditions[0].value[0]=secret-plan-1",
+				"fallom.models.configs.support.targeting.rules[0].conditions[0].value[1]=secret-plan-2" })
 class FallomActuatorWebIntegrationTests {
 
 	private static final String API_KEY = "sk-very-secret-123";
@@ -103,13 +111,24 @@ class FallomActuatorWebIntegrationTests {
 		assertThat(state.path("sync").path("stale").asBoolean()).isTrue();
 		assertThat(state.path("configs").path("support").path("origin").asString()).isEqualTo("bootstrap");
 		assertThat(state.path("queues").has("sessions")).isTrue();
+		JsonNode targeting = state.path("configs").path("support").path("targeting");
+		assertThat(targeting.path("enabled").asBoolean()).isTrue();
+		assertThat(targeting.path("individualTargets").asInt()).isEqualTo(1);
+		assertThat(targeting.path("rules")).hasSize(1);
+		assertThat(targeting.path("rules").path(0).path("variantIndex").asInt()).isZero();
+		JsonNode condition = targeting.path("rules").path(0).path("conditions").path(0);
+		assertThat(condition.path("field").asString()).isEqualTo("plan");
+		assertThat(condition.path("operator").asString()).isEqualTo("in");
+		assertThat(condition.has("value")).isFalse();
+		assertThat(endpoint).doesNotContain("secret");
 
 		server.clearFaults();
 		server.putConfig("support", 3, Map.of("o3-mini", 100));
 		String refreshed = post("/actuator/fallom");
 		await().until(() -> this.fallom.configRefresher().getStatus().consecutiveFailures() == 0);
-		assertThat(this.mapper.readTree(get("/actuator/fallom")).path("configs").path("support").path("version").asInt())
-			.isEqualTo(3);
+		JsonNode fetched = this.mapper.readTree(get("/actuator/fallom")).path("configs").path("support");
+		assertThat(fetched.path("version").asInt()).isEqualTo(3);
+		assertThat(fetched.path("targeting").isMissingNode() || fetched.path("targeting").isNull()).isTrue();
 
 		for (String shown : new String[] { health, endpoint, refreshed, get("/actuator/fallom"), output.getAll() }) {
 			assertThat(shown).doesNotContain(API_KEY).doesNotContain("very-secret");

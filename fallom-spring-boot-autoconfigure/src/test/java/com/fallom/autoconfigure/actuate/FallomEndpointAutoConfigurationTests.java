@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.actuate.FallomEndpoint;
+import com.fallom.actuate.FallomEndpoint.ConditionDescriptor;
 import com.fallom.actuate.FallomEndpoint.FallomDescriptor;
+import com.fallom.actuate.FallomEndpoint.RuleDescriptor;
+import com.fallom.actuate.FallomEndpoint.TargetingDescriptor;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
 import com.fallom.models.FallomModels;
@@ -15,6 +18,7 @@ import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.Fault;
+import com.fallom.test.MockConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +51,7 @@ class FallomEndpointAutoConfigurationTests {
 	@BeforeEach
 	void reset(FallomMockServer server) {
 		server.reset();
+		server.clearConfigs();
 		server.clearPrompts();
 	}
 
@@ -92,6 +97,49 @@ class FallomEndpointAutoConfigurationTests {
 			assertThat(fallom.sync().lastSuccess()).isNull();
 			assertThat(fallom.sync().configAge()).isNull();
 		});
+	}
+
+	@Test
+	void showsATargetingSummaryOfFetchedConfigsWithoutTheirValues(FallomMockServer server) {
+		server.putConfig(MockConfig.key("support")
+			.version(3)
+			.variant("gpt-4o", 50)
+			.variant("claude-3-5-sonnet", 50)
+			.customer("vip-secret-customer", 1)
+			.individualTarget("email", "jane@example.com", 0)
+			.rule(1, MockConfig.condition("plan", "eq", "enterprise-secret"),
+					MockConfig.condition("region", "in", List.of("eu-secret-1", "eu-secret-2")))
+			.rule(0));
+		server.putConfig(MockConfig.key("disabled").variant("gpt-4o", 100).customer("vip-1", 0).targetingDisabled());
+		server.putConfig(MockConfig.key("plain").variant("gpt-4o", 100));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
+			assertThat(fallom.configs().get("support").targeting()).isEqualTo(new TargetingDescriptor(true, 2,
+					List.of(new RuleDescriptor(1,
+							List.of(new ConditionDescriptor("plan", "eq"), new ConditionDescriptor("region", "in"))),
+							new RuleDescriptor(0, List.of()))));
+			assertThat(fallom.configs().get("disabled").targeting())
+				.isEqualTo(new TargetingDescriptor(false, 1, List.of()));
+			assertThat(fallom.configs().get("plain").targeting()).isNull();
+			assertThat(fallom.toString()).doesNotContain("secret").doesNotContain("example.com");
+		});
+	}
+
+	@Test
+	void showsATargetingSummaryOfBootstrapConfigs() {
+		this.runner
+			.withPropertyValues("fallom.models.configs.support.targeting.individual-targets[0].field=customerId",
+					"fallom.models.configs.support.targeting.individual-targets[0].value=vip-42",
+					"fallom.models.configs.support.targeting.individual-targets[0].variant-index=1",
+					"fallom.models.configs.support.targeting.rules[0].variant-index=0",
+					"fallom.models.configs.support.targeting.rules[0].conditions[0].field=plan",
+					"fallom.models.configs.support.targeting.rules[0].conditions[0].operator=startsWith",
+					"fallom.models.configs.support.targeting.rules[0].conditions[0].value=ent")
+			.run((context) -> {
+				FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
+				assertThat(fallom.configs().get("support").targeting()).isEqualTo(new TargetingDescriptor(true, 1,
+						List.of(new RuleDescriptor(0, List.of(new ConditionDescriptor("plan", "startsWith"))))));
+			});
 	}
 
 	@Test

@@ -1,17 +1,23 @@
 package com.fallom.autoconfigure.models;
 
-import com.fallom.Fallom;
-import com.fallom.internal.QueueStatistics;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.Fallom;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.autoconfigure.FallomPropertiesValidator;
+import com.fallom.internal.QueueStatistics;
+import com.fallom.models.AssignmentReason;
 import com.fallom.models.AssignmentSource;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.FallomModels;
+import com.fallom.models.ModelAssignment;
 import com.fallom.models.ModelConfigRegistry;
+import com.fallom.models.ModelOptions;
+import com.fallom.models.ModelTargeting;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
@@ -21,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +51,16 @@ class FallomModelsAutoConfigurationTests {
 			"fallom.models.configs.support.variants[0].weight=50",
 			"fallom.models.configs.support.variants[1].model=claude-3-5-sonnet",
 			"fallom.models.configs.support.variants[1].weight=50" };
+
+	// The whole weight on the first variant, so that only targeting gives the second.
+	private static final String[] BOOTSTRAP_FIRST_VARIANT = { "fallom.models.configs.support.variants[0].model=gpt-4o",
+			"fallom.models.configs.support.variants[0].weight=100",
+			"fallom.models.configs.support.variants[1].model=claude-3-5-sonnet",
+			"fallom.models.configs.support.variants[1].weight=0" };
+
+	private static final String TARGETING = "fallom.models.configs.support.targeting";
+
+	private static final String RULE = TARGETING + ".rules[0]";
 
 	@BeforeEach
 	void clearConfigs(FallomMockServer server) {
@@ -174,6 +191,150 @@ class FallomModelsAutoConfigurationTests {
 				"fallom.models.configs.support.variants[0].weight=-1");
 		assertStartupFails("fallom.models.configs.support.variants[0].model",
 				"fallom.models.configs.support.variants[0].weight=10");
+	}
+
+	@Test
+	void bootstrapTargetingFromYamlPinsCustomersAndContexts() {
+		this.runner.withInitializer(new ConfigDataApplicationContextInitializer())
+			.withPropertyValues("spring.config.name=fallom-targeting")
+			.run((context) -> {
+				FallomModels models = context.getBean(FallomModels.class);
+				// Session ids of this test only: a call leaves its session, customer id and
+				// all, as the thread's current session, which a later call on the same
+				// session id inherits.
+				assertThat(models.get("support-assistant", "yaml-1")).isEqualTo("gpt-4o");
+				assertThat(models.get("support-assistant", "yaml-2", ModelOptions.customerId("vip-42")))
+					.isEqualTo("claude-3-5-sonnet");
+				assertThat(models.get("support-assistant", "yaml-3", ModelOptions.customerId("vip-43"))).isEqualTo("gpt-4o");
+				ModelAssignment vip = models.assign("support-assistant", "yaml-4", ModelOptions.customerId("vip-42"));
+				assertThat(vip.reason()).isEqualTo(AssignmentReason.INDIVIDUAL_TARGET);
+				assertThat(vip.source()).isEqualTo(AssignmentSource.BOOTSTRAP);
+				assertThat(models.get("support-assistant", "yaml-5", ModelOptions.context(Map.of("plan", "enterprise"))))
+					.isEqualTo("claude-3-5-sonnet");
+				assertThat(models.get("support-assistant", "yaml-6", ModelOptions.context(Map.of("plan", "free"))))
+					.isEqualTo("gpt-4o");
+				// A YAML list is the list of "in"; "Acme, Inc." stays one string, comma and all.
+				ModelAssignment european = models.assign("support-assistant", "yaml-7",
+						ModelOptions.context(Map.of("region", "eu-central", "company", "Acme, Inc.")));
+				assertThat(european.model()).isEqualTo("o3-mini");
+				assertThat(european.reason()).isEqualTo(AssignmentReason.RULE);
+				assertThat(european.targetingIndex()).isEqualTo(1);
+				assertThat(models.get("support-assistant", "yaml-8",
+						ModelOptions.context(Map.of("region", "us-east", "company", "Acme, Inc."))))
+					.isEqualTo("gpt-4o");
+				assertThat(models.get("support-assistant", "yaml-9",
+						ModelOptions.context(Map.of("region", "eu-west", "company", "Acme"))))
+					.isEqualTo("gpt-4o");
+				ModelTargeting targeting = FallomPropertiesValidator
+					.bootstrapConfigs(context.getBean(FallomProperties.class).getModels())
+					.get(0)
+					.getTargeting();
+				assertThat(targeting).isEqualTo(ModelTargeting.of(
+						List.of(new ModelTargeting.IndividualTarget("customerId", "vip-42", 1)),
+						List.of(new ModelTargeting.Rule(
+								List.of(new ModelTargeting.Condition("plan", "eq", "enterprise")), 1),
+								new ModelTargeting.Rule(
+										List.of(new ModelTargeting.Condition("region", "in",
+												List.of("eu-west", "eu-central")),
+												new ModelTargeting.Condition("company", "eq", "Acme, Inc.")),
+										2))));
+			});
+	}
+
+	@Test
+	void everyOperatorOfTheProtocolBindsAndMatches() {
+		String[][] cases = { { "eq", "gold", "gold" }, { "neq", "gold", "silver" }, { "contains", "ol", "gold" },
+				{ "startsWith", "go", "gold" }, { "endsWith", "ld", "gold" } };
+		for (String[] operation : cases) {
+			this.runner.withPropertyValues(BOOTSTRAP_FIRST_VARIANT)
+				.withPropertyValues(RULE + ".variant-index=1", RULE + ".conditions[0].field=tier",
+						RULE + ".conditions[0].operator=" + operation[0], RULE + ".conditions[0].value=" + operation[1])
+				.run((context) -> assertThat(context.getBean(FallomModels.class)
+					.get("support", "operators", ModelOptions.context(Map.of("tier", operation[2]))))
+					.as(operation[0])
+					.isEqualTo("claude-3-5-sonnet"));
+		}
+		for (String operator : new String[] { "in", "nin" }) {
+			this.runner.withPropertyValues(BOOTSTRAP_FIRST_VARIANT)
+				.withPropertyValues(RULE + ".variant-index=1", RULE + ".conditions[0].field=tier",
+						RULE + ".conditions[0].operator=" + operator,
+						RULE + ".conditions[0].value[0]=gold", RULE + ".conditions[0].value[1]=platinum")
+				.run((context) -> {
+					FallomModels models = context.getBean(FallomModels.class);
+					assertThat(models.get("support", "operators", ModelOptions.context(Map.of("tier", "platinum"))))
+						.as(operator)
+						.isEqualTo("in".equals(operator) ? "claude-3-5-sonnet" : "gpt-4o");
+					assertThat(models.get("support", "operators", ModelOptions.context(Map.of("tier", "bronze"))))
+						.as(operator)
+						.isEqualTo("in".equals(operator) ? "gpt-4o" : "claude-3-5-sonnet");
+				});
+		}
+	}
+
+	@Test
+	void disabledBootstrapTargetingIsKeptButMatchesNothing() {
+		this.runner.withPropertyValues(BOOTSTRAP_FIRST_VARIANT)
+			.withPropertyValues(TARGETING + ".enabled=false", TARGETING + ".individual-targets[0].field=customerId",
+					TARGETING + ".individual-targets[0].value=vip-42",
+					TARGETING + ".individual-targets[0].variant-index=1")
+			.run((context) -> {
+				assertThat(context.getBean(FallomModels.class)
+					.get("support", "disabled", ModelOptions.customerId("vip-42"))).isEqualTo("gpt-4o");
+				ModelTargeting targeting = FallomPropertiesValidator
+					.bootstrapConfigs(context.getBean(FallomProperties.class).getModels())
+					.get(0)
+					.getTargeting();
+				assertThat(targeting.isEnabled()).isFalse();
+				assertThat(targeting.getIndividualTargets()).hasSize(1);
+			});
+	}
+
+	@Test
+	void bootstrapConfigWithoutTargetingHasNone() {
+		this.runner.withPropertyValues(BOOTSTRAP)
+			.run((context) -> assertThat(FallomPropertiesValidator
+				.bootstrapConfigs(context.getBean(FallomProperties.class).getModels())
+				.get(0)
+				.getTargeting()).isNull());
+	}
+
+	@Test
+	void invalidBootstrapTargetingFailsStartupNamingTheProperty() {
+		String target = TARGETING + ".individual-targets[0]";
+		String condition = RULE + ".conditions[0]";
+		assertStartupFails(condition + ".operator", withBootstrap(RULE + ".variant-index=1",
+				condition + ".field=plan", condition + ".operator=equals", condition + ".value=enterprise"));
+		assertStartupFails(condition + ".operator", withBootstrap(RULE + ".variant-index=1",
+				condition + ".field=plan", condition + ".operator=starts-with", condition + ".value=ent"));
+		assertStartupFails(condition + ".operator", withBootstrap(RULE + ".variant-index=1",
+				condition + ".field=plan", condition + ".value=enterprise"));
+		assertStartupFails(condition + ".field", withBootstrap(RULE + ".variant-index=1",
+				condition + ".operator=eq", condition + ".value=enterprise"));
+		assertStartupFails(condition + ".value", withBootstrap(RULE + ".variant-index=1",
+				condition + ".field=plan", condition + ".operator=eq"));
+		assertStartupFails(condition + ".value", withBootstrap(RULE + ".variant-index=1",
+				condition + ".field=plan", condition + ".operator=eq", condition + ".value[0]=a",
+				condition + ".value[1]=b"));
+		assertStartupFails(RULE + ".variant-index", withBootstrap(RULE + ".variant-index=2",
+				condition + ".field=plan", condition + ".operator=eq", condition + ".value=enterprise"));
+		assertStartupFails(RULE + ".variant-index", withBootstrap(RULE + ".variant-index=-1",
+				condition + ".field=plan", condition + ".operator=eq", condition + ".value=enterprise"));
+		assertStartupFails(RULE + ".variant-index", withBootstrap(condition + ".field=plan",
+				condition + ".operator=eq", condition + ".value=enterprise"));
+		assertStartupFails(target + ".variant-index", withBootstrap(target + ".field=customerId",
+				target + ".value=vip-42", target + ".variant-index=2"));
+		assertStartupFails(target + ".variant-index", withBootstrap(target + ".field=customerId",
+				target + ".value=vip-42"));
+		assertStartupFails(target + ".field", withBootstrap(target + ".value=vip-42", target + ".variant-index=1"));
+		assertStartupFails(target + ".field", withBootstrap(target + ".field= ", target + ".value=vip-42",
+				target + ".variant-index=1"));
+		assertStartupFails(target + ".value", withBootstrap(target + ".field=customerId", target + ".variant-index=1"));
+	}
+
+	private static String[] withBootstrap(String... values) {
+		String[] all = Arrays.copyOf(BOOTSTRAP, BOOTSTRAP.length + values.length);
+		System.arraycopy(values, 0, all, BOOTSTRAP.length, values.length);
+		return all;
 	}
 
 	private void assertStartupFails(String property, String... values) {
