@@ -150,6 +150,30 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 	}
 
 	/**
+	 * Add the targeting of a bootstrap config, so that the backend serves what the app
+	 * would use without it: the same targets and rules, in their order.
+	 */
+	@SuppressWarnings("unchecked")
+	private static MockConfig withTargeting(MockConfig config, FallomProperties.Targeting targeting) {
+		for (FallomProperties.IndividualTarget target : targeting.getIndividualTargets()) {
+			config = config.individualTarget(target.getField(), target.getValue(), target.getVariantIndex());
+		}
+		for (FallomProperties.Rule rule : targeting.getRules()) {
+			Map<String, Object>[] conditions = rule.getConditions()
+				.stream()
+				.map((condition) -> MockConfig.condition(condition.getField(), condition.getOperator(),
+						isListOperator(condition.getOperator()) ? condition.getValue() : condition.getValue().get(0)))
+				.toArray(Map[]::new);
+			config = config.rule(rule.getVariantIndex(), conditions);
+		}
+		return targeting.isEnabled() ? config : config.targetingDisabled();
+	}
+
+	private static boolean isListOperator(String operator) {
+		return "in".equals(operator) || "nin".equals(operator);
+	}
+
+	/**
 	 * Render the bootstrap configs of {@code fallom.models.configs} as the backend's
 	 * config JSON, each pinning the VIP customer and enterprise accounts to its second
 	 * variant, as targeting set up in Fallom's dashboard would.
@@ -163,6 +187,9 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 			MockConfig config = MockConfig.key(key).version(bootstrap.getVersion());
 			for (FallomProperties.Variant variant : bootstrap.getVariants()) {
 				config = config.variant(variant.getModel(), variant.getWeight());
+			}
+			if (bootstrap.getTargeting() != null) {
+				config = withTargeting(config, bootstrap.getTargeting());
 			}
 			if (StringUtils.hasText(vipCustomer) && bootstrap.getVariants().size() > 1) {
 				// tag::vip[]

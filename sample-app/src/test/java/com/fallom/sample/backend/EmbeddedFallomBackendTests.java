@@ -2,6 +2,11 @@ package com.fallom.sample.backend;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,6 +53,50 @@ class EmbeddedFallomBackendTests {
 			assertThat(server.port()).isPositive();
 			context.close();
 			assertThat(isListening(server)).isFalse();
+		}
+	}
+
+	@Test
+	void servesTheTargetingOfTheBootstrapConfigs() throws Exception {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put("sample.mock-backend.port", "0");
+		properties.put("sample.mock-backend.vip-customer", "");
+		properties.put("fallom.models.configs.support-assistant.variants[0].model", "gpt-4o");
+		properties.put("fallom.models.configs.support-assistant.variants[0].weight", "100");
+		properties.put("fallom.models.configs.support-assistant.variants[1].model", "claude-3-5-sonnet");
+		properties.put("fallom.models.configs.support-assistant.variants[1].weight", "0");
+		String targeting = "fallom.models.configs.support-assistant.targeting.";
+		properties.put(targeting + "individual-targets[0].field", "customerId");
+		properties.put(targeting + "individual-targets[0].value", "c-7");
+		properties.put(targeting + "individual-targets[0].variant-index", "1");
+		properties.put(targeting + "rules[0].variant-index", "1");
+		properties.put(targeting + "rules[0].conditions[0].field", "plan");
+		properties.put(targeting + "rules[0].conditions[0].operator", "in");
+		properties.put(targeting + "rules[0].conditions[0].value[0]", "enterprise");
+		properties.put(targeting + "rules[0].conditions[0].value[1]", "team");
+		properties.put(targeting + "rules[0].conditions[1].field", "region");
+		properties.put(targeting + "rules[0].conditions[1].operator", "startsWith");
+		properties.put(targeting + "rules[0].conditions[1].value", "eu-");
+		StandardEnvironment environment = environment(properties);
+		SpringApplication application = new SpringApplication();
+		Set<ApplicationContextInitializer<?>> before = application.getInitializers();
+		this.postProcessor.postProcessEnvironment(environment, application);
+
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			application.getInitializers()
+				.stream()
+				.filter((initializer) -> !before.contains(initializer))
+				.forEach((initializer) -> initialize(initializer, context));
+			context.refresh();
+			FallomMockServer server = context.getBean(EmbeddedFallomBackend.BEAN_NAME, FallomMockServer.class);
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/configs"))
+					.header("Authorization", "Bearer " + EmbeddedFallomBackend.LOCAL_API_KEY)
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.body().replace(" ", "")).contains(
+					"\"individualTargets\":[{\"field\":\"customerId\",\"value\":\"c-7\",\"variantIndex\":1}]",
+					"\"conditions\":[{\"field\":\"plan\",\"operator\":\"in\",\"value\":[\"enterprise\",\"team\"]},"
+							+ "{\"field\":\"region\",\"operator\":\"startsWith\",\"value\":\"eu-\"}],\"variantIndex\":1");
 		}
 	}
 
