@@ -18,6 +18,8 @@ import com.fallom.models.ModelTargeting.IndividualTarget;
 import com.fallom.models.ModelTargeting.Rule;
 import com.fallom.models.ModelVariant;
 import com.fallom.models.SessionRecorder;
+import com.fallom.session.FallomSessionContext;
+import com.fallom.session.FallomSessionHolder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,8 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Assignment with targeting: {@link FallomModels#get(String, String, ModelOptions)} with a
  * customer id and a 3-entry context against a config with 3 individual targets and 5
  * rules, when no rule matches (all five evaluated, then the hash), when the last rule
- * matches, and with the options built on each call. The baseline is the same call on the
- * same config without targeting. Run with {@code -prof gc} for B/op.
+ * matches, with the options built on each call, and with no options when the session
+ * carries the customer and fields (as the web filter and {@code @FallomSession} set them).
+ * The baseline is the same call on the same config without targeting. Run with
+ * {@code -prof gc} for B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -111,6 +115,34 @@ public class FallomTargetingBenchmark {
 	public String getFiveRulesOptionsBuiltPerCall() {
 		return this.models.get("targeted", SESSION, ModelOptions.customerId("cust-42")
 			.withContext(Map.of("plan", "free", "region", "eu-west", "email", "x@other.org")));
+	}
+
+	@Benchmark
+	public String getFiveRulesFieldsFromTheSession(RequestSession request) {
+		return this.models.get("targeted", RequestSession.SESSION_ID);
+	}
+
+	/**
+	 * The session of a web request whose customer and fields the filter or
+	 * {@code @FallomSession} set, so that {@code get} takes no options. Set on the
+	 * benchmark thread and cleared after, so that the other benchmarks see none.
+	 */
+	@State(Scope.Thread)
+	public static class RequestSession {
+
+		static final String SESSION_ID = "request-session";
+
+		@Setup(Level.Trial)
+		public void setUp() {
+			FallomSessionHolder.set(new FallomSessionContext("web", SESSION_ID, "cust-42")
+				.withTargetingContext(Map.of("plan", "free", "region", "eu-west", "email", "x@other.org")));
+		}
+
+		@TearDown(Level.Trial)
+		public void tearDown() {
+			FallomSessionHolder.clearAll();
+		}
+
 	}
 
 }

@@ -191,9 +191,13 @@ class PromptRefresherTests {
 	void abTestNamingKnownPromptsDoesNotFetchThePrompts() {
 		this.server.putPrompt("summary", 1, "s1", "u1").putPromptAbTest(SUMMARY_TEST);
 		startRefresher(new PromptRegistry(), null);
+		// The first syncs of both endpoints run at once: when the A/B tests' comes first,
+		// it fetches the prompts itself. Only what this refresh sends counts.
+		int promptFetches = this.server.requests(Endpoint.PROMPTS).size();
+		int abTestFetches = this.server.requests(Endpoint.PROMPT_AB_TESTS).size();
 		assertThat(this.refresher.refreshAbTestsNow()).isTrue();
-		assertThat(this.server.requests(Endpoint.PROMPTS)).hasSize(1);
-		assertThat(this.server.requests(Endpoint.PROMPT_AB_TESTS)).hasSize(2);
+		assertThat(this.server.requests(Endpoint.PROMPTS)).hasSize(promptFetches);
+		assertThat(this.server.requests(Endpoint.PROMPT_AB_TESTS)).hasSize(abTestFetches + 1);
 	}
 
 	@Test
