@@ -37,16 +37,7 @@ class EmbeddedFallomBackendTests {
 				"fallom.models.configs.support-assistant.variants[0].weight", "50",
 				"fallom.models.configs.support-assistant.variants[1].model", "claude-3-5-sonnet",
 				"fallom.models.configs.support-assistant.variants[1].weight", "50"));
-		SpringApplication application = new SpringApplication();
-		Set<ApplicationContextInitializer<?>> before = application.getInitializers();
-		this.postProcessor.postProcessEnvironment(environment, application);
-
-		try (GenericApplicationContext context = new GenericApplicationContext()) {
-			application.getInitializers()
-				.stream()
-				.filter((initializer) -> !before.contains(initializer))
-				.forEach((initializer) -> initialize(initializer, context));
-			context.refresh();
+		try (GenericApplicationContext context = startWithTheBackend(environment)) {
 			FallomMockServer server = context.getBean(EmbeddedFallomBackend.BEAN_NAME, FallomMockServer.class);
 			assertThat(environment.getProperty("fallom.base-url")).isEqualTo(server.baseUrl());
 			assertThat(environment.getProperty("fallom.api-key")).isEqualTo(EmbeddedFallomBackend.LOCAL_API_KEY);
@@ -78,16 +69,7 @@ class EmbeddedFallomBackendTests {
 		properties.put(targeting + "rules[0].conditions[1].operator", "startsWith");
 		properties.put(targeting + "rules[0].conditions[1].value", "eu-");
 		StandardEnvironment environment = environment(properties);
-		SpringApplication application = new SpringApplication();
-		Set<ApplicationContextInitializer<?>> before = application.getInitializers();
-		this.postProcessor.postProcessEnvironment(environment, application);
-
-		try (GenericApplicationContext context = new GenericApplicationContext()) {
-			application.getInitializers()
-				.stream()
-				.filter((initializer) -> !before.contains(initializer))
-				.forEach((initializer) -> initialize(initializer, context));
-			context.refresh();
+		try (GenericApplicationContext context = startWithTheBackend(environment)) {
 			FallomMockServer server = context.getBean(EmbeddedFallomBackend.BEAN_NAME, FallomMockServer.class);
 			HttpResponse<String> response = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/configs"))
@@ -118,6 +100,23 @@ class EmbeddedFallomBackendTests {
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 
 		assertThat(environment.getProperty("fallom.api-key")).isNull();
+	}
+
+	/**
+	 * Run the post-processor as a {@code SpringApplication} would, and refresh a context
+	 * with the initializers it added.
+	 */
+	private GenericApplicationContext startWithTheBackend(StandardEnvironment environment) {
+		SpringApplication application = new SpringApplication();
+		Set<ApplicationContextInitializer<?>> before = application.getInitializers();
+		this.postProcessor.postProcessEnvironment(environment, application);
+		GenericApplicationContext context = new GenericApplicationContext();
+		application.getInitializers()
+			.stream()
+			.filter((initializer) -> !before.contains(initializer))
+			.forEach((initializer) -> initialize(initializer, context));
+		context.refresh();
+		return context;
 	}
 
 	private static StandardEnvironment environment(Map<String, Object> properties) {
