@@ -19,16 +19,7 @@ public record FallomCustomerContext(@Nullable String customerId, Map<String, Str
 
 	public FallomCustomerContext {
 		customerId = Arguments.hasText(customerId) ? customerId : null;
-		if (targetingContext == null || targetingContext.isEmpty()) {
-			targetingContext = Map.of();
-		}
-		else {
-			targetingContext.forEach((name, value) -> {
-				Arguments.hasText(name, "Targeting context names must not be null or blank");
-				Arguments.isTrue(value != null, () -> "Targeting context field '" + name + "' must not be null");
-			});
-			targetingContext = Map.copyOf(targetingContext);
-		}
+		targetingContext = FallomSessionContext.validTargetingContext(targetingContext);
 	}
 
 	/**

@@ -203,7 +203,7 @@ public record FallomSessionContext(String configKey, String sessionId, int confi
 		return (Map<String, Object>) Map.copyOf(metadata);
 	}
 
-	private static Map<String, String> validTargetingContext(@Nullable Map<String, String> targetingContext) {
+	static Map<String, String> validTargetingContext(@Nullable Map<String, String> targetingContext) {
 		if (targetingContext == null || targetingContext.isEmpty()) {
 			return Map.of();
 		}

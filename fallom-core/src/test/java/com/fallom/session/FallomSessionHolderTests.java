@@ -29,7 +29,8 @@ class FallomSessionHolderTests {
 	@Test
 	void wrappedTaskRunsWithTheCustomerOfItsSubmitterAndLeavesNoneBehind() throws Exception {
 		FallomSessionHolder.setCustomer(new FallomCustomerContext("c-1", Map.of("plan", "pro")));
-		Future<FallomCustomerContext> seen = this.executor.submit(FallomSessionHolder.wrap(FallomSessionHolder::getCustomer));
+		Future<FallomCustomerContext> seen = this.executor
+			.submit(FallomSessionHolder.wrap(FallomSessionHolder::getCustomer));
 		assertThat(seen.get()).isEqualTo(new FallomCustomerContext("c-1", Map.of("plan", "pro")));
 		FallomSessionHolder.clearAll();
 		assertThat(this.executor.submit(FallomSessionHolder::getCustomer).get()).as("the pooled thread afterwards")

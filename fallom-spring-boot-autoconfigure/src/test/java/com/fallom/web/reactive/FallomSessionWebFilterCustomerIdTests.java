@@ -257,7 +257,8 @@ class FallomSessionWebFilterCustomerIdTests {
 
 		private String chat(String sessionId) {
 			String model = this.models.get("support", sessionId);
-			this.chatModel.call(new Prompt(List.of(new UserMessage("hello")), ChatOptions.builder().model(model).build()));
+			this.chatModel
+				.call(new Prompt(List.of(new UserMessage("hello")), ChatOptions.builder().model(model).build()));
 			String customerId = FallomSessionHolder.get().customerId();
 			return model + " for " + ((customerId != null) ? customerId : "none");
 		}

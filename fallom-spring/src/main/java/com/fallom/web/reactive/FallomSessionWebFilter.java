@@ -122,9 +122,9 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 		FallomSessionContext session = this.extractor.extract(values);
 		Mono<Void> filtered;
 		if (session == null) {
-			filtered = customerOf(exchange, values).flatMap((customer) -> customer.isEmpty() ? chain.filter(exchange)
-					: chain.filter(exchange)
-						.contextWrite((context) -> context.put(FallomCustomerThreadLocalAccessor.KEY, customer)));
+			String customerId = this.extractor.extractCustomerId(values);
+			filtered = (customerId == null && !this.customerIdFromPrincipal) ? chain.filter(exchange)
+					: customerOf(exchange, customerId).flatMap((customer) -> filter(exchange, chain, customer));
 		}
 		else if (this.customerIdFromPrincipal || this.contextResolver != null) {
 			filtered = resolve(exchange, session).flatMap((resolved) -> filter(exchange, chain, resolved));
@@ -148,6 +148,14 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session));
 	}
 
+	private static Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain, FallomCustomerContext customer) {
+		if (customer.isEmpty()) {
+			return chain.filter(exchange);
+		}
+		return chain.filter(exchange)
+			.contextWrite((context) -> context.put(FallomCustomerThreadLocalAccessor.KEY, customer));
+	}
+
 	private Mono<FallomSessionContext> resolve(ServerWebExchange exchange, FallomSessionContext session) {
 		Mono<FallomSessionContext> resolved = Mono.just(session);
 		if (this.customerIdFromPrincipal) {
@@ -168,8 +176,7 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	 * Return the customer of a request without a session id, for the sessions that code
 	 * starts while it runs: an empty customer when it has none.
 	 */
-	private Mono<FallomCustomerContext> customerOf(ServerWebExchange exchange, ReactiveRequestValues values) {
-		String fromHeader = this.extractor.extractCustomerId(values);
+	private Mono<FallomCustomerContext> customerOf(ServerWebExchange exchange, @Nullable String fromHeader) {
 		Mono<String> customerId = this.customerIdFromPrincipal
 				? exchange.getPrincipal()
 					.mapNotNull((principal) -> this.extractor.customerId("principal", principal.getName()))

@@ -77,8 +77,9 @@ class EmbeddedFallomBackendTests {
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.body().replace(" ", "")).contains(
 					"\"individualTargets\":[{\"field\":\"customerId\",\"value\":\"c-7\",\"variantIndex\":1}]",
-					"\"conditions\":[{\"field\":\"plan\",\"operator\":\"in\",\"value\":[\"enterprise\",\"team\"]},"
-							+ "{\"field\":\"region\",\"operator\":\"startsWith\",\"value\":\"eu-\"}],\"variantIndex\":1");
+					"\"conditions\":[{\"field\":\"plan\",\"operator\":\"in\","
+							+ "\"value\":[\"enterprise\",\"team\"]},{\"field\":\"region\","
+							+ "\"operator\":\"startsWith\",\"value\":\"eu-\"}],\"variantIndex\":1");
 		}
 	}
 
