@@ -245,6 +245,17 @@ public final class Fallom implements AutoCloseable {
 		if (this.promptRefresher != null) {
 			this.promptRefresher.stop();
 		}
+		// The three queues flush at once, so that closing takes one shutdown timeout at
+		// most, not one per queue.
+		if (this.sessionRecorder != null) {
+			this.sessionRecorder.beginStop();
+		}
+		if (this.metricsSender != null) {
+			this.metricsSender.beginStop();
+		}
+		if (this.traceExporter != null) {
+			this.traceExporter.beginStop();
+		}
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.stop();
 		}

@@ -106,6 +106,27 @@ class FallomTests {
 	}
 
 	@Test
+	void closeFlushesTheThreeQueuesAtOnceWithinOneShutdownTimeout() {
+		this.server.putConfig("support", 2, Map.of("gpt-4o", 100));
+		// A backend that stops answering: each queue waits out its flush.
+		this.server.fault(Endpoint.SESSIONS, Fault.hang())
+			.fault(Endpoint.SPANS, Fault.hang())
+			.fault(Endpoint.TRACES, Fault.hang());
+		Fallom fallom = online().shutdownTimeout(Duration.ofSeconds(1)).build();
+		fallom.models().get("support", "session-1");
+		fallom.trace().span(Map.of("outlier_score", 0.8), "support", "session-1");
+		fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.server.requests(Endpoint.SESSIONS).size() + this.server.requests(Endpoint.SPANS).size()
+					+ this.server.requests(Endpoint.TRACES).size() == 3);
+		long start = System.nanoTime();
+		fallom.close();
+		// One after another, the three flushes would take 3 s; at once, 1 s and the
+		// exporter's own shutdown.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+	}
+
+	@Test
 	void closeTwiceIsHarmlessAndModelsKeepAnsweringFromTheLastConfigs() {
 		this.server.putConfig("support", 3, Map.of("claude-3-5-sonnet", 100));
 		Fallom fallom = online().build();

@@ -71,6 +71,15 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 	}
 
 	/**
+	 * Stop accepting items and start flushing, without waiting; the shutdown timeout runs
+	 * from now, and {@link #stop()} waits for what is left of it.
+	 */
+	public void beginStop() {
+		this.running = false;
+		this.sender.beginStop(this.shutdownTimeout);
+	}
+
+	/**
 	 * Stop, flushing what is queued within the shutdown timeout.
 	 */
 	public void stop() {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -94,6 +95,12 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private boolean rejecting;
 
 	private @Nullable Thread thread;
+
+	private long stopDeadlineNanos;
+
+	private long flushTimeoutMillis;
+
+	private boolean awaited;
 
 	// Read without the lock
 
@@ -189,12 +196,12 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Stop accepting items and send what is queued or waiting for a retry within the
-	 * timeout, then stop the thread. Items left unsent are counted as dropped.
-	 * @param flushTimeout the longest time to wait for the flush
+	 * Stop accepting items and start sending what is queued or waiting for a retry,
+	 * without waiting: the flush timeout runs from now. {@link #stop(Duration)} then waits
+	 * for the rest of it, so that several senders flush at once.
+	 * @param flushTimeout the longest time the flush may take
 	 */
-	public void stop(Duration flushTimeout) {
-		Thread thread;
+	public void beginStop(Duration flushTimeout) {
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -202,14 +209,39 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 			this.closed = true;
 			this.stopping = true;
-			thread = this.thread;
+			this.flushTimeoutMillis = Math.max(1, flushTimeout.toMillis());
+			this.stopDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.flushTimeoutMillis);
 			this.changed.signalAll();
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * Stop accepting items and send what is queued or waiting for a retry within the
+	 * timeout (counted from {@link #beginStop(Duration)} when that came first), then stop
+	 * the thread. Items left unsent are counted as dropped.
+	 * @param flushTimeout the longest time to wait for the flush
+	 */
+	public void stop(Duration flushTimeout) {
+		beginStop(flushTimeout);
+		Thread thread;
+		long remainingMillis;
+		this.lock.lock();
+		try {
+			if (this.awaited) {
+				return;
+			}
+			this.awaited = true;
+			thread = this.thread;
+			remainingMillis = TimeUnit.NANOSECONDS.toMillis(this.stopDeadlineNanos - System.nanoTime());
+		}
+		finally {
+			this.lock.unlock();
+		}
 		if (thread != null) {
-			join(thread, Math.max(1, flushTimeout.toMillis()));
+			join(thread, Math.max(1, remainingMillis));
 		}
 		int left = abandon();
 		if (thread != null && thread.isAlive()) {
@@ -218,7 +250,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		if (left > 0) {
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
-					+ flushTimeout.toMillis() + " ms");
+					+ this.flushTimeoutMillis + " ms");
 		}
 	}
 

@@ -104,6 +104,15 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	}
 
 	/**
+	 * Stop accepting spans and start flushing, without waiting; {@link #stop()} waits for
+	 * what is left of the shutdown timeout.
+	 */
+	public void beginStop() {
+		this.running = false;
+		this.processor.beginShutdown();
+	}
+
+	/**
 	 * Stop, flushing what is queued within the shutdown timeout.
 	 */
 	public void stop() {

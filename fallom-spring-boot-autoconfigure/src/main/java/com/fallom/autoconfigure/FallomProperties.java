@@ -63,8 +63,8 @@ public class FallomProperties {
 	private boolean captureContent = true;
 
 	/**
-	 * Longest time shutdown waits for each queue of session records, metrics and spans to
-	 * be sent.
+	 * Longest time shutdown waits for the queues of session records, metrics and spans,
+	 * which flush at once, to be sent.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(2);
 

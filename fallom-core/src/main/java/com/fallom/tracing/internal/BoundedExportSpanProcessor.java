@@ -153,6 +153,14 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 		return true;
 	}
 
+	/**
+	 * Stop accepting spans and start flushing, without waiting; {@link #shutdown()} waits
+	 * for what is left of the shutdown timeout.
+	 */
+	public void beginShutdown() {
+		this.sender.beginStop(this.shutdownTimeout);
+	}
+
 	@Override
 	public CompletableResultCode shutdown() {
 		this.sender.stop(this.shutdownTimeout);
