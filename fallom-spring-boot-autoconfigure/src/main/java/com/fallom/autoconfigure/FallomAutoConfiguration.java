@@ -49,6 +49,7 @@ public final class FallomAutoConfiguration {
 		FallomProductionGuard.check(connectionDetails, properties, environment);
 		FallomProperties.Models models = properties.getModels();
 		FallomProperties.Tracing tracing = properties.getTracing();
+		FallomProperties.Delivery delivery = properties.getDelivery();
 		// Spring Boot has bound the environment variables already, by its own precedence.
 		Fallom.Builder builder = Fallom.builder(Map.of())
 			.apiKey(connectionDetails.getApiKey())
@@ -68,6 +69,9 @@ public final class FallomAutoConfiguration {
 			.spanQueueCapacity(tracing.getQueueCapacity())
 			.maxQueuedSpanBytes(tracing.getMaxQueuedBytes().toBytes())
 			.spanBatchSize(tracing.getBatchSize())
+			.maxSpanBatchBytes(tracing.getMaxBatchBytes().toBytes())
+			.maxRequestsInFlight(delivery.getMaxRequestsInFlight())
+			.retryBackoff(delivery.getInitialBackoff(), delivery.getMaxBackoff())
 			.exportTimeout(tracing.getExportTimeout())
 			.metricsQueueCapacity(tracing.getMetricsQueueCapacity())
 			.shutdownTimeout(properties.getShutdownTimeout())

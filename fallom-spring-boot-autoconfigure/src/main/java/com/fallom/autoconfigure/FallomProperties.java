@@ -72,6 +72,8 @@ public class FallomProperties {
 
 	private final Tracing tracing = new Tracing();
 
+	private final Delivery delivery = new Delivery();
+
 	private final Web web = new Web();
 
 	private final Prompts prompts = new Prompts();
@@ -150,6 +152,10 @@ public class FallomProperties {
 		return this.tracing;
 	}
 
+	public Delivery getDelivery() {
+		return this.delivery;
+	}
+
 	public Web getWeb() {
 		return this.web;
 	}
@@ -160,6 +166,54 @@ public class FallomProperties {
 
 	public Test getTest() {
 		return this.test;
+	}
+
+	/**
+	 * How session records, custom metrics and spans reach the backend.
+	 */
+	public static class Delivery {
+
+		/**
+		 * Most session-record and custom-metric requests under way at once, per queue:
+		 * the throughput of each is this many records per round trip to the backend.
+		 */
+		private int maxRequestsInFlight = 64;
+
+		/**
+		 * Delay before the first retry of a failed send; each failure in a row doubles
+		 * it, up to the max back-off. What fails waits in its queue meanwhile.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(500);
+
+		/**
+		 * Longest delay between retries of a failed send.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(10);
+
+		public int getMaxRequestsInFlight() {
+			return this.maxRequestsInFlight;
+		}
+
+		public void setMaxRequestsInFlight(int maxRequestsInFlight) {
+			this.maxRequestsInFlight = maxRequestsInFlight;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
 	}
 
 	/**
@@ -607,6 +661,12 @@ public class FallomProperties {
 		private int batchSize = 256;
 
 		/**
+		 * Most estimated bytes of spans in one export request; a single bigger span is
+		 * sent alone.
+		 */
+		private DataSize maxBatchBytes = DataSize.ofMegabytes(4);
+
+		/**
 		 * Timeout of each export request (connect and response), also used for custom
 		 * metrics.
 		 */
@@ -647,6 +707,14 @@ public class FallomProperties {
 
 		public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
 			this.maxQueuedBytes = maxQueuedBytes;
+		}
+
+		public DataSize getMaxBatchBytes() {
+			return this.maxBatchBytes;
+		}
+
+		public void setMaxBatchBytes(DataSize maxBatchBytes) {
+			this.maxBatchBytes = maxBatchBytes;
 		}
 
 		public int getBatchSize() {

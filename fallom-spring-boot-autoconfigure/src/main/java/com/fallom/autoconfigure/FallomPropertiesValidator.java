@@ -16,6 +16,7 @@ import com.fallom.prompts.PromptVersion;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Checks {@link FallomProperties} at start-up so that a mistake fails fast with the name
@@ -57,11 +58,19 @@ public final class FallomPropertiesValidator {
 		positive("fallom.tracing.batch-size", tracing.getBatchSize());
 		positive("fallom.tracing.metrics-queue-capacity", tracing.getMetricsQueueCapacity());
 		positive("fallom.tracing.export-timeout", tracing.getExportTimeout());
-		if (tracing.getMaxQueuedBytes() == null || tracing.getMaxQueuedBytes().toBytes() <= 0) {
-			throw new InvalidConfigurationPropertyValueException("fallom.tracing.max-queued-bytes",
-					tracing.getMaxQueuedBytes(), "The size must be positive.");
+		positive("fallom.tracing.max-queued-bytes", tracing.getMaxQueuedBytes());
+		positive("fallom.tracing.max-batch-bytes", tracing.getMaxBatchBytes());
+		FallomProperties.Delivery delivery = properties.getDelivery();
+		positive("fallom.delivery.max-requests-in-flight", delivery.getMaxRequestsInFlight());
+		positive("fallom.delivery.initial-backoff", delivery.getInitialBackoff());
+		positive("fallom.delivery.max-backoff", delivery.getMaxBackoff());
+		if (delivery.getMaxBackoff().compareTo(delivery.getInitialBackoff()) < 0) {
+			throw new InvalidConfigurationPropertyValueException("fallom.delivery.max-backoff",
+					delivery.getMaxBackoff(), "The max back-off must not be less than fallom.delivery.initial-backoff ("
+							+ delivery.getInitialBackoff() + ").");
 		}
 	}
+
 
 	/**
 	 * Convert (and so validate) the bootstrap configs.
@@ -286,6 +295,12 @@ public final class FallomPropertiesValidator {
 	private static void notNegative(String name, Duration value) {
 		if (value == null || value.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(name, value, "The duration must not be negative.");
+		}
+	}
+
+	private static void positive(String name, DataSize size) {
+		if (size == null || size.toBytes() <= 0) {
+			throw new InvalidConfigurationPropertyValueException(name, size, "The size must be positive.");
 		}
 	}
 

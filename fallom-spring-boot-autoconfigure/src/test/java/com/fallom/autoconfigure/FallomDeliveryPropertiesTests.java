@@ -1,0 +1,95 @@
+package com.fallom.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.models.FallomModels;
+import com.fallom.test.Endpoint;
+import com.fallom.test.FallomMockServer;
+import com.fallom.test.FallomMockServerTest;
+import com.fallom.test.Fault;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the {@code fallom.delivery.*} properties and {@code fallom.tracing.max-batch-bytes}:
+ * they reach the engine's senders, and bad values fail start-up naming the property.
+ */
+@FallomMockServerTest
+class FallomDeliveryPropertiesTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomModelsAutoConfiguration.class));
+
+	@BeforeEach
+	void reset(FallomMockServer server) {
+		server.reset();
+		server.putConfig("support", 1, Map.of("gpt-4o", 100));
+	}
+
+	@Test
+	void maxRequestsInFlightBoundsTheSessionRequestsUnderWay(FallomMockServer server) {
+		server.fault(Endpoint.SESSIONS, Fault.hang());
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.delivery.max-requests-in-flight=2")
+			.run((context) -> {
+				FallomModels models = context.getBean(FallomModels.class);
+				for (int i = 0; i < 5; i++) {
+					models.get("support", "session-" + i);
+				}
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> server.requests(Endpoint.SESSIONS).size() == 2);
+				// The other three wait for a free slot, however long the backend takes.
+				Thread.sleep(500);
+				assertThat(server.requests(Endpoint.SESSIONS)).hasSize(2);
+				server.clearFaults();
+				await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().size() == 5);
+			});
+	}
+
+	@Test
+	void backoffDelaysTheRetryOfAFailedSend(FallomMockServer server) {
+		server.fault(Endpoint.SESSIONS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.delivery.initial-backoff=1h", "fallom.delivery.max-backoff=1h")
+			.run((context) -> {
+				context.getBean(FallomModels.class).get("support", "session-1");
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> server.requests(Endpoint.SESSIONS).size() == 1);
+				// The default back-off (500 ms) would have retried by now.
+				Thread.sleep(1500);
+				assertThat(server.requests(Endpoint.SESSIONS)).hasSize(1);
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "fallom.delivery.max-requests-in-flight=0", "fallom.delivery.initial-backoff=0s",
+			"fallom.delivery.max-backoff=-1s", "fallom.tracing.max-batch-bytes=0" })
+	void invalidValuesFailStartUpNamingTheProperty(String property) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining(property.substring(0, property.indexOf('=')));
+		});
+	}
+
+	@Test
+	void maxBackoffBelowTheInitialBackoffFailsStartUpNamingBoth() {
+		this.runner.withPropertyValues("fallom.delivery.initial-backoff=5s", "fallom.delivery.max-backoff=1s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("fallom.delivery.max-backoff")
+				.hasMessageContaining("fallom.delivery.initial-backoff"));
+	}
+
+}
