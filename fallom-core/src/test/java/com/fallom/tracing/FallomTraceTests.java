@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.Endpoint;
@@ -36,7 +37,7 @@ class FallomTraceTests {
 
 	@AfterEach
 	void stop() {
-		FallomSessionHolder.clear();
+		FallomSessionHolder.clearAll();
 		if (this.sender != null) {
 			this.sender.stop();
 		}
@@ -82,6 +83,18 @@ class FallomTraceTests {
 		assertThat(trace.getSession().customerId()).isNull();
 		trace.setSession(new FallomSessionContext("support", "s1", "c-2").withTags(List.of("beta")));
 		assertThat(trace.getSession().tags()).containsExactly("beta");
+	}
+
+	@Test
+	void sessionSetInARequestWithoutASessionIdBelongsToItsCustomer() {
+		FallomTrace trace = new FallomTrace();
+		FallomSessionHolder.setCustomer(new FallomCustomerContext("c-1", Map.of("plan", "pro")));
+		trace.setSession("support", "s1");
+		assertThat(trace.getSession().customerId()).isEqualTo("c-1");
+		assertThat(trace.getSession().targetingContext()).containsExactly(Map.entry("plan", "pro"));
+		try (FallomTrace.Scope scope = trace.withSession("support", "s2", "c-2")) {
+			assertThat(trace.getSession().customerId()).as("a customer of its own").isEqualTo("c-2");
+		}
 	}
 
 	@Test
