@@ -1,6 +1,7 @@
 package com.fallom.models;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,23 @@ public final class ModelTargeting {
 
 	/** The context field that the customer id of a call fills. */
 	public static final String CUSTOMER_ID_FIELD = "customerId";
+
+	/**
+	 * The operators a condition can have, by the names the backend sends; a condition
+	 * with any other never matches.
+	 */
+	public static final List<String> OPERATORS = Arrays.stream(Operator.values())
+		.filter((operator) -> operator.sentName != null)
+		.map((operator) -> operator.sentName)
+		.toList();
+
+	/**
+	 * The operators whose value is a list of strings; the others compare with one string.
+	 */
+	public static final List<String> LIST_OPERATORS = Arrays.stream(Operator.values())
+		.filter(Operator::takesList)
+		.map((operator) -> operator.sentName)
+		.toList();
 
 	/** What {@link #match} returns when nothing matches. */
 	static final int NO_MATCH = -1;
@@ -264,19 +282,26 @@ public final class ModelTargeting {
 
 	private enum Operator {
 
-		EQ, NEQ, IN, NIN, CONTAINS, STARTS_WITH, ENDS_WITH, NEVER;
+		EQ("eq"), NEQ("neq"), IN("in"), NIN("nin"), CONTAINS("contains"), STARTS_WITH("startsWith"),
+		ENDS_WITH("endsWith"), NEVER(null);
+
+		private final @Nullable String sentName;
+
+		Operator(@Nullable String sentName) {
+			this.sentName = sentName;
+		}
 
 		static Operator of(String name) {
-			return switch (name) {
-				case "eq" -> EQ;
-				case "neq" -> NEQ;
-				case "in" -> IN;
-				case "nin" -> NIN;
-				case "contains" -> CONTAINS;
-				case "startsWith" -> STARTS_WITH;
-				case "endsWith" -> ENDS_WITH;
-				default -> NEVER;
-			};
+			for (Operator operator : values()) {
+				if (name.equals(operator.sentName)) {
+					return operator;
+				}
+			}
+			return NEVER;
+		}
+
+		boolean takesList() {
+			return this == IN || this == NIN;
 		}
 
 	}

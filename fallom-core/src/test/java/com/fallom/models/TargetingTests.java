@@ -312,6 +312,13 @@ class TargetingTests {
 	}
 
 	@Test
+	void operatorsAreTheProtocolsSevenByTheirSentNames() {
+		assertThat(ModelTargeting.OPERATORS).containsExactly("eq", "neq", "in", "nin", "contains", "startsWith",
+				"endsWith");
+		assertThat(ModelTargeting.LIST_OPERATORS).containsExactly("in", "nin");
+	}
+
+	@Test
 	void contextIsCopied() {
 		HashMap<String, String> context = new HashMap<>(Map.of("plan", "pro"));
 		ModelOptions options = ModelOptions.context(context);

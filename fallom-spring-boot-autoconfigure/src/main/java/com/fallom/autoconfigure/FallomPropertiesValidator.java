@@ -24,12 +24,6 @@ import org.springframework.util.unit.DataSize;
  */
 public final class FallomPropertiesValidator {
 
-	// The operators ModelTargeting evaluates, by the names the backend sends.
-	private static final List<String> OPERATORS = List.of("eq", "neq", "in", "nin", "contains", "startsWith",
-			"endsWith");
-
-	private static final List<String> LIST_OPERATORS = List.of("in", "nin");
-
 	private FallomPropertiesValidator() {
 	}
 
@@ -144,20 +138,20 @@ public final class FallomPropertiesValidator {
 		String operator = condition.getOperator();
 		if (!StringUtils.hasText(operator)) {
 			throw new InvalidConfigurationPropertyValueException(name + ".operator", operator,
-					"Each condition needs an operator, one of " + OPERATORS + ".");
+					"Each condition needs an operator, one of " + ModelTargeting.OPERATORS + ".");
 		}
-		if (!OPERATORS.contains(operator)) {
+		if (!ModelTargeting.OPERATORS.contains(operator)) {
 			// The backend's targeting quietly never matches an unknown operator; in
 			// application.yml it can only be a typo.
 			throw new InvalidConfigurationPropertyValueException(name + ".operator", operator,
-					"The operator must be one of " + OPERATORS + ".");
+					"The operator must be one of " + ModelTargeting.OPERATORS + ".");
 		}
 		List<String> value = condition.getValue();
 		if (value == null) {
 			throw new InvalidConfigurationPropertyValueException(name + ".value", null,
 					"Each condition needs a value.");
 		}
-		if (LIST_OPERATORS.contains(operator)) {
+		if (ModelTargeting.LIST_OPERATORS.contains(operator)) {
 			return new ModelTargeting.Condition(field, operator, List.copyOf(value));
 		}
 		if (value.size() != 1) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.autoconfigure.FallomProperties;
+import com.fallom.models.ModelTargeting;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.MockConfig;
 import org.apache.commons.logging.Log;
@@ -162,15 +163,12 @@ public class EmbeddedFallomBackend implements EnvironmentPostProcessor, Ordered 
 			Map<String, Object>[] conditions = rule.getConditions()
 				.stream()
 				.map((condition) -> MockConfig.condition(condition.getField(), condition.getOperator(),
-						isListOperator(condition.getOperator()) ? condition.getValue() : condition.getValue().get(0)))
+						ModelTargeting.LIST_OPERATORS.contains(condition.getOperator()) ? condition.getValue()
+								: condition.getValue().get(0)))
 				.toArray(Map[]::new);
 			config = config.rule(rule.getVariantIndex(), conditions);
 		}
 		return targeting.isEnabled() ? config : config.targetingDisabled();
-	}
-
-	private static boolean isListOperator(String operator) {
-		return "in".equals(operator) || "nin".equals(operator);
 	}
 
 	/**
