@@ -145,7 +145,28 @@ public final class FallomChatModelListener implements ChatModelListener {
 		if (this.captureContent) {
 			prompt(span, request.messages());
 		}
-		requestContext.attributes().put(SPAN_KEY, span);
+		Map<Object, Object> attributes = requestContext.attributes();
+		attributes.put(SPAN_KEY, span);
+		if (attributes.get(StreamTiming.class) instanceof StreamTiming timing) {
+			// A stream the caller cancels gets neither a response nor an error: without
+			// this, its span would never end and the call would be missing from the
+			// experiment.
+			timing.onCancel(() -> cancelled(attributes, timing));
+		}
+	}
+
+	private static void cancelled(Map<Object, Object> attributes, StreamTiming timing) {
+		Span span = (Span) attributes.remove(SPAN_KEY);
+		if (span == null) {
+			// Ended already, by a response or an error that came first
+			return;
+		}
+		span.setAttribute(GenAiAttributes.CANCELLED, true);
+		if (timing.timeToFirstTokenMillis() >= 0) {
+			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
+		}
+		span.setStatus(StatusCode.ERROR, "cancelled");
+		span.end();
 	}
 
 	@Override

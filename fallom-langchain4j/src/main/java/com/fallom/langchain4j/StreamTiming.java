@@ -2,6 +2,7 @@ package com.fallom.langchain4j;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.langchain4j.model.chat.ChatRequestOptions;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -13,6 +14,8 @@ import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a streamed call that {@link FallomStreamingChatModel} routes started and when its
@@ -25,6 +28,10 @@ final class StreamTiming {
 	private final long startNanos = System.nanoTime();
 
 	private volatile long firstTokenNanos;
+
+	private final AtomicReference<@Nullable Runnable> onCancel = new AtomicReference<>();
+
+	private volatile @Nullable CancelAwareHandle handle;
 
 	/**
 	 * Return options that carry a new timing, besides the caller's attributes.
@@ -43,6 +50,28 @@ final class StreamTiming {
 	long timeToFirstTokenMillis() {
 		long first = this.firstTokenNanos;
 		return (first != 0) ? Math.max(0, (first - this.startNanos) / 1_000_000) : -1;
+	}
+
+	/**
+	 * Run the given action, once, when the caller cancels the stream through the
+	 * {@link StreamingHandle} of a partial event: LangChain4j then tells the listeners
+	 * nothing, so the span would never end.
+	 */
+	void onCancel(Runnable action) {
+		this.onCancel.set(action);
+	}
+
+	/**
+	 * Return a handle that cancels the stream and then runs the cancel action. The
+	 * caller's partial events each carry the handle of the stream: one wrapper serves all.
+	 */
+	private StreamingHandle cancelAware(StreamingHandle delegate) {
+		CancelAwareHandle wrapped = this.handle;
+		if (wrapped == null || wrapped.delegate != delegate) {
+			wrapped = new CancelAwareHandle(delegate);
+			this.handle = wrapped;
+		}
+		return wrapped;
 	}
 
 	private void tokenArrived() {
@@ -67,7 +96,8 @@ final class StreamTiming {
 			@Override
 			public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
 				tokenArrived();
-				handler.onPartialResponse(partialResponse, context);
+				handler.onPartialResponse(partialResponse,
+						new PartialResponseContext(cancelAware(context.streamingHandle())));
 			}
 
 			@Override
@@ -79,7 +109,8 @@ final class StreamTiming {
 			@Override
 			public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
 				tokenArrived();
-				handler.onPartialThinking(partialThinking, context);
+				handler.onPartialThinking(partialThinking,
+						new PartialThinkingContext(cancelAware(context.streamingHandle())));
 			}
 
 			@Override
@@ -91,7 +122,8 @@ final class StreamTiming {
 			@Override
 			public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
 				tokenArrived();
-				handler.onPartialToolCall(partialToolCall, context);
+				handler.onPartialToolCall(partialToolCall,
+						new PartialToolCallContext(cancelAware(context.streamingHandle())));
 			}
 
 			@Override
@@ -115,6 +147,33 @@ final class StreamTiming {
 			}
 
 		};
+	}
+
+	/**
+	 * The stream's handle, running the cancel action after cancelling.
+	 */
+	private final class CancelAwareHandle implements StreamingHandle {
+
+		private final StreamingHandle delegate;
+
+		CancelAwareHandle(StreamingHandle delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public void cancel() {
+			this.delegate.cancel();
+			Runnable action = StreamTiming.this.onCancel.getAndSet(null);
+			if (action != null) {
+				action.run();
+			}
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return this.delegate.isCancelled();
+		}
+
 	}
 
 }

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fallom.Fallom;
@@ -20,6 +23,10 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import org.junit.jupiter.api.AfterEach;
@@ -196,6 +203,51 @@ class FallomChatModelTests {
 		// The provider waited 50 ms before answering: the first token cannot be earlier
 		assertThat((Long) span.attributes().get("fallom.time_to_first_token_ms")).isBetween(50L,
 				span.duration().toMillis());
+	}
+
+	@Test
+	void streamTheCallerCancelsIsExportedAsCancelled() throws Exception {
+		provider.server()
+			.enqueue(ProviderReply.text("one two three four five six").chunkDelay(Duration.ofMillis(200)));
+		StreamingChatModel model = FallomStreamingChatModel.builder(this.fallom.models(), "support")
+			.models(this::openAiStreaming)
+			.build();
+		CompletableFuture<String> firstToken = new CompletableFuture<>();
+		List<String> events = new CopyOnWriteArrayList<>();
+		try (FallomTrace.Scope scope = this.fallom.trace().withSession("support", "session-8")) {
+			model.chat(ChatRequest.builder().messages(UserMessage.from("Count")).build(),
+					new StreamingChatResponseHandler() {
+
+						@Override
+						public void onPartialResponse(PartialResponse partialResponse,
+								PartialResponseContext context) {
+							events.add(partialResponse.text());
+							// The caller has seen enough: LangChain4j tells the listener nothing
+							context.streamingHandle().cancel();
+							firstToken.complete(partialResponse.text());
+						}
+
+						@Override
+						public void onCompleteResponse(ChatResponse completeResponse) {
+							events.add("complete");
+						}
+
+						@Override
+						public void onError(Throwable error) {
+							events.add("error " + error);
+						}
+
+					});
+		}
+		assertThat(firstToken.get(10, TimeUnit.SECONDS)).isEqualTo("one");
+		this.fallom.close();
+		ReceivedSpan span = fallomServer.server().receivedSpans().get(0);
+		assertThat(span.attributes()).containsEntry("fallom.cancelled", true)
+			.containsEntry("fallom.session_id", "session-8")
+			.containsKey("fallom.time_to_first_token_ms");
+		assertThat(span.statusCode()).isEqualTo("ERROR");
+		assertThat(span.statusMessage()).isEqualTo("cancelled");
+		assertThat(events).as("what the caller saw").doesNotContain("complete");
 	}
 
 	@Test

@@ -174,7 +174,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		Throwable error = context.getError();
 		if (streamed != null && streamed.isCancelled() && error == null) {
-			span.setAttribute(GenAiSpans.CANCELLED, true);
+			span.setAttribute(GenAiAttributes.CANCELLED, true);
 			span.setStatus(StatusCode.ERROR, "cancelled");
 		}
 		if (error != null) {

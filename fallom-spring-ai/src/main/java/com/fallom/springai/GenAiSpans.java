@@ -20,9 +20,6 @@ import org.springframework.ai.chat.model.Generation;
  */
 public final class GenAiSpans {
 
-	/** Whether the caller cancelled a streamed call before its end. */
-	public static final AttributeKey<Boolean> CANCELLED = AttributeKey.booleanKey("fallom.cancelled");
-
 	/** The customer the call was made for. */
 	public static final AttributeKey<String> CUSTOMER_ID = AttributeKey.stringKey(CallMetadata.CUSTOMER_ID);
 

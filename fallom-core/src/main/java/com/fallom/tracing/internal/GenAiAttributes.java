@@ -73,6 +73,9 @@ public final class GenAiAttributes {
 	/** The exception type of a failed call. */
 	public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+	/** Whether the caller cancelled a streamed call before its end. */
+	public static final AttributeKey<Boolean> CANCELLED = AttributeKey.booleanKey("fallom.cancelled");
+
 	/** Keys of the first messages, built once: most conversations are short. */
 	private static final int CACHED_INDEXES = 32;
 
