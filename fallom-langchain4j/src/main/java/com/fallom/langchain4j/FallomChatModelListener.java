@@ -31,7 +31,6 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import org.jspecify.annotations.Nullable;
@@ -161,11 +160,10 @@ public final class FallomChatModelListener implements ChatModelListener {
 			// Ended already, by a response or an error that came first
 			return;
 		}
-		span.setAttribute(GenAiAttributes.CANCELLED, true);
+		GenAiAttributes.cancelled(span);
 		if (timing.timeToFirstTokenMillis() >= 0) {
 			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
 		}
-		span.setStatus(StatusCode.ERROR, "cancelled");
 		span.end();
 	}
 
@@ -189,12 +187,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 		if (span == null) {
 			return;
 		}
-		Throwable error = errorContext.error();
-		String type = error.getClass().getName();
-		span.setAttribute(GenAiAttributes.ERROR_TYPE, type);
-		// Provider errors may quote the prompt: in privacy mode only the type leaves
-		span.setStatus(StatusCode.ERROR,
-				(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
+		GenAiAttributes.error(span, errorContext.error(), this.captureContent);
 		span.end();
 	}
 

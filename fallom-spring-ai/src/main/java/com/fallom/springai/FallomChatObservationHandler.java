@@ -11,7 +11,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -174,15 +173,10 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		}
 		Throwable error = context.getError();
 		if (streamed != null && streamed.isCancelled() && error == null) {
-			span.setAttribute(GenAiAttributes.CANCELLED, true);
-			span.setStatus(StatusCode.ERROR, "cancelled");
+			GenAiAttributes.cancelled(span);
 		}
 		if (error != null) {
-			String type = error.getClass().getName();
-			span.setAttribute(GenAiAttributes.ERROR_TYPE, type);
-			// Provider errors may quote the prompt: in privacy mode only the type leaves.
-			span.setStatus(StatusCode.ERROR,
-					(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
+			GenAiAttributes.error(span, error, this.captureContent);
 		}
 		span.end();
 	}

@@ -10,7 +10,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -84,10 +83,7 @@ abstract class FallomSpanObservationHandler<T extends Observation.Context> imple
 			stopped(context, span);
 			Throwable error = context.getError();
 			if (error != null) {
-				String type = error.getClass().getName();
-				span.setAttribute(GenAiAttributes.ERROR_TYPE, type);
-				span.setStatus(StatusCode.ERROR,
-						(this.captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
+				GenAiAttributes.error(span, error, this.captureContent);
 			}
 			span.end();
 		}

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,6 +110,30 @@ public final class GenAiAttributes {
 			return cache[index][field];
 		}
 		return AttributeKey.stringKey(prefix + index + ((field == ROLE) ? ".role" : ".content"));
+	}
+
+	/**
+	 * Mark a failed call: {@code error.type} and an {@code ERROR} status. The status
+	 * message carries the error's message only with content capture on: provider and
+	 * tool errors may quote the prompt, so in privacy mode only the type leaves.
+	 * @param span the span
+	 * @param error the failure
+	 * @param captureContent whether content may leave the process
+	 */
+	public static void error(Span span, Throwable error, boolean captureContent) {
+		String type = error.getClass().getName();
+		span.setAttribute(ERROR_TYPE, type);
+		span.setStatus(StatusCode.ERROR,
+				(captureContent && error.getMessage() != null) ? type + ": " + error.getMessage() : type);
+	}
+
+	/**
+	 * Mark a streamed call the caller cancelled before its end.
+	 * @param span the span
+	 */
+	public static void cancelled(Span span) {
+		span.setAttribute(CANCELLED, true);
+		span.setStatus(StatusCode.ERROR, "cancelled");
 	}
 
 	/**
