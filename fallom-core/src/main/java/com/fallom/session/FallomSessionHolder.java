@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
+import com.fallom.internal.Arguments;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -163,10 +164,19 @@ public final class FallomSessionHolder {
 	}
 
 	/**
-	 * Create the context of a session that starts now: one started while a customer
-	 * without a session is set (a web request without a session id) belongs to that
-	 * customer, unless it names its own, and gets the customer's targeting context.
+	 * Create the context of a session, without an assignment, that starts now on this
+	 * thread: one started while a customer without a session is set (a web request
+	 * without a session id) belongs to that customer, unless it names its own, and gets
+	 * the customer's targeting context.
+	 * @param configKey the config key
+	 * @param sessionId the session id
+	 * @param customerId the session's own customer id, or {@code null}
+	 * @return the session, not set
 	 */
+	public static FallomSessionContext newSession(String configKey, String sessionId, @Nullable String customerId) {
+		return newSession(configKey, sessionId, 0, -1, null, customerId);
+	}
+
 	private static FallomSessionContext newSession(String configKey, String sessionId, int configVersion,
 			int variantIndex, @Nullable String model, @Nullable String customerId) {
 		FallomCustomerContext customer = CUSTOMER.get();
@@ -175,7 +185,7 @@ public final class FallomSessionHolder {
 					Map.of(), List.of());
 		}
 		return new FallomSessionContext(configKey, sessionId, configVersion, variantIndex, model,
-				(customerId != null) ? customerId : customer.customerId(), Map.of(), List.of(),
+				Arguments.hasText(customerId) ? customerId : customer.customerId(), Map.of(), List.of(),
 				customer.targetingContext());
 	}
 

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fallom.internal.Arguments;
-import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import org.apache.commons.logging.Log;
@@ -210,15 +209,9 @@ public class FallomTrace {
 		if (sessionId == null || sessionId.isEmpty()) {
 			throw new IllegalArgumentException("Session id must not be null or empty");
 		}
-		FallomSessionContext session = new FallomSessionContext(configKey, sessionId, customerId);
 		// In a request without a session id whose customer is known, the session belongs
 		// to that customer, as one FallomModels starts does.
-		FallomCustomerContext customer = FallomSessionHolder.getCustomer();
-		if (customer == null) {
-			return session;
-		}
-		return session.withCustomerId((session.customerId() != null) ? session.customerId() : customer.customerId())
-			.withTargetingContext(customer.targetingContext());
+		return FallomSessionHolder.newSession(configKey, sessionId, customerId);
 	}
 
 	/**
