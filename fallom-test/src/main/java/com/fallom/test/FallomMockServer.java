@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -879,7 +880,38 @@ public final class FallomMockServer implements AutoCloseable {
 			}
 			case STATUS -> {
 				int code = fault.statusCode();
+				if (fault.retryAfter() != null) {
+					exchange.getResponseHeaders().set("Retry-After", fault.retryAfter());
+				}
 				send(exchange, code, "text/plain", ConfigStore.utf8("Injected fault: HTTP " + code));
+				return true;
+			}
+			case STALLED_BODY -> {
+				byte[] start = ConfigStore.utf8("{\"configs\": [");
+				exchange.getResponseHeaders().set("Content-Type", JSON);
+				// Promise more than is sent, so that the client waits for the rest
+				exchange.sendResponseHeaders(200, start.length + 1024);
+				exchange.getResponseBody().write(start);
+				exchange.getResponseBody().flush();
+				awaitFaultsChanged(faultsChanged);
+				// Closing the exchange now ends the connection before the body is complete
+				return true;
+			}
+			case PADDED_BODY -> {
+				String list = switch (endpoint) {
+					case CONFIGS -> this.configs.latest();
+					case PROMPTS -> this.prompts.prompts();
+					case PROMPT_AB_TESTS -> this.prompts.abTests();
+					default -> null;
+				};
+				if (list == null) {
+					return false;
+				}
+				byte[] json = ConfigStore.utf8(list);
+				byte[] padded = new byte[Math.max(json.length, fault.size())];
+				System.arraycopy(json, 0, padded, 0, json.length);
+				Arrays.fill(padded, json.length, padded.length, (byte) ' ');
+				send(exchange, 200, JSON, padded);
 				return true;
 			}
 			case RESET -> {
@@ -887,14 +919,7 @@ public final class FallomMockServer implements AutoCloseable {
 				return true;
 			}
 			case HANG -> {
-				try {
-					while (!this.closed.get() && !faultsChanged.await(100, TimeUnit.MILLISECONDS)) {
-						// Wait for the faults to change or the server to close
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+				awaitFaultsChanged(faultsChanged);
 				return true;
 			}
 			case MALFORMED_BODY -> {
@@ -908,6 +933,17 @@ public final class FallomMockServer implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("Unknown fault " + fault);
+	}
+
+	private void awaitFaultsChanged(CountDownLatch faultsChanged) {
+		try {
+			while (!this.closed.get() && !faultsChanged.await(100, TimeUnit.MILLISECONDS)) {
+				// Wait for the faults to change or the server to close
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void serveConfigs(HttpExchange exchange) throws IOException {

@@ -3,10 +3,14 @@ package com.fallom.test;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure that {@link FallomMockServer} injects into the answers of one endpoint: an
- * HTTP status, a delay, a successful answer with a body that cannot be parsed, a
- * connection closed without an answer, or a request that is never answered.
+ * HTTP status (with a {@code Retry-After} if wanted), a delay, a successful answer with a
+ * body that cannot be parsed, a valid answer too large, a connection closed without an
+ * answer, a request that is never answered, or an answer whose body stalls after its
+ * headers.
  * <p>
  * A fault applies to every later authorized request of its endpoint until it is
  * cleared, or only to the next {@link #times(int) n} requests. Instances are immutable.
@@ -17,7 +21,7 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, DELAY, MALFORMED_BODY, RESET, HANG
+		STATUS, DELAY, MALFORMED_BODY, RESET, HANG, STALLED_BODY, PADDED_BODY
 
 	}
 
@@ -29,11 +33,21 @@ public final class Fault {
 
 	private final int times;
 
+	private final @Nullable String retryAfter;
+
+	private final int size;
+
 	private Fault(Kind kind, int status, Duration delay, int times) {
+		this(kind, status, delay, times, null, 0);
+	}
+
+	private Fault(Kind kind, int status, Duration delay, int times, @Nullable String retryAfter, int size) {
 		this.kind = kind;
 		this.status = status;
 		this.delay = delay;
 		this.times = times;
+		this.retryAfter = retryAfter;
+		this.size = size;
 	}
 
 	/**
@@ -93,6 +107,47 @@ public final class Fault {
 	}
 
 	/**
+	 * Answer {@code 200} with the response headers and the first bytes of a body, then
+	 * send nothing more until the fault is cleared or replaced or the server closes; then
+	 * the connection is closed before the body is complete. A client whose time-out stops
+	 * at the response headers waits for ever. Each stalled request holds one of the
+	 * server's threads.
+	 * @return the fault
+	 */
+	public static Fault stallBody() {
+		return new Fault(Kind.STALLED_BODY, 0, Duration.ZERO, 0);
+	}
+
+	/**
+	 * Answer the read endpoints (configs, prompts, prompt A/B tests) as usual, with the
+	 * JSON padded by trailing whitespace to at least {@code size} bytes: a valid answer
+	 * that is too large. Other endpoints answer as usual.
+	 * @param size the least size of the body in bytes, positive
+	 * @return the fault
+	 */
+	public static Fault paddedBody(int size) {
+		if (size < 1) {
+			throw new IllegalArgumentException("Size must be positive, was " + size);
+		}
+		return new Fault(Kind.PADDED_BODY, 0, Duration.ZERO, 0, null, size);
+	}
+
+	/**
+	 * Return a copy of this status fault that also sends a {@code Retry-After} header,
+	 * given as is: delay-seconds ({@code "120"}), an HTTP-date, or anything a proxy may
+	 * send (epoch milliseconds, garbage).
+	 * @param value the header value
+	 * @return the fault
+	 */
+	public Fault withRetryAfter(String value) {
+		Objects.requireNonNull(value, "value must not be null");
+		if (this.kind != Kind.STATUS) {
+			throw new IllegalStateException("Only a status fault has a Retry-After, not " + this);
+		}
+		return new Fault(this.kind, this.status, this.delay, this.times, value, this.size);
+	}
+
+	/**
 	 * Return a copy of this fault that applies to the next {@code n} requests only and
 	 * is then cleared.
 	 * @param n how many requests the fault applies to, at least 1
@@ -102,7 +157,7 @@ public final class Fault {
 		if (n < 1) {
 			throw new IllegalArgumentException("Times must be at least 1, was " + n);
 		}
-		return new Fault(this.kind, this.status, this.delay, n);
+		return new Fault(this.kind, this.status, this.delay, n, this.retryAfter, this.size);
 	}
 
 	Kind kind() {
@@ -115,6 +170,14 @@ public final class Fault {
 
 	Duration delayDuration() {
 		return this.delay;
+	}
+
+	@Nullable String retryAfter() {
+		return this.retryAfter;
+	}
+
+	int size() {
+		return this.size;
 	}
 
 	/**
@@ -133,22 +196,26 @@ public final class Fault {
 			return false;
 		}
 		return this.kind == other.kind && this.status == other.status && this.delay.equals(other.delay)
-				&& this.times == other.times;
+				&& this.times == other.times && Objects.equals(this.retryAfter, other.retryAfter)
+				&& this.size == other.size;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.kind, this.status, this.delay, this.times);
+		return Objects.hash(this.kind, this.status, this.delay, this.times, this.retryAfter, this.size);
 	}
 
 	@Override
 	public String toString() {
 		String description = switch (this.kind) {
-			case STATUS -> "status(" + this.status + ")";
+			case STATUS -> "status(" + this.status + ")"
+					+ ((this.retryAfter != null) ? ".withRetryAfter(\"" + this.retryAfter + "\")" : "");
 			case DELAY -> "delay(" + this.delay + ")";
 			case MALFORMED_BODY -> "malformedBody()";
 			case RESET -> "reset()";
 			case HANG -> "hang()";
+			case STALLED_BODY -> "stallBody()";
+			case PADDED_BODY -> "paddedBody(" + this.size + ")";
 		};
 		return "Fault." + description + ((this.times > 0) ? ".times(" + this.times + ")" : "");
 	}

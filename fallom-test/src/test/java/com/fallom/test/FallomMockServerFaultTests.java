@@ -1,5 +1,8 @@
 package com.fallom.test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -172,7 +175,49 @@ class FallomMockServerFaultTests {
 	}
 
 	@Test
+	void statusFaultSendsTheRetryAfterItWasGiven() {
+		this.server.fault(Endpoint.SESSIONS, Fault.status(503).withRetryAfter("1765000000000").times(1));
+		HttpResponse<String> faulted = this.http.postJson("/sessions", "{}");
+		assertThat(faulted.statusCode()).isEqualTo(503);
+		assertThat(faulted.headers().firstValue("Retry-After")).hasValue("1765000000000");
+		assertThat(this.http.postJson("/sessions", "{}").headers().firstValue("Retry-After")).isEmpty();
+	}
+
+	@Test
+	void stallBodyFaultSendsTheHeadersThenNoMoreUntilTheFaultsChange() throws Exception {
+		this.server.fault(Endpoint.CONFIGS, Fault.stallBody());
+		CompletableFuture<HttpResponse<InputStream>> headers = TestHttp.client()
+			.sendAsync(this.http.request("/configs").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+		HttpResponse<InputStream> response = headers.get(5, TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		CompletableFuture<byte[]> body = CompletableFuture.supplyAsync(() -> {
+			try (InputStream in = response.body()) {
+				return in.readAllBytes();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+		assertThat(this.http.get("/prompts").statusCode()).isEqualTo(200);
+		assertThat(body).isNotDone();
+		this.server.clearFaults();
+		assertThat(body).failsWithin(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void paddedBodyFaultAnswersTheUsualListPaddedToTheSize() {
+		this.server.fault(Endpoint.CONFIGS, Fault.paddedBody(100_000));
+		HttpResponse<String> padded = this.http.get("/configs");
+		assertThat(padded.statusCode()).isEqualTo(200);
+		assertThat(padded.body()).hasSize(100_000).startsWith("{").isEqualTo(padded.body().stripTrailing()
+				+ " ".repeat(100_000 - padded.body().stripTrailing().length()));
+		assertThat(this.http.postJson("/sessions", "{}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void rejectsInvalidFaults() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Fault.paddedBody(0));
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> Fault.hang().withRetryAfter("1"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.status(99));
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.status(600));
 		assertThatIllegalArgumentException().isThrownBy(() -> Fault.delay(Duration.ofSeconds(-1)));
@@ -186,6 +231,9 @@ class FallomMockServerFaultTests {
 		assertThat(Fault.malformedBody()).isEqualTo(Fault.malformedBody());
 		assertThat(Fault.reset().times(3)).hasToString("Fault.reset().times(3)");
 		assertThat(Fault.hang()).hasToString("Fault.hang()");
+		assertThat(Fault.status(429).withRetryAfter("7")).hasToString("Fault.status(429).withRetryAfter(\"7\")");
+		assertThat(Fault.stallBody()).hasToString("Fault.stallBody()");
+		assertThat(Fault.paddedBody(10)).hasToString("Fault.paddedBody(10)");
 	}
 
 }

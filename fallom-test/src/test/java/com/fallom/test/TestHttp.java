@@ -28,6 +28,10 @@ final class TestHttp {
 		this.server = server;
 	}
 
+	static HttpClient client() {
+		return client;
+	}
+
 	HttpRequest.Builder request(String path) {
 		return HttpRequest.newBuilder(URI.create(this.server.baseUrl() + path))
 			.timeout(Duration.ofSeconds(10))
