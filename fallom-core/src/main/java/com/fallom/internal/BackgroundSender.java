@@ -126,4 +126,14 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 		return this.sender.getRetriedCount();
 	}
 
+	@Override
+	public long getExpiredByAttemptsCount() {
+		return this.sender.getExpiredByAttemptsCount();
+	}
+
+	@Override
+	public long getExpiredByTimeCount() {
+		return this.sender.getExpiredByTimeCount();
+	}
+
 }

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -29,12 +27,16 @@ import org.jspecify.annotations.Nullable;
  * item.
  * <p>
  * Callers never block: a full queue (by count, or by the estimated bytes of what it holds)
- * drops the item and counts it, and that is the only way an item is lost while the
- * sender runs. A send that fails for a reason that may pass (network error, time-out,
- * 408, 429, 5xx) is retried after a back-off, before any newer item; while failing, one
- * request at a time probes the backend, and the first success resumes full speed. A send
- * the backend refuses for good (400, 401, 403 ...) is counted as failed and dropped, with
- * one WARN. Stopping sends what is left within a bounded time and counts the rest as
+ * drops the item and counts it. A send that fails for a reason that may pass (network
+ * error, time-out, 408, 429, 5xx) is retried after a back-off (at least the
+ * {@code Retry-After}, at most the max back-off), before any newer item; while failing,
+ * one request at a time probes the backend, and the first success resumes full speed.
+ * When the oldest retry fails again, the next probe takes newer items, so that one item
+ * that always fails cannot hold up the rest. An item is given up, and counted as expired,
+ * after the back-off's most attempts or once retried for its max retry time. A send the
+ * backend refuses for good (400, 404, 413 ...) is counted as failed and dropped, with one
+ * WARN; a refused API key (401, 403) is too, and sending also backs off until a send
+ * succeeds. Stopping sends what is left within a bounded time and counts the rest as
  * dropped. Internal API.
  *
  * @param <T> the item type
@@ -94,6 +96,12 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private boolean rejecting;
 
+	/** Whether the next probe takes newer items: the oldest retry has just failed again. */
+	private boolean probeQueue;
+
+	/** Items expired while choosing the next batch, discarded by the sender thread. */
+	private final List<T> expiredItems = new ArrayList<>();
+
 	private @Nullable Thread thread;
 
 	private long stopDeadlineNanos;
@@ -113,6 +121,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final AtomicLong retried = new AtomicLong();
+
+	private final AtomicLong expiredByAttempts = new AtomicLong();
+
+	private final AtomicLong expiredByTime = new AtomicLong();
 
 	private volatile boolean closed;
 
@@ -271,6 +283,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private int abandon() {
 		List<T> left = new ArrayList<>();
 		List<Batch<T>> cancelled;
+		List<T> expired;
 		this.lock.lock();
 		try {
 			this.abandoned = true;
@@ -288,11 +301,13 @@ public final class BoundedSender<T> implements QueueStatistics {
 			this.dropped.addAndGet(left.size());
 			this.queuedBytes.addAndGet(-bytes);
 			cancelled = new ArrayList<>(this.inFlight);
+			expired = drainExpired();
 			this.changed.signalAll();
 		}
 		finally {
 			this.lock.unlock();
 		}
+		discard(expired);
 		discard(left);
 		int count = left.size();
 		for (Batch<T> batch : cancelled) {
@@ -310,6 +325,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		try {
 			while (true) {
 				Batch<T> batch = next();
+				discardExpired();
 				if (batch == null) {
 					return;
 				}
@@ -346,12 +362,22 @@ public final class BoundedSender<T> implements QueueStatistics {
 				}
 				// While failing one request probes the backend; the rest wait for its answer
 				if (this.inFlight.size() < (failing ? 1 : this.maxInFlight)) {
-					Batch<T> batch = this.retries.poll();
+					long now = System.nanoTime();
+					Batch<T> batch = null;
+					if (failing && this.probeQueue && !this.queue.isEmpty()) {
+						batch = takeBatch();
+					}
+					if (batch == null) {
+						batch = pollRetry(now);
+					}
 					if (batch == null && !this.queue.isEmpty()) {
 						batch = takeBatch();
 					}
 					if (batch != null) {
 						batch.round = this.round;
+						if (batch.attempts++ == 0) {
+							batch.firstAttemptNanos = now;
+						}
 						this.inFlight.add(batch);
 						return batch;
 					}
@@ -365,6 +391,43 @@ public final class BoundedSender<T> implements QueueStatistics {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * Take the oldest retry that has time left; older ones are given up and counted.
+	 */
+	private @Nullable Batch<T> pollRetry(long now) {
+		long maxRetryNanos = this.backoff.maxRetryTimeNanos();
+		while (true) {
+			Batch<T> batch = this.retries.poll();
+			if (batch == null || now - batch.firstAttemptNanos < maxRetryNanos) {
+				return batch;
+			}
+			expire(batch, this.expiredByTime);
+		}
+	}
+
+	/** Give a batch up, counting it; its items are discarded by the sender thread. */
+	private void expire(Batch<T> batch, AtomicLong counter) {
+		counter.addAndGet(batch.items.size());
+		this.expiredItems.addAll(batch.items);
+		release(batch);
+	}
+
+	private void discardExpired() {
+		List<T> expired;
+		this.lock.lock();
+		try {
+			if (this.expiredItems.isEmpty()) {
+				return;
+			}
+			expired = new ArrayList<>(this.expiredItems);
+			this.expiredItems.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		discard(expired);
 	}
 
 	private Batch<T> takeBatch() {
@@ -399,17 +462,29 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	private void settle(Batch<T> batch, @Nullable SendResult result, @Nullable Throwable ex) {
-		SendResult outcome = (ex != null) ? SendResult.retry(describe(ex), null)
-				: (result != null) ? result : SendResult.retry("no result", null);
+		try {
+			settleOutcome(batch, (ex != null) ? SendResult.retry(Failures.describe(ex), null)
+					: (result != null) ? result : SendResult.retry("no result", null));
+		}
+		catch (Throwable failure) {
+			// Runs on the HTTP client's threads, where nobody would see it
+			logger.error("Fallom " + this.name + ": could not settle a send (" + Failures.describe(failure) + ")");
+		}
+	}
+
+	private void settleOutcome(Batch<T> batch, SendResult outcome) {
 		int size = batch.items.size();
 		List<T> discard = null;
+		boolean release = false;
 		this.lock.lock();
 		try {
 			if (!this.inFlight.remove(batch)) {
 				return;
 			}
-			if (outcome.kind() == SendResult.Kind.SENT) {
+			SendResult.Kind kind = outcome.kind();
+			if (kind == SendResult.Kind.SENT) {
 				this.sent.addAndGet(size);
+				release = true;
 				this.rejecting = false;
 				if (this.failures > 0) {
 					this.failures = 0;
@@ -419,14 +494,22 @@ public final class BoundedSender<T> implements QueueStatistics {
 			else if (this.abandoned) {
 				this.dropped.addAndGet(size);
 				discard = batch.items;
+				release = true;
 			}
-			else if (outcome.kind() == SendResult.Kind.REJECTED) {
+			else if (kind == SendResult.Kind.REJECTED || kind == SendResult.Kind.UNAUTHORIZED) {
 				this.failed.addAndGet(size);
 				discard = batch.items;
+				release = true;
+				boolean unauthorized = kind == SendResult.Kind.UNAUTHORIZED;
+				if (unauthorized) {
+					// Every item would be refused with this key: wait as for an outage
+					backOff(batch, null);
+				}
 				if (!this.rejecting) {
 					this.rejecting = true;
 					logger.warn("Fallom " + this.name + ": the backend refused " + size + " item(s) with "
-							+ outcome.reason() + "; refused items are dropped, not retried");
+							+ outcome.reason() + "; refused items are dropped, not retried"
+							+ (unauthorized ? ", and sending backs off until the API key is accepted" : ""));
 				}
 				else if (logger.isDebugEnabled()) {
 					logger.debug("Fallom " + this.name + ": the backend refused " + size + " item(s) with "
@@ -434,14 +517,23 @@ public final class BoundedSender<T> implements QueueStatistics {
 				}
 			}
 			else {
-				this.retried.addAndGet(size);
-				this.retries.add(batch);
-				if (batch.round == this.round) {
-					// The first failure of this round; the others of the round, sent
-					// concurrently, fail for the same reason and must not back off again
-					this.round++;
-					this.failures++;
-					this.retryAtNanos = System.nanoTime() + this.backoff.delayNanos(this.failures, outcome.retryAfter());
+				boolean firstOfRound = backOff(batch, outcome.retryAfter());
+				if (batch.attempts >= this.backoff.maxAttempts()) {
+					expire(batch, this.expiredByAttempts);
+					discard = drainExpired();
+				}
+				else if (System.nanoTime() - batch.firstAttemptNanos >= this.backoff.maxRetryTimeNanos()) {
+					expire(batch, this.expiredByTime);
+					discard = drainExpired();
+				}
+				else {
+					this.retried.addAndGet(size);
+					this.retries.add(batch);
+				}
+				if (firstOfRound) {
+					// The oldest retry failed again: probe with newer items next, so that one
+					// item that always fails cannot hold up the rest
+					this.probeQueue = batch.attempts > 1;
 					if (this.failures == 1) {
 						logger.warn("Fallom " + this.name + ": sending failed (" + outcome.reason()
 								+ "); retrying with back-off, items wait in the queue until it recovers");
@@ -451,17 +543,47 @@ public final class BoundedSender<T> implements QueueStatistics {
 					}
 				}
 			}
-			this.changed.signalAll();
 		}
 		finally {
+			// Whatever happened above, the sender thread must see the slot free
+			this.changed.signalAll();
 			this.lock.unlock();
 		}
-		if (outcome.kind() == SendResult.Kind.SENT || discard != null) {
+		if (release) {
 			release(batch);
 		}
 		if (discard != null) {
 			discard(discard);
 		}
+	}
+
+	private List<T> drainExpired() {
+		List<T> expired = new ArrayList<>(this.expiredItems);
+		this.expiredItems.clear();
+		return expired;
+	}
+
+	/**
+	 * Start a back-off round, unless this batch was sent in a round that has already
+	 * failed: the concurrent failures of one round fail for the same reason and must not
+	 * back off again.
+	 * @return whether this was the round's first failure
+	 */
+	private boolean backOff(Batch<T> batch, @Nullable Duration retryAfter) {
+		if (batch.round != this.round) {
+			return false;
+		}
+		this.round++;
+		this.failures++;
+		long delay;
+		try {
+			delay = this.backoff.delayNanos(this.failures, retryAfter);
+		}
+		catch (RuntimeException ex) {
+			delay = this.backoff.delayNanos(this.failures, null);
+		}
+		this.retryAtNanos = System.nanoTime() + delay;
+		return true;
 	}
 
 	private void release(Batch<T> batch) {
@@ -480,15 +602,6 @@ public final class BoundedSender<T> implements QueueStatistics {
 		catch (Throwable ex) {
 			logger.debug("Fallom " + this.name + ": discard callback failed", ex);
 		}
-	}
-
-	private static String describe(Throwable ex) {
-		Throwable cause = ex;
-		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
 	}
 
 	@Override
@@ -562,6 +675,24 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
+	 * Return the number of items given up after the most attempts.
+	 * @return the expired count
+	 */
+	@Override
+	public long getExpiredByAttemptsCount() {
+		return this.expiredByAttempts.get();
+	}
+
+	/**
+	 * Return the number of items given up once retried for the max retry time.
+	 * @return the expired count
+	 */
+	@Override
+	public long getExpiredByTimeCount() {
+		return this.expiredByTime.get();
+	}
+
+	/**
 	 * Return the number of requests under way.
 	 * @return the requests in flight
 	 */
@@ -584,6 +715,11 @@ public final class BoundedSender<T> implements QueueStatistics {
 		final long bytes;
 
 		int round;
+
+		/** Sends so far, guarded by the sender's lock. */
+		int attempts;
+
+		long firstAttemptNanos;
 
 		volatile @Nullable CompletableFuture<SendResult> future;
 

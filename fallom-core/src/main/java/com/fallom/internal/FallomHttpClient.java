@@ -5,10 +5,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +26,12 @@ import org.jspecify.annotations.Nullable;
  * over TLS (HTTP/1.1 in clear text) and two private daemon threads, shared by config sync,
  * session recording and custom metrics, whichever Fallom service each talks to. The
  * asynchronous sends of the recorders complete on those two threads, so many requests in
- * flight cost no thread each. Internal API.
+ * flight cost no thread each.
+ * <p>
+ * Every request is bounded end to end, body included: the JDK's request timeout stops at
+ * the response headers, so a body that stalls after them would hold its caller for ever.
+ * A body larger than the most accepted fails the request with a
+ * {@link ResponseTooLargeException}, before it is all read. Internal API.
  */
 public final class FallomHttpClient implements AutoCloseable {
 
@@ -33,13 +47,41 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private final boolean ownsClient;
 
+	/** The most bytes of a response body by default: a config or prompt list of 32 MB is already absurd. */
+	public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
+	/** The most a byte array holds. */
+	private static final long MAX_RESPONSE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
+
+	private static final long MAX_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(365);
+
+	private final long maxResponseBytes;
+
+	private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+
 	/**
-	 * Create a client.
+	 * Create a client that accepts response bodies of up to
+	 * {@link #DEFAULT_MAX_RESPONSE_BYTES}.
 	 * @param baseUrl the backend's base URL
 	 * @param apiKey the API key
 	 * @param timeout the connect timeout and the default request timeout
 	 */
 	public FallomHttpClient(URI baseUrl, String apiKey, Duration timeout) {
+		this(baseUrl, apiKey, timeout, DEFAULT_MAX_RESPONSE_BYTES);
+	}
+
+	/**
+	 * Create a client.
+	 * @param baseUrl the backend's base URL
+	 * @param apiKey the API key
+	 * @param timeout the connect timeout and the default request timeout
+	 * @param maxResponseBytes the most bytes of a response body, positive
+	 */
+	public FallomHttpClient(URI baseUrl, String apiKey, Duration timeout, long maxResponseBytes) {
+		Arguments.isTrue(maxResponseBytes > 0 && maxResponseBytes <= MAX_RESPONSE_BYTES_LIMIT,
+				"'maxResponseBytes' must be positive and less than 2 GB");
+		this.maxResponseBytes = maxResponseBytes;
+		this.bodyHandler = bodyHandler(maxResponseBytes);
 		Arguments.notNull(baseUrl, "'baseUrl' must not be null");
 		Arguments.hasText(apiKey, "'apiKey' must not be null or blank");
 		this.baseUrl = URI.create(stripTrailingSlash(baseUrl.toString()));
@@ -70,6 +112,8 @@ public final class FallomHttpClient implements AutoCloseable {
 		this.executor = owner.executor;
 		this.client = owner.client;
 		this.ownsClient = false;
+		this.maxResponseBytes = owner.maxResponseBytes;
+		this.bodyHandler = owner.bodyHandler;
 	}
 
 	/**
@@ -108,7 +152,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		if (ifNoneMatch != null) {
 			request.header("If-None-Match", ifNoneMatch);
 		}
-		return send(request.build());
+		return send(request.build(), this.timeout);
 	}
 
 	/**
@@ -118,8 +162,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return the response, completed exceptionally on a network failure or time-out
 	 */
 	public CompletableFuture<Response> getAsync(String path) {
-		return this.client.sendAsync(newRequest(path, this.timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
-			.thenApply(FallomHttpClient::toResponse);
+		return exchange(newRequest(path, this.timeout).GET().build(), this.timeout);
 	}
 
 	/**
@@ -135,7 +178,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
 			.build();
-		return send(request);
+		return send(request, timeout);
 	}
 
 	/**
@@ -150,8 +193,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
 			.build();
-		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-			.thenApply(FallomHttpClient::toResponse);
+		return exchange(request, timeout);
 	}
 
 	private HttpRequest.Builder newRequest(String path, Duration timeout) {
@@ -161,8 +203,69 @@ public final class FallomHttpClient implements AutoCloseable {
 			.header("User-Agent", "fallom-spring-boot");
 	}
 
-	private Response send(HttpRequest request) throws IOException, InterruptedException {
-		return toResponse(this.client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+	/**
+	 * Send a request, bounded end to end by the timeout: the JDK's own request timeout
+	 * ends at the response headers, so the whole exchange gets a deadline of its own, and
+	 * the exchange is cancelled (its connection closed) whenever the result fails, times
+	 * out or is cancelled by the caller.
+	 */
+	private CompletableFuture<Response> exchange(HttpRequest request, Duration timeout) {
+		CompletableFuture<HttpResponse<byte[]>> exchange = this.client.sendAsync(request, this.bodyHandler);
+		CompletableFuture<Response> response = exchange.thenApply(FallomHttpClient::toResponse)
+			.orTimeout(timeoutMillis(timeout), TimeUnit.MILLISECONDS);
+		response.whenComplete((result, failure) -> {
+			if (failure != null) {
+				exchange.cancel(true);
+			}
+		});
+		return response;
+	}
+
+	private Response send(HttpRequest request, Duration timeout) throws IOException, InterruptedException {
+		CompletableFuture<Response> response = exchange(request, timeout);
+		try {
+			return response.get();
+		}
+		catch (InterruptedException ex) {
+			response.cancel(true);
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof TimeoutException) {
+				throw new HttpTimeoutException("request not completed within " + timeoutMillis(timeout) + " ms");
+			}
+			if (cause instanceof IOException io) {
+				throw io;
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new IOException("request failed: " + cause.getClass().getName());
+		}
+	}
+
+	private static long timeoutMillis(Duration timeout) {
+		return (timeout.getSeconds() >= MAX_TIMEOUT_MILLIS / 1000) ? MAX_TIMEOUT_MILLIS
+				: Math.max(1, timeout.toMillis());
+	}
+
+	/**
+	 * Return the most bytes of a response body.
+	 * @return the size in bytes
+	 */
+	public long getMaxResponseBytes() {
+		return this.maxResponseBytes;
+	}
+
+	private static HttpResponse.BodyHandler<byte[]> bodyHandler(long maxBytes) {
+		return (info) -> {
+			long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+			return new BoundedBodySubscriber(maxBytes, length > maxBytes);
+		};
 	}
 
 	private static Response toResponse(HttpResponse<byte[]> response) {
@@ -176,6 +279,97 @@ public final class FallomHttpClient implements AutoCloseable {
 		if (this.ownsClient) {
 			this.executor.shutdownNow();
 		}
+	}
+
+	/**
+	 * Collects a body of at most {@code maxBytes}; a larger one (by its
+	 * {@code Content-Length}, or once that many bytes have arrived) cancels the exchange
+	 * and fails with a {@link ResponseTooLargeException}.
+	 */
+	private static final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
+
+		private final long maxBytes;
+
+		private final boolean tooLarge;
+
+		private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+
+		private final List<ByteBuffer> received = new ArrayList<>();
+
+		private long size;
+
+		private Flow.@Nullable Subscription subscription;
+
+		BoundedBodySubscriber(long maxBytes, boolean tooLarge) {
+			this.maxBytes = maxBytes;
+			this.tooLarge = tooLarge;
+		}
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			if (this.subscription != null) {
+				subscription.cancel();
+				return;
+			}
+			this.subscription = subscription;
+			if (this.tooLarge) {
+				fail(subscription);
+				return;
+			}
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(List<ByteBuffer> buffers) {
+			if (this.body.isDone()) {
+				return;
+			}
+			for (ByteBuffer buffer : buffers) {
+				this.size += buffer.remaining();
+			}
+			if (this.size > this.maxBytes) {
+				this.received.clear();
+				Flow.Subscription subscription = this.subscription;
+				if (subscription != null) {
+					fail(subscription);
+				}
+				return;
+			}
+			this.received.addAll(buffers);
+		}
+
+		private void fail(Flow.Subscription subscription) {
+			subscription.cancel();
+			this.body.completeExceptionally(new ResponseTooLargeException(this.maxBytes));
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			this.received.clear();
+			this.body.completeExceptionally(failure);
+		}
+
+		@Override
+		public void onComplete() {
+			if (this.body.isDone()) {
+				return;
+			}
+			byte[] bytes = new byte[(int) this.size];
+			int offset = 0;
+			for (ByteBuffer buffer : this.received) {
+				int length = buffer.remaining();
+				buffer.get(bytes, offset, length);
+				offset += length;
+			}
+			this.received.clear();
+			this.body.complete(bytes);
+		}
+
+		@Override
+		public CompletionStage<byte[]> getBody() {
+			return this.body;
+		}
+
 	}
 
 	/**

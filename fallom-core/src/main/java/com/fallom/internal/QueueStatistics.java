@@ -49,4 +49,22 @@ public interface QueueStatistics {
 		return 0;
 	}
 
+	/**
+	 * Return the number of items given up after failing the most attempts
+	 * ({@code fallom.delivery.max-attempts}).
+	 * @return the expired count
+	 */
+	default long getExpiredByAttemptsCount() {
+		return 0;
+	}
+
+	/**
+	 * Return the number of items given up once retried for the longest retry time
+	 * ({@code fallom.delivery.max-retry-time}).
+	 * @return the expired count
+	 */
+	default long getExpiredByTimeCount() {
+		return 0;
+	}
+
 }

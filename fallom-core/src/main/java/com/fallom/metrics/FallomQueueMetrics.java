@@ -11,8 +11,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Binds the state of Fallom's send queues (session records, custom metrics, spans), each
  * tagged by {@code queue}: {@code fallom.queue.size} and the counters
- * {@code fallom.queue.dropped}, {@code fallom.queue.sent}, {@code fallom.queue.failed} and
- * {@code fallom.queue.retried}.
+ * {@code fallom.queue.dropped}, {@code fallom.queue.sent}, {@code fallom.queue.failed},
+ * {@code fallom.queue.retried} and {@code fallom.queue.expired} (tagged by {@code reason}:
+ * {@code max-attempts} or {@code max-retry-time}).
  */
 public class FallomQueueMetrics implements MeterBinder {
 
@@ -49,6 +50,16 @@ public class FallomQueueMetrics implements MeterBinder {
 			FunctionCounter.builder("fallom.queue.retried", queue, QueueStatistics::getRetriedCount)
 				.description("Sends of a Fallom send queue that failed and were kept for a retry")
 				.tag("queue", name)
+				.register(registry);
+			FunctionCounter.builder("fallom.queue.expired", queue, QueueStatistics::getExpiredByAttemptsCount)
+				.description("Items of a Fallom send queue given up after failing the most attempts")
+				.tag("queue", name)
+				.tag("reason", "max-attempts")
+				.register(registry);
+			FunctionCounter.builder("fallom.queue.expired", queue, QueueStatistics::getExpiredByTimeCount)
+				.description("Items of a Fallom send queue given up once retried for the longest retry time")
+				.tag("queue", name)
+				.tag("reason", "max-retry-time")
 				.register(registry);
 		}
 	}

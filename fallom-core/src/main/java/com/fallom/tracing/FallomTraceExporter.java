@@ -200,6 +200,16 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 		return this.processor.getRetriedCount();
 	}
 
+	@Override
+	public long getExpiredByAttemptsCount() {
+		return this.processor.getExpiredByAttemptsCount();
+	}
+
+	@Override
+	public long getExpiredByTimeCount() {
+		return this.processor.getExpiredByTimeCount();
+	}
+
 	/**
 	 * Queue, request and timeout settings.
 	 *

@@ -10,9 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
+import com.fallom.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link BoundedSender}, with a sender whose answers the test gives.
  */
+@ExtendWith(CapturedLogs.Extension.class)
 class BoundedSenderTests {
 
 	private static final RetryBackoff FAST_BACKOFF = new RetryBackoff(Duration.ofMillis(20), Duration.ofMillis(50));
@@ -77,7 +81,7 @@ class BoundedSenderTests {
 	}
 
 	@Test
-	void concurrentFailuresBackOffOnceThenOneRequestProbesAndRetriesGoFirstInOrder() throws Exception {
+	void concurrentFailuresBackOffOnceThenOneRequestProbesAndNewerItemsWhenTheOldestFailsAgain() throws Exception {
 		start(builder().capacity(1000).maxInFlight(4).backoff(FAST_BACKOFF));
 		for (int i = 0; i < 10; i++) {
 			this.sender.offer(i);
@@ -94,8 +98,9 @@ class BoundedSenderTests {
 		assertThat(probe.items).containsExactly(0);
 		assertThat(this.sender.getInFlightCount()).isOne();
 		probe.result.complete(SendResult.retry("HTTP 503", null));
+		// The oldest retry failed again: the next probe takes a newer item
 		probe = nextRequest();
-		assertThat(probe.items).containsExactly(0);
+		assertThat(probe.items).containsExactly(4);
 		assertThat(this.requests).isEmpty();
 		probe.result.complete(SendResult.sent());
 		List<Integer> order = new ArrayList<>();
@@ -104,7 +109,7 @@ class BoundedSenderTests {
 			order.addAll(request.items);
 			request.result.complete(SendResult.sent());
 		}
-		assertThat(order).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+		assertThat(order).containsExactly(0, 1, 2, 3, 5, 6, 7, 8, 9);
 		assertThat(this.sender.getRetriedCount()).isEqualTo(5);
 		assertThat(this.sender.getDroppedCount()).isZero();
 	}
@@ -115,12 +120,103 @@ class BoundedSenderTests {
 		start(builder().capacity(10).onDiscarded(discarded::addAll));
 		this.sender.offer(1);
 		this.sender.offer(2);
-		nextRequest().result.complete(SendResult.ofStatus(403, null));
+		nextRequest().result.complete(SendResult.ofStatus(400, null));
 		nextRequest().result.complete(SendResult.ofStatus(200, null));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getSentCount() == 1);
 		assertThat(this.sender.getFailedCount()).isOne();
 		assertThat(this.sender.getRetriedCount()).isZero();
 		assertThat(discarded).containsExactly(1);
+	}
+
+	private BoundedSender<Integer> answering(RetryBackoff backoff, Function<List<Integer>, SendResult> answer,
+			List<Integer> discarded) {
+		this.sender = BoundedSender.<Integer>builder("test", (batch) -> {
+			this.requests.add(new Request(List.copyOf(batch), new CompletableFuture<>()));
+			return CompletableFuture.completedFuture(answer.apply(batch));
+		}).capacity(1000).backoff(backoff).onDiscarded(discarded::addAll).build();
+		this.sender.start();
+		return this.sender;
+	}
+
+	@Test
+	void retryAfterOfEpochMillisecondsBacksOffAtMostTheMaxBackoffAndKeepsSending() {
+		AtomicInteger sends = new AtomicInteger();
+		answering(FAST_BACKOFF, (batch) -> (sends.getAndIncrement() == 0)
+				? SendResult.ofStatus(503, "1765000000000") : SendResult.sent(), new ArrayList<>());
+		this.sender.offer(1);
+		this.sender.offer(2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getSentCount() == 2);
+		assertThat(this.sender.getRetriedCount()).isOne();
+	}
+
+	@Test
+	void itemThatAlwaysFailsIsGivenUpAfterTheMostAttemptsWhileNewerItemsGetThrough() {
+		List<Integer> discarded = new CopyOnWriteArrayList<>();
+		answering(FAST_BACKOFF.withLimits(3, Duration.ofMinutes(10)),
+				(batch) -> batch.contains(0) ? SendResult.ofStatus(500, null) : SendResult.sent(), discarded);
+		for (int i = 0; i < 5; i++) {
+			this.sender.offer(i);
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.sender.getSentCount() == 4 && this.sender.getExpiredByAttemptsCount() == 1);
+		assertThat(this.requests.stream().filter((request) -> request.items.contains(0))).hasSize(3);
+		assertThat(this.sender.getRetriedCount()).isEqualTo(2);
+		assertThat(this.sender.getQueueSize()).isZero();
+		assertThat(this.sender.getQueuedBytes()).isZero();
+		await().atMost(Duration.ofSeconds(10)).until(() -> discarded.equals(List.of(0)));
+	}
+
+	@Test
+	void itemThatAlwaysFailsIsGivenUpOnceRetriedForTheMaxRetryTime() {
+		List<Integer> discarded = new CopyOnWriteArrayList<>();
+		answering(FAST_BACKOFF.withLimits(1_000_000, Duration.ofMillis(300)),
+				(batch) -> batch.contains(0) ? SendResult.retry("HTTP 503", null) : SendResult.sent(), discarded);
+		this.sender.offer(0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getExpiredByTimeCount() == 1);
+		this.sender.offer(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getSentCount() == 1);
+		assertThat(this.sender.getExpiredByAttemptsCount()).isZero();
+		await().atMost(Duration.ofSeconds(10)).until(() -> discarded.equals(List.of(0)));
+	}
+
+	@Test
+	void refusedApiKeyBacksOffInsteadOfSendingEveryItem() {
+		answering(new RetryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)),
+				(batch) -> SendResult.ofStatus(401, null), new ArrayList<>());
+		for (int i = 0; i < 10; i++) {
+			this.sender.offer(i);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getFailedCount() == 1);
+		this.sender.stop(Duration.ofMillis(300));
+		assertThat(this.requests).hasSize(1);
+		assertThat(this.sender.getFailedCount()).isOne();
+		assertThat(this.sender.getDroppedCount()).isEqualTo(9);
+	}
+
+	@Test
+	void refusedApiKeyRecoversWhenTheKeyIsAcceptedAgain(CapturedLogs logs) {
+		AtomicInteger sends = new AtomicInteger();
+		answering(FAST_BACKOFF,
+				(batch) -> (sends.getAndIncrement() < 3) ? SendResult.ofStatus(403, null) : SendResult.sent(),
+				new ArrayList<>());
+		for (int i = 0; i < 10; i++) {
+			this.sender.offer(i);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getSentCount() == 7);
+		assertThat(this.sender.getFailedCount()).isEqualTo(3);
+		assertThat(logs.count("backs off until the API key is accepted")).isOne();
+		assertThat(logs.count("sending recovered")).isOne();
+	}
+
+	@Test
+	void failureMessagesThatMayCarryAHeaderValueNeverReachTheLog(CapturedLogs logs) {
+		this.sender = BoundedSender.<Integer>builder("test", (batch) -> {
+			throw new IllegalArgumentException("invalid header value: \"Bearer sk-secret-key\"");
+		}).backoff(new RetryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30))).build();
+		this.sender.start();
+		this.sender.offer(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.sender.getRetriedCount() == 1);
+		assertThat(logs.toString()).contains("sending failed (IllegalArgumentException)").doesNotContain("sk-secret");
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import com.fallom.internal.BoundedSender;
+import com.fallom.internal.Failures;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SendResult;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,8 +27,10 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * bounded by count and by estimated bytes, so that a burst of large spans becomes several
  * requests rather than one the backend refuses as a whole. A failed export (network error,
  * time-out, 408, 429, 5xx) is retried with back-off, before newer spans, until it is
- * delivered or the queue overflows; a request the backend refuses for good (400, 401, 403
- * ...) is dropped and counted as failed. Never registered as a bean: it belongs to
+ * delivered, the queue overflows, or the back-off's most attempts or retry time have
+ * passed (then counted as expired); a request the backend refuses for good (400, 401, 403
+ * ...) is dropped and counted as failed, and a refused API key (401, 403) also backs
+ * off. Never registered as a bean: it belongs to
  * Fallom's private tracer provider only. Internal API.
  * <p>
  * OpenTelemetry's own {@code BatchSpanProcessor} with the exporter's retry policy does
@@ -109,7 +112,8 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 		if (status != null) {
 			return SendResult.ofStatus(status, null);
 		}
-		return SendResult.retry((failure != null) ? failure.toString() : "export failed", null);
+		// Never the message: it may quote a header value, the API key included
+		return SendResult.retry((failure != null) ? Failures.describe(failure) : "export failed", null);
 	}
 
 	/**
@@ -214,6 +218,22 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 	 */
 	public long getRetriedCount() {
 		return this.sender.getRetriedCount();
+	}
+
+	/**
+	 * Return the number of spans given up after the most attempts.
+	 * @return the expired count
+	 */
+	public long getExpiredByAttemptsCount() {
+		return this.sender.getExpiredByAttemptsCount();
+	}
+
+	/**
+	 * Return the number of spans given up once retried for the max retry time.
+	 * @return the expired count
+	 */
+	public long getExpiredByTimeCount() {
+		return this.sender.getExpiredByTimeCount();
 	}
 
 	private static final class SizeEstimate implements BiConsumer<AttributeKey<?>, Object> {
