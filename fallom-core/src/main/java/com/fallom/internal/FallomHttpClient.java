@@ -313,9 +313,11 @@ public final class FallomHttpClient implements AutoCloseable {
 			}
 			this.subscription = subscription;
 			if (this.tooLarge) {
-				fail(subscription);
-				return;
+				fail();
 			}
+			// Read on even when too large, keeping nothing: the failed result cancels the
+			// exchange, and cancelling the subscription instead leaves the JDK's exchange
+			// waiting for a body that nobody reads
 			subscription.request(Long.MAX_VALUE);
 		}
 
@@ -328,18 +330,14 @@ public final class FallomHttpClient implements AutoCloseable {
 				this.size += buffer.remaining();
 			}
 			if (this.size > this.maxBytes) {
-				this.received.clear();
-				Flow.Subscription subscription = this.subscription;
-				if (subscription != null) {
-					fail(subscription);
-				}
+				fail();
 				return;
 			}
 			this.received.addAll(buffers);
 		}
 
-		private void fail(Flow.Subscription subscription) {
-			subscription.cancel();
+		private void fail() {
+			this.received.clear();
 			this.body.completeExceptionally(new ResponseTooLargeException(this.maxBytes));
 		}
 
