@@ -171,6 +171,65 @@ class SessionDeliveryTests {
 		assertThat(receivedSessionIds()).containsExactly("s1");
 	}
 
+	@ParameterizedTest
+	@MethodSource("retryAfters")
+	void retryAfterFromAProxyBacksOffAtMostTheMaxBackoffAndDelivers(String retryAfter) {
+		this.server.fault(Endpoint.SESSIONS, Fault.status(503).withRetryAfter(retryAfter).times(1));
+		start(1, FAST_BACKOFF, Duration.ofSeconds(2));
+		record(1);
+		record(2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.sessions().size() >= 2);
+		assertThat(receivedSessionIds()).containsExactly("s1", "s2");
+		assertThat(this.recorder.getRetriedCount()).isOne();
+	}
+
+	static Stream<String> retryAfters() {
+		// Epoch milliseconds (the first that overflowed is 9,223,372,037 s), a number beyond
+		// a long, and an HTTP-date far away
+		return Stream.of("1765000000000", "9223372037", "99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT");
+	}
+
+	@Test
+	void recordAnswered500ForeverIsGivenUpAfterTheMostAttemptsAndCounted() {
+		this.server.fault(Endpoint.SESSIONS, Fault.status(500));
+		start(1, FAST_BACKOFF.withLimits(3, Duration.ofMinutes(10)), Duration.ofSeconds(2));
+		record(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.recorder.getExpiredByAttemptsCount() == 1);
+		assertThat(this.server.requestCount(Endpoint.SESSIONS)).isEqualTo(3);
+		assertThat(this.recorder.getQueueSize()).isZero();
+		this.server.clearFaults();
+		// Given up, so a later call of the same session records it again
+		record(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.server.sessions().isEmpty());
+		assertThat(receivedSessionIds()).containsExactly("s1");
+	}
+
+	@Test
+	void bodyThatStallsAfterTheHeadersFreesItsSlotWithinTheTimeoutAndIsRetried() {
+		this.server.fault(Endpoint.SESSIONS, Fault.stallBody());
+		start(1, FAST_BACKOFF, Duration.ofSeconds(2));
+		record(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.recorder.getRetriedCount() >= 1);
+		this.server.clearFaults();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.server.sessions().isEmpty());
+		assertThat(distinctReceivedSessionIds()).containsExactly("s1");
+	}
+
+	@Test
+	void revokedApiKeyBacksOffInsteadOfSendingEveryRecord(CapturedLogs logs) {
+		this.client.close();
+		this.client = new FallomHttpClient(URI.create(this.server.baseUrl()), "revoked-key", Duration.ofSeconds(1));
+		start(1, new RetryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)), Duration.ofMillis(300));
+		for (int i = 0; i < 10; i++) {
+			record(i);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.recorder.getFailedCount() == 1);
+		this.recorder.stop();
+		assertThat(this.server.unauthorizedCount()).isOne();
+		assertThat(this.recorder.getDroppedCount()).isEqualTo(9);
+		assertThat(logs.toString()).contains("HTTP 401").doesNotContain("revoked-key");
+	}
+
 	@Test
 	void refusedRecordIsDroppedWithOneWarnAndRecordedByALaterCall(CapturedLogs logs) {
 		this.server.fault(Endpoint.SESSIONS, Fault.status(400).times(3));
