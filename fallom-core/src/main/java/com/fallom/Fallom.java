@@ -134,21 +134,24 @@ public final class Fallom implements AutoCloseable {
 			this.models = new FallomModels(this.configRegistry, null, null, builder.assignmentListeners);
 		}
 		else {
-			FallomHttpClient configsClient = new FallomHttpClient(this.configsUrl, apiKey, builder.timeout);
+			FallomHttpClient configsClient = new FallomHttpClient(this.configsUrl, apiKey, builder.timeout,
+					builder.maxResponseSize);
+			RetryBackoff retryBackoff = builder.retryBackoff.withLimits(builder.maxDeliveryAttempts,
+					builder.maxRetryTime);
 			FallomHttpClient tracesClient = configsClient.forService(this.tracesUrl);
 			this.httpClient = configsClient;
 			this.configRefresher = new ConfigRefresher(configsClient, this.configRegistry, builder.refreshInterval,
 					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners);
 			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
 					builder.sessionQueueCapacity, builder.recentSessions, builder.maxRequestsInFlight,
-					builder.retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
+					retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
-					builder.maxRequestsInFlight, builder.retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
+					builder.maxRequestsInFlight, retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
 			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
 					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
 					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
 							builder.spanBatchSize, builder.maxSpanBatchBytes,
-							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,
+							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
 							builder.exportTimeout, builder.shutdownTimeout))
 					: null;
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
@@ -452,6 +455,12 @@ public final class Fallom implements AutoCloseable {
 		private int maxRequestsInFlight = SessionRecorder.DEFAULT_MAX_IN_FLIGHT;
 
 		private RetryBackoff retryBackoff = RetryBackoff.DEFAULT;
+
+		private int maxDeliveryAttempts = RetryBackoff.DEFAULT_MAX_ATTEMPTS;
+
+		private Duration maxRetryTime = RetryBackoff.DEFAULT_MAX_RETRY_TIME;
+
+		private long maxResponseSize = FallomHttpClient.DEFAULT_MAX_RESPONSE_BYTES;
 
 		private Duration exportTimeout = Duration.ofSeconds(5);
 
@@ -769,6 +778,42 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder retryBackoff(Duration initial, Duration max) {
 			this.retryBackoff = new RetryBackoff(positive("initial", initial), positive("max", max));
+			return this;
+		}
+
+		/**
+		 * Set the most sends of one session record, metric record or span batch whose
+		 * sending fails for a reason that may pass (default 10); then it is given up and
+		 * counted as expired.
+		 * @param maxDeliveryAttempts a positive count
+		 * @return this builder
+		 */
+		public Builder maxDeliveryAttempts(int maxDeliveryAttempts) {
+			this.maxDeliveryAttempts = positive("maxDeliveryAttempts", maxDeliveryAttempts);
+			return this;
+		}
+
+		/**
+		 * Set the longest time a failed send is retried, from its first attempt (default
+		 * 10 minutes); then it is given up and counted as expired.
+		 * @param maxRetryTime a positive duration
+		 * @return this builder
+		 */
+		public Builder maxRetryTime(Duration maxRetryTime) {
+			this.maxRetryTime = positive("maxRetryTime", maxRetryTime);
+			return this;
+		}
+
+		/**
+		 * Set the most bytes of one answer from the backend (default 32 MB): a larger
+		 * answer fails that request, and a sync keeps its last good state.
+		 * @param maxResponseSize a positive size in bytes, less than 2 GB
+		 * @return this builder
+		 */
+		public Builder maxResponseSize(long maxResponseSize) {
+			Arguments.isTrue(maxResponseSize > 0 && maxResponseSize <= Integer.MAX_VALUE - 8,
+					"'maxResponseSize' must be positive and less than 2 GB, was " + maxResponseSize);
+			this.maxResponseSize = maxResponseSize;
 			return this;
 		}
 

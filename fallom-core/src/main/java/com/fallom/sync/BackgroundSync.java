@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.internal.DaemonThreadFactory;
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.SendResult;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -313,19 +314,12 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Parse a {@code Retry-After} header given in seconds (the HTTP-date form is ignored).
+	 * Parse a {@code Retry-After} header as the senders do: delay-seconds or an HTTP-date,
+	 * a value of any size kept as a {@link Duration}, capped by
+	 * {@link #honourRetryAfter} before any conversion.
 	 */
 	static @Nullable Duration parseRetryAfter(@Nullable String header) {
-		if (header == null) {
-			return null;
-		}
-		try {
-			long seconds = Long.parseLong(header.strip());
-			return (seconds > 0) ? Duration.ofSeconds(seconds) : null;
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
+		return SendResult.parseRetryAfter(header);
 	}
 
 	/**

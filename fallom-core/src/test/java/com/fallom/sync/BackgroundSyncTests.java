@@ -185,6 +185,10 @@ class BackgroundSyncTests {
 		Duration interval = Duration.ofSeconds(30);
 		assertThat(BackgroundSync.parseRetryAfter(" 120 ")).isEqualTo(Duration.ofSeconds(120));
 		assertThat(BackgroundSync.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isNull();
+		assertThat(BackgroundSync.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT")).isPositive();
+		assertThat(BackgroundSync.honourRetryAfter(Duration.ofSeconds(60),
+				BackgroundSync.parseRetryAfter("99999999999999999999999"), interval))
+			.isEqualTo(Duration.ofMinutes(5));
 		assertThat(BackgroundSync.parseRetryAfter(null)).isNull();
 		assertThat(BackgroundSync.honourRetryAfter(Duration.ofSeconds(60), Duration.ofSeconds(120), interval))
 			.isEqualTo(Duration.ofSeconds(120));

@@ -190,6 +190,34 @@ public class FallomProperties {
 		 */
 		private Duration maxBackoff = Duration.ofSeconds(10);
 
+		/**
+		 * Most sends of one session record, metric record or span batch whose sending
+		 * fails for a reason that may pass; then it is given up and counted as expired.
+		 */
+		private int maxAttempts = 10;
+
+		/**
+		 * Longest time a failed send is retried, from its first attempt; then it is given
+		 * up and counted as expired.
+		 */
+		private Duration maxRetryTime = Duration.ofMinutes(10);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getMaxRetryTime() {
+			return this.maxRetryTime;
+		}
+
+		public void setMaxRetryTime(Duration maxRetryTime) {
+			this.maxRetryTime = maxRetryTime;
+		}
+
 		public int getMaxRequestsInFlight() {
 			return this.maxRequestsInFlight;
 		}
@@ -254,6 +282,12 @@ public class FallomProperties {
 		private Duration timeout = Duration.ofSeconds(2);
 
 		/**
+		 * Most bytes of one answer from the backend (a config or prompt list): a larger
+		 * answer fails that sync, which keeps its last good state.
+		 */
+		private DataSize maxResponseSize = DataSize.ofMegabytes(32);
+
+		/**
 		 * Longest time start-up waits for the first syncs of configs, prompts and prompt
 		 * A/B tests, which run together. The application starts whatever happens.
 		 */
@@ -307,6 +341,14 @@ public class FallomProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
 		}
 
 		public Duration getStartupTimeout() {

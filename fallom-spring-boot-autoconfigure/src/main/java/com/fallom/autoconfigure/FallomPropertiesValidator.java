@@ -39,6 +39,11 @@ public final class FallomPropertiesValidator {
 		FallomProperties.Models models = properties.getModels();
 		positive("fallom.models.refresh-interval", models.getRefreshInterval());
 		positive("fallom.models.timeout", models.getTimeout());
+		positive("fallom.models.max-response-size", models.getMaxResponseSize());
+		if (models.getMaxResponseSize().toBytes() > Integer.MAX_VALUE - 8) {
+			throw new InvalidConfigurationPropertyValueException("fallom.models.max-response-size",
+					models.getMaxResponseSize(), "The size must be less than 2GB.");
+		}
 		notNegative("fallom.models.startup-timeout", models.getStartupTimeout());
 		notNegative("fallom.models.missing-version-ttl", models.getMissingVersionTtl());
 		notNegative("fallom.shutdown-timeout", properties.getShutdownTimeout());
@@ -58,6 +63,8 @@ public final class FallomPropertiesValidator {
 		positive("fallom.delivery.max-requests-in-flight", delivery.getMaxRequestsInFlight());
 		positive("fallom.delivery.initial-backoff", delivery.getInitialBackoff());
 		positive("fallom.delivery.max-backoff", delivery.getMaxBackoff());
+		positive("fallom.delivery.max-attempts", delivery.getMaxAttempts());
+		positive("fallom.delivery.max-retry-time", delivery.getMaxRetryTime());
 		if (delivery.getMaxBackoff().compareTo(delivery.getInitialBackoff()) < 0) {
 			throw new InvalidConfigurationPropertyValueException("fallom.delivery.max-backoff",
 					delivery.getMaxBackoff(), "The max back-off must not be less than fallom.delivery.initial-backoff ("

@@ -3,12 +3,15 @@ package com.fallom.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fallom.Fallom;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.metrics.FallomQueueMetrics;
 import com.fallom.models.FallomModels;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.Fault;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for the {@code fallom.delivery.*} properties and {@code fallom.tracing.max-batch-bytes}:
+ * Tests for the {@code fallom.delivery.*} properties, {@code fallom.tracing.max-batch-bytes} and
+ * {@code fallom.models.max-response-size}:
  * they reach the engine's senders, and bad values fail start-up naming the property.
  */
 @FallomMockServerTest
@@ -72,9 +76,44 @@ class FallomDeliveryPropertiesTests {
 			});
 	}
 
+	@Test
+	void maxAttemptsGivesUpARecordAndCountsItInTheQueueMetrics(FallomMockServer server) {
+		server.fault(Endpoint.SESSIONS, Fault.status(500));
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.delivery.max-attempts=2", "fallom.delivery.initial-backoff=10ms",
+					"fallom.delivery.max-backoff=20ms")
+			.run((context) -> {
+				context.getBean(FallomModels.class).get("support", "session-1");
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				new FallomQueueMetrics(context.getBean(Fallom.class).queues()).bindTo(registry);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("fallom.queue.expired")
+						.tags("queue", "sessions", "reason", "max-attempts")
+						.functionCounter()
+						.count() == 1);
+				assertThat(server.requests(Endpoint.SESSIONS)).hasSize(2);
+			});
+	}
+
+	@Test
+	void maxResponseSizeFailsALargerConfigSyncWhichKeepsItsLastGoodState(FallomMockServer server) {
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.models.max-response-size=10KB")
+			.run((context) -> {
+				Fallom fallom = context.getBean(Fallom.class);
+				assertThat(fallom.models().get("support", "session-1")).isEqualTo("gpt-4o");
+				server.putConfig("support", 2, Map.of("claude", 100));
+				server.fault(Endpoint.CONFIGS, Fault.paddedBody(20 * 1024));
+				assertThat(fallom.configRefresher().refreshNow()).isFalse();
+				assertThat(fallom.models().get("support", "session-2")).isEqualTo("gpt-4o");
+			});
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "fallom.delivery.max-requests-in-flight=0", "fallom.delivery.initial-backoff=0s",
-			"fallom.delivery.max-backoff=-1s", "fallom.tracing.max-batch-bytes=0" })
+			"fallom.delivery.max-backoff=-1s", "fallom.tracing.max-batch-bytes=0", "fallom.delivery.max-attempts=0",
+			"fallom.delivery.max-retry-time=0s", "fallom.models.max-response-size=0B",
+			"fallom.models.max-response-size=4GB" })
 	void invalidValuesFailStartUpNamingTheProperty(String property) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();

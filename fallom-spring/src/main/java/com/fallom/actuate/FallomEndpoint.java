@@ -414,15 +414,20 @@ public class FallomEndpoint {
 	 * One send queue.
 	 *
 	 * @param size items waiting
-	 * @param dropped items dropped because the queue was full
+	 * @param dropped items dropped because the queue was full or shutdown ran out of time
 	 * @param sent items the backend accepted
-	 * @param failed items whose sending failed
+	 * @param failed items the backend refused for good (or refused for their API key)
+	 * @param retried sends that failed and were kept for a retry
+	 * @param expiredByAttempts items given up after the most attempts
+	 * @param expiredByTime items given up once retried for the longest retry time
 	 */
-	public record QueueDescriptor(int size, long dropped, long sent, long failed) {
+	public record QueueDescriptor(int size, long dropped, long sent, long failed, long retried,
+			long expiredByAttempts, long expiredByTime) {
 
 		static QueueDescriptor of(QueueStatistics queue) {
 			return new QueueDescriptor(queue.getQueueSize(), queue.getDroppedCount(), queue.getSentCount(),
-					queue.getFailedCount());
+					queue.getFailedCount(), queue.getRetriedCount(), queue.getExpiredByAttemptsCount(),
+					queue.getExpiredByTimeCount());
 		}
 
 	}
