@@ -310,6 +310,15 @@ class FallomTests {
 			.withMessageContaining("'sessionQueueCapacity'");
 		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).spanBatchSize(-3))
 			.withMessageContaining("'spanBatchSize'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).maxDeliveryAttempts(0))
+			.withMessageContaining("'maxDeliveryAttempts'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).maxRetryTime(Duration.ZERO))
+			.withMessageContaining("'maxRetryTime'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).maxResponseSize(0))
+			.withMessageContaining("'maxResponseSize'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Fallom.builder(Map.of()).maxResponseSize(4L * 1024 * 1024 * 1024))
+			.withMessageContaining("'maxResponseSize'");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Fallom.builder(Map.of("FALLOM_BASE_URL", "not a url")).build())
 			.withMessageContaining("FALLOM_BASE_URL");

@@ -80,6 +80,42 @@ class SpanDeliveryTests {
 	}
 
 	@Test
+	void revokedApiKeyBacksOffInsteadOfExportingEveryBatch() {
+		this.exporter = new FallomTraceExporter(
+				FallomTraceExporter.otlpExporter(URI.create(this.server.baseUrl()), "revoked-key",
+						Duration.ofSeconds(2)),
+				Resource.getDefault(),
+				new FallomTraceExporter.Settings(2048, 256L * MB, 256, 1, 1,
+						new RetryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)), Duration.ofSeconds(2),
+						Duration.ofMillis(300)));
+		this.exporter.start();
+		Tracer tracer = this.exporter.getTracer();
+		for (int i = 0; i < 10; i++) {
+			tracer.spanBuilder("chat-" + i).startSpan().end();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.exporter.getFailedCount() == 1);
+		this.exporter.stop();
+		assertThat(this.server.unauthorizedCount()).isOne();
+		assertThat(this.exporter.getDroppedCount()).isEqualTo(9);
+	}
+
+	@Test
+	void spanBatchThatAlwaysFailsIsGivenUpAfterTheMostAttempts() {
+		this.server.fault(Endpoint.TRACES, Fault.status(500));
+		this.exporter = new FallomTraceExporter(
+				FallomTraceExporter.otlpExporter(URI.create(this.server.baseUrl()), this.server.apiKey(),
+						Duration.ofSeconds(2)),
+				Resource.getDefault(), new FallomTraceExporter.Settings(2048, 256L * MB, 256,
+						FallomTraceExporter.Settings.DEFAULT_MAX_BATCH_BYTES, 1,
+						FAST_BACKOFF.withLimits(2, Duration.ofMinutes(10)), Duration.ofSeconds(2), Duration.ofSeconds(1)));
+		this.exporter.start();
+		this.exporter.getTracer().spanBuilder("chat-0").startSpan().end();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.exporter.getExpiredByAttemptsCount() == 1);
+		assertThat(this.server.requestCount(Endpoint.TRACES)).isEqualTo(2);
+		assertThat(this.exporter.getQueueSize()).isZero();
+	}
+
+	@Test
 	void deliversSpansEndedDuringAnOutageAfterRecovery() {
 		this.server.fault(Endpoint.TRACES, Fault.status(500));
 		Tracer tracer = start(2048, FallomTraceExporter.Settings.DEFAULT_MAX_BATCH_BYTES);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import com.fallom.internal.SendResult;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -37,6 +38,14 @@ class BoundedExportSpanProcessorTests {
 	private Tracer tracer(BoundedExportSpanProcessor processor) {
 		this.provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
 		return this.provider.get("test");
+	}
+
+	@Test
+	void failedExportIsDescribedByItsTypeNeverByAMessageThatMayQuoteAHeader() {
+		SendResult result = BoundedExportSpanProcessor.toSendResult(CompletableResultCode
+			.ofExceptionalFailure(new IllegalArgumentException("invalid header value: \"Bearer sk-secret-key\"")));
+		assertThat(result.kind()).isEqualTo(SendResult.Kind.RETRY);
+		assertThat(result.reason()).isEqualTo("IllegalArgumentException");
 	}
 
 	@Test
