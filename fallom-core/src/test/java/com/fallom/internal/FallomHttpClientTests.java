@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 import com.fallom.CapturedLogs;
 import com.fallom.models.ConfigRefresher;
@@ -61,9 +63,14 @@ class FallomHttpClientTests {
 	@Test
 	void asyncRequestsEndWithinTheTimeoutWhenTheBodyStallsAfterTheHeaders() {
 		this.server.fault(Endpoint.SESSIONS, Fault.stallBody()).fault(Endpoint.CONFIG_VERSION, Fault.stallBody());
+		// Fails (not merely not done) within 10 s: the time-out ended it
 		assertThat(this.client.postJsonAsync("/sessions", "{}".getBytes(StandardCharsets.UTF_8), TIMEOUT))
-			.failsWithin(Duration.ofSeconds(10));
-		assertThat(this.client.getAsync("/configs/support/version/1")).failsWithin(Duration.ofSeconds(10));
+			.failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(TimeoutException.class);
+		assertThat(this.client.getAsync("/configs/support/version/1")).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(TimeoutException.class);
 	}
 
 	@Test
@@ -74,7 +81,9 @@ class FallomHttpClientTests {
 		assertThat(this.client.get("/configs", null).status()).isEqualTo(200);
 		this.server.fault(Endpoint.PROMPTS, Fault.paddedBody(100_000).times(1));
 		assertThat(this.client.forService(URI.create(this.server.baseUrl())).getAsync("/prompts"))
-			.failsWithin(Duration.ofSeconds(10));
+			.failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(ResponseTooLargeException.class);
 	}
 
 	@Test

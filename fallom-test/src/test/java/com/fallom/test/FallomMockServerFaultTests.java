@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -201,7 +202,9 @@ class FallomMockServerFaultTests {
 		assertThat(this.http.get("/prompts").statusCode()).isEqualTo(200);
 		assertThat(body).isNotDone();
 		this.server.clearFaults();
-		assertThat(body).failsWithin(Duration.ofSeconds(5));
+		assertThat(body).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(UncheckedIOException.class);
 	}
 
 	@Test
