@@ -236,7 +236,7 @@ public final class FallomEvals {
 		List<EvalResult> uploaded = new ArrayList<>();
 		resultsByModel.values()
 			.forEach((results) -> results.stream()
-				.filter((result) -> result.output() != null || result.generationError() != null || result.production())
+				.filter((result) -> result.production() || result.generationError() != null || result.latencyMs() != null)
 				.forEach(uploaded::add));
 		try {
 			String runId = app.upload(FallomAppClient.uploadBody(name, request.description(), judgeModel, uploaded));

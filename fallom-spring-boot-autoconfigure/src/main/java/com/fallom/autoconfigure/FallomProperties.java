@@ -1129,12 +1129,12 @@ public class FallomProperties {
 		/**
 		 * Most judge and model calls a run makes, retries included; 0 for no limit.
 		 */
-		private int maxCalls;
+		private int maxCalls = 0;
 
 		/**
 		 * Most dollars a run spends, as the replies report them; 0 for no limit.
 		 */
-		private double maxCost;
+		private double maxCost = 0.0;
 
 		/**
 		 * Directory of the judge answer cache; unset caches nothing.
