@@ -268,6 +268,7 @@ public final class MockJudgeServer implements AutoCloseable {
 	private void handle(HttpExchange exchange) throws IOException {
 		int now = this.inFlight.incrementAndGet();
 		this.maxInFlight.accumulateAndGet(now, Math::max);
+		boolean counted = true;
 		try (exchange) {
 			byte[] body;
 			try (InputStream in = exchange.getRequestBody()) {
@@ -292,6 +293,9 @@ public final class MockJudgeServer implements AutoCloseable {
 			if (!this.delay.isZero() && this.closing.await(this.delay.toNanos(), TimeUnit.NANOSECONDS)) {
 				return;
 			}
+			// Done before the answer goes out: a client may send its next request as soon as it has it
+			this.inFlight.decrementAndGet();
+			counted = false;
 			if (fault != null && fault.status() != 200) {
 				if (fault.retryAfter() != null) {
 					exchange.getResponseHeaders().set("Retry-After", String.valueOf(fault.retryAfter().toSeconds()));
@@ -316,7 +320,9 @@ public final class MockJudgeServer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		finally {
-			this.inFlight.decrementAndGet();
+			if (counted) {
+				this.inFlight.decrementAndGet();
+			}
 		}
 	}
 
