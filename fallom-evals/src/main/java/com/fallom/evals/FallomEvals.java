@@ -58,7 +58,9 @@ public final class FallomEvals {
 
 	private final @Nullable Judge judge;
 
-	private final OpenAiCompatibleClient judgeClient;
+	private final @Nullable OpenAiCompatibleClient judgeClient;
+
+	private volatile @Nullable OpenAiCompatibleClient defaultJudgeClient;
 
 	private final String judgeModel;
 
@@ -82,7 +84,7 @@ public final class FallomEvals {
 		this.app = (builder.apiKey != null && !builder.apiKey.isBlank())
 				? new FallomAppClient(builder.appUrl, builder.apiKey, builder.httpClient(), builder.appTimeout) : null;
 		this.judge = builder.judge;
-		this.judgeClient = (builder.judgeClient != null) ? builder.judgeClient : OpenAiCompatibleClient.openRouter();
+		this.judgeClient = builder.judgeClient;
 		this.judgeModel = builder.judgeModel;
 		this.concurrency = builder.concurrency;
 		this.retryPolicy = new RetryPolicy(builder.maxRetries, builder.initialBackoff, builder.maxBackoff);
@@ -186,7 +188,18 @@ public final class FallomEvals {
 	 * @throws IllegalArgumentException if the default OpenRouter judge has no key
 	 */
 	public Judge judge() {
-		return (this.judge != null) ? this.judge : this.judgeClient.judge(this.judgeModel);
+		if (this.judge != null) {
+			return this.judge;
+		}
+		OpenAiCompatibleClient client = this.judgeClient;
+		if (client == null) {
+			client = this.defaultJudgeClient;
+			if (client == null) {
+				client = OpenAiCompatibleClient.openRouter();
+				this.defaultJudgeClient = client;
+			}
+		}
+		return client.judge(this.judgeModel);
 	}
 
 	private EvalRun run(EvalRequest request, List<Candidate> candidates, boolean production, String defaultName) {

@@ -37,14 +37,28 @@ public final class OpenAiCompatibleClient {
 
 	private final Duration timeout;
 
-	private final HttpClient httpClient;
+	// Made on first use: a JDK HTTP client starts a selector thread as it is built
+	private volatile @Nullable HttpClient httpClient;
 
 	private OpenAiCompatibleClient(Builder builder) {
 		this.baseUrl = HttpSupport.stripTrailingSlash(builder.baseUrl);
 		this.apiKey = (builder.apiKey != null && !builder.apiKey.isBlank()) ? builder.apiKey : null;
 		this.timeout = builder.timeout;
-		this.httpClient = (builder.httpClient != null) ? builder.httpClient
-				: HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+		this.httpClient = builder.httpClient;
+	}
+
+	private HttpClient httpClient() {
+		HttpClient client = this.httpClient;
+		if (client == null) {
+			synchronized (this) {
+				client = this.httpClient;
+				if (client == null) {
+					client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+					this.httpClient = client;
+				}
+			}
+		}
+		return client;
 	}
 
 	/**
@@ -172,7 +186,7 @@ public final class OpenAiCompatibleClient {
 		if (this.apiKey != null) {
 			request.header("Authorization", "Bearer " + this.apiKey);
 		}
-		HttpResponse<String> response = this.httpClient.send(request.build(),
+		HttpResponse<String> response = httpClient().send(request.build(),
 				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 		if (response.statusCode() / 100 != 2) {
 			throw HttpSupport.failure(what, response);
