@@ -248,6 +248,28 @@ class FallomEvalsTests {
 	}
 
 	@Test
+	void logsAFailedUploadOnceWithoutAnyKey() {
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger(FallomEvals.class);
+		ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			this.fallom.evals().uploadStatus(503);
+			EvalRun run = evals().build().evaluate(EvalRequest.items(items(3)).metrics("toxicity").name("Logged"));
+			assertThat(run.upload().uploaded()).isFalse();
+			assertThat(appender.list).singleElement().satisfies((event) -> {
+				assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+				assertThat(event.getFormattedMessage()).contains("'Logged'", "HTTP 503")
+					.doesNotContain(this.fallom.apiKey(), "sk-judge");
+			});
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void tellsTheListenerTheProgressUpToTheEnd() {
 		List<EvalProgress> progress = new CopyOnWriteArrayList<>();
 		List<EvalRun> finished = new CopyOnWriteArrayList<>();
