@@ -1,5 +1,6 @@
 package com.fallom.evals;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record EvalItem(String input, @Nullable String output, @Nullable String s
 	public EvalItem {
 		Objects.requireNonNull(input, "item input must not be null");
 		context = (context != null) ? List.copyOf(context) : null;
-		metadata = (metadata != null) ? java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : null;
+		metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : null;
 	}
 
 	/**

@@ -2,12 +2,14 @@ package com.fallom.evals;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fallom.evals.internal.Budget;
 import com.fallom.evals.internal.CallScheduler;
 import com.fallom.evals.internal.FallomAppClient;
+import com.fallom.evals.internal.HttpSupport;
 import com.fallom.evals.internal.JudgeCache;
 import com.fallom.evals.internal.JudgeProtocol;
 import com.fallom.evals.internal.RetryPolicy;
@@ -541,14 +544,11 @@ public final class FallomEvals {
 	}
 
 	private static String reason(Exception ex) {
-		if (ex instanceof EvalHttpException || ex instanceof JudgeProtocol.JudgeReplyException) {
+		if (ex instanceof EvalHttpException || ex instanceof JudgeProtocol.JudgeReplyException
+				|| ex instanceof HttpSupport.MalformedReplyException) {
 			return ex.getMessage();
 		}
-		if (ex instanceof IllegalArgumentException && ex.getStackTrace().length > 0
-				&& ex.getStackTrace()[0].getClassName().equals(JudgeProtocol.class.getName())) {
-			return ex.getMessage();
-		}
-		if (ex instanceof java.net.http.HttpTimeoutException) {
+		if (ex instanceof HttpTimeoutException) {
 			return "timed out";
 		}
 		String message = ex.getMessage();
@@ -621,7 +621,7 @@ public final class FallomEvals {
 		}
 
 		void markNotRun() {
-			java.util.Arrays.fill(this.notRun, true);
+			Arrays.fill(this.notRun, true);
 		}
 
 	}

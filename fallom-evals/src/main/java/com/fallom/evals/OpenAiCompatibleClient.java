@@ -195,7 +195,8 @@ public final class OpenAiCompatibleClient {
 			return JudgeProtocol.parseCompletion(response.body());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IOException(what + " " + ex.getMessage(), ex);
+			// Answered, but not as an OpenAI-compatible endpoint: asking again would not help
+			throw new HttpSupport.MalformedReplyException(what + " " + ex.getMessage());
 		}
 	}
 

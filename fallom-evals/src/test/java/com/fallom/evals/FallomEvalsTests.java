@@ -1,5 +1,6 @@
 package com.fallom.evals;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
@@ -16,6 +18,8 @@ import com.fallom.test.FallomAssertions;
 import com.fallom.test.FallomMockEvals.DatasetEntry;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.evals.MockJudgeServer;
+import com.fallom.test.internal.LoopbackHttpServers;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,19 @@ class FallomEvalsTests {
 	}
 
 	@Test
+	void fetchesAVersionOfADatasetWithItsEntries() {
+		this.fallom.evals()
+			.putDataset("faq", "FAQ", 1, List.of(new DatasetEntry("Old?", "Old.", null, Map.of("v", 1))))
+			.putDataset("faq", "FAQ", 2, List.of(DatasetEntry.of("New?", "New.")));
+		Dataset dataset = evals().build().dataset("faq", 1);
+		assertThat(dataset.name()).isEqualTo("FAQ");
+		assertThat(dataset.version()).isEqualTo(1);
+		assertThat(dataset.items()).containsExactly(new EvalItem("Old?", "Old.", null, null, null, Map.of("v", 1)));
+		assertThat(this.fallom.evals().datasetRequests()).singleElement()
+			.satisfies((request) -> assertThat(request.path()).isEqualTo("/api/datasets/faq?version=1"));
+	}
+
+	@Test
 	void retriesTooManyRequestsAndServerErrorsThenScores() {
 		this.judge.failNext(1, 429, Duration.ofSeconds(30)).failNext(1, 503, null);
 		EvalRun run = evals().concurrency(1).build().evaluate(EvalRequest.items(items(1)).metrics("bias").upload(false));
@@ -114,6 +131,34 @@ class FallomEvalsTests {
 		assertThat(run.results().get(1).scores()).containsOnlyKeys("toxicity", "bias");
 		assertThat(run.summary().row("production", "toxicity").errors()).isEqualTo(1);
 		assertThat(run.isComplete()).isTrue();
+	}
+
+	@Test
+	void doesNotRetryAnAnswerThatIsNoChatCompletion() throws Exception {
+		AtomicInteger requests = new AtomicInteger();
+		HttpServer html = LoopbackHttpServers.create(0);
+		html.createContext("/", (exchange) -> {
+			requests.incrementAndGet();
+			exchange.getRequestBody().readAllBytes();
+			byte[] body = "<html><body>Bad gateway</body></html>".getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		LoopbackHttpServers.start(html, "html-start");
+		try {
+			OpenAiCompatibleClient htmlEndpoint = OpenAiCompatibleClient.builder()
+				.baseUrl("http://127.0.0.1:" + html.getAddress().getPort() + "/v1")
+				.apiKey("sk-x")
+				.build();
+			EvalRun run = evals().judgeClient(htmlEndpoint).build()
+				.evaluate(EvalRequest.items(items(1)).metrics("toxicity").upload(false));
+			assertThat(run.results().get(0).errors()).containsEntry("toxicity", "judge reply is not JSON");
+			assertThat(requests).hasValue(1);
+		}
+		finally {
+			html.stop(0);
+		}
 	}
 
 	@Test

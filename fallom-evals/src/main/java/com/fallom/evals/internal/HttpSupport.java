@@ -1,6 +1,7 @@
 package com.fallom.evals.internal;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -74,7 +75,7 @@ public final class HttpSupport {
 	 */
 	public static String encodeUriComponent(String text) {
 		StringBuilder encoded = new StringBuilder(text.length() * 3);
-		for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+		for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
 			int c = b & 0xFF;
 			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-_.!~*'()".indexOf(c) >= 0) {
 				encoded.append((char) c);
@@ -85,6 +86,21 @@ public final class HttpSupport {
 			}
 		}
 		return encoded.toString();
+	}
+
+	/**
+	 * A 2xx answer that is not a chat completion; not retried.
+	 */
+	public static final class MalformedReplyException extends RuntimeException {
+
+		/**
+		 * Create an exception.
+		 * @param message what is wrong, naming the endpoint
+		 */
+		public MalformedReplyException(String message) {
+			super(message);
+		}
+
 	}
 
 }
