@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import com.fallom.models.FallomModels;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelVariant;
 
@@ -78,6 +79,27 @@ public interface Candidate {
 			candidates.add(Objects.requireNonNull(candidateForModel.apply(model), "no candidate for " + model));
 		}
 		return List.copyOf(candidates);
+	}
+
+	/**
+	 * Create one candidate per model the variants of a config name, the config's latest
+	 * version as the Fallom engine has synced it (e.g. {@code fallom.models()}).
+	 * @param models the engine's models
+	 * @param configKey the config key
+	 * @param candidateForModel makes the candidate of a model
+	 * @return the candidates
+	 * @throws IllegalArgumentException if the engine knows no such config
+	 */
+	static List<Candidate> variantsOf(FallomModels models, String configKey,
+			Function<String, Candidate> candidateForModel) {
+		Objects.requireNonNull(models, "models must not be null");
+		Objects.requireNonNull(configKey, "configKey must not be null");
+		ModelConfig config = models.getRegistry().getLatest(configKey);
+		if (config == null) {
+			throw new IllegalArgumentException(
+					"No model config '" + configKey + "': not synced (offline, or not fetched yet) and not bootstrapped");
+		}
+		return variantsOf(config, candidateForModel);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fallom.Fallom;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelVariant;
@@ -224,6 +225,22 @@ class FallomEvalsTests {
 		assertThat(upload.results()).hasSize(6);
 		assertThat(upload.datasetSize()).isEqualTo(2);
 		assertThat(upload.name()).startsWith("Model Comparison ");
+	}
+
+	@Test
+	void comparesTheVariantsOfAConfigTheFallomEngineSynced() {
+		this.fallom.putConfig("summarizer", 2, FallomMockServer.variant("model-x", 70),
+				FallomMockServer.variant("model-y", 30));
+		try (Fallom engine = Fallom.builder().apiKey(this.fallom.apiKey()).baseUrl(this.fallom.baseUrl()).build()) {
+			List<Candidate> candidates = Candidate.variantsOf(engine.models(), "summarizer", this.judgeClient::candidate);
+			assertThat(candidates).extracting(Candidate::name).containsExactly("model-x", "model-y");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> Candidate.variantsOf(engine.models(), "unknown", this.judgeClient::candidate))
+				.withMessageStartingWith("No model config 'unknown'");
+			EvalRun run = evals().build()
+				.compare(EvalRequest.items(items(1)).metrics("toxicity").includeProduction(false), candidates);
+			assertThat(run.resultsByModel().keySet()).containsExactly("model-x", "model-y");
+		}
 	}
 
 	@Test
