@@ -80,6 +80,8 @@ public class FallomProperties {
 
 	private final Test test = new Test();
 
+	private final Evals evals = new Evals();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -166,6 +168,10 @@ public class FallomProperties {
 
 	public Test getTest() {
 		return this.test;
+	}
+
+	public Evals getEvals() {
+		return this.evals;
 	}
 
 	/**
@@ -1103,6 +1109,187 @@ public class FallomProperties {
 
 		public void setWeight(double weight) {
 			this.weight = weight;
+		}
+
+	}
+
+
+	/**
+	 * Evals with an LLM judge (the fallom-evals module): the Fallom app that serves datasets
+	 * and receives results, the judge, and how fast and how far a run may go.
+	 */
+	public static class Evals {
+
+		/**
+		 * Whether to register a FallomEvals bean when fallom-evals is on the classpath.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * URL of the Fallom app, which serves datasets and receives eval results. Not the
+		 * services' base URL.
+		 */
+		private String appUrl = "https://app.fallom.com";
+
+		/**
+		 * Model the judge asks, on the judge's OpenAI-compatible endpoint.
+		 */
+		private String judgeModel = "openai/gpt-4o-mini";
+
+		/**
+		 * Base URL of the judge's OpenAI-compatible endpoint, e.g. a local model's.
+		 */
+		private String judgeBaseUrl = "https://openrouter.ai/api/v1";
+
+		/**
+		 * API key of the judge's endpoint. Defaults to the OPENROUTER_API_KEY environment
+		 * variable.
+		 */
+		private String judgeApiKey;
+
+		/**
+		 * Name of a Spring AI or LangChain4j ChatModel bean to judge with, instead of the
+		 * OpenAI-compatible endpoint.
+		 */
+		private String judgeChatModel;
+
+		/**
+		 * Longest time one judge or model request may take.
+		 */
+		private Duration judgeTimeout = Duration.ofSeconds(120);
+
+		/**
+		 * Number of judge and model calls a run makes at once.
+		 */
+		private int concurrency = 8;
+
+		/**
+		 * Number of retries of a call answered 429 or 5xx, or not at all.
+		 */
+		private int maxRetries = 3;
+
+		/**
+		 * Most judge and model calls a run makes, retries included; 0 for no limit.
+		 */
+		private int maxCalls = 0;
+
+		/**
+		 * Most dollars a run spends, as the replies report them; 0 for no limit.
+		 */
+		private double maxCost = 0.0;
+
+		/**
+		 * Directory of the judge answer cache; unset caches nothing.
+		 */
+		private Path cacheDirectory;
+
+		/**
+		 * Directory where each run writes a JSON and a Markdown report; unset writes none.
+		 */
+		private Path reportDirectory;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getAppUrl() {
+			return this.appUrl;
+		}
+
+		public void setAppUrl(String appUrl) {
+			this.appUrl = appUrl;
+		}
+
+		public String getJudgeModel() {
+			return this.judgeModel;
+		}
+
+		public void setJudgeModel(String judgeModel) {
+			this.judgeModel = judgeModel;
+		}
+
+		public String getJudgeBaseUrl() {
+			return this.judgeBaseUrl;
+		}
+
+		public void setJudgeBaseUrl(String judgeBaseUrl) {
+			this.judgeBaseUrl = judgeBaseUrl;
+		}
+
+		public String getJudgeApiKey() {
+			return this.judgeApiKey;
+		}
+
+		public void setJudgeApiKey(String judgeApiKey) {
+			this.judgeApiKey = judgeApiKey;
+		}
+
+		public String getJudgeChatModel() {
+			return this.judgeChatModel;
+		}
+
+		public void setJudgeChatModel(String judgeChatModel) {
+			this.judgeChatModel = judgeChatModel;
+		}
+
+		public Duration getJudgeTimeout() {
+			return this.judgeTimeout;
+		}
+
+		public void setJudgeTimeout(Duration judgeTimeout) {
+			this.judgeTimeout = judgeTimeout;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public int getMaxCalls() {
+			return this.maxCalls;
+		}
+
+		public void setMaxCalls(int maxCalls) {
+			this.maxCalls = maxCalls;
+		}
+
+		public double getMaxCost() {
+			return this.maxCost;
+		}
+
+		public void setMaxCost(double maxCost) {
+			this.maxCost = maxCost;
+		}
+
+		public Path getCacheDirectory() {
+			return this.cacheDirectory;
+		}
+
+		public void setCacheDirectory(Path cacheDirectory) {
+			this.cacheDirectory = cacheDirectory;
+		}
+
+		public Path getReportDirectory() {
+			return this.reportDirectory;
+		}
+
+		public void setReportDirectory(Path reportDirectory) {
+			this.reportDirectory = reportDirectory;
 		}
 
 	}

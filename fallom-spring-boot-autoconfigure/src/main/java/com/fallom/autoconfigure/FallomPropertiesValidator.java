@@ -311,4 +311,47 @@ public final class FallomPropertiesValidator {
 		}
 	}
 
+
+	/**
+	 * Check the evals properties: URLs, concurrency, retries and budgets.
+	 * @param evals the evals properties
+	 */
+	public static void validateEvals(FallomProperties.Evals evals) {
+		if (!StringUtils.hasText(evals.getAppUrl())) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.app-url", evals.getAppUrl(),
+					"The Fallom app URL must not be blank.");
+		}
+		validateUrl("fallom.evals.app-url", evals.getAppUrl());
+		if (!StringUtils.hasText(evals.getJudgeBaseUrl())) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.judge-base-url",
+					evals.getJudgeBaseUrl(), "The judge's base URL must not be blank.");
+		}
+		validateUrl("fallom.evals.judge-base-url", evals.getJudgeBaseUrl());
+		if (!StringUtils.hasText(evals.getJudgeModel())) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.judge-model", evals.getJudgeModel(),
+					"The judge model must not be blank.");
+		}
+		if (evals.getJudgeApiKey() != null && evals.getJudgeApiKey().isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.judge-api-key", "(blank)",
+					"The judge API key must not be blank; leave it unset to use OPENROUTER_API_KEY.");
+		}
+		positive("fallom.evals.judge-timeout", evals.getJudgeTimeout());
+		if (evals.getConcurrency() < 1) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.concurrency", evals.getConcurrency(),
+					"The concurrency must be at least 1.");
+		}
+		if (evals.getMaxRetries() < 0) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.max-retries", evals.getMaxRetries(),
+					"The retries must not be negative.");
+		}
+		if (evals.getMaxCalls() < 0) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.max-calls", evals.getMaxCalls(),
+					"The call budget must not be negative; 0 means no limit.");
+		}
+		if (!(evals.getMaxCost() >= 0) || Double.isInfinite(evals.getMaxCost())) {
+			throw new InvalidConfigurationPropertyValueException("fallom.evals.max-cost", evals.getMaxCost(),
+					"The dollar budget must be a finite number >= 0; 0 means no limit.");
+		}
+	}
+
 }

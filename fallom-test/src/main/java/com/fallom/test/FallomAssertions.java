@@ -23,4 +23,13 @@ public final class FallomAssertions {
 		return new FallomMockServerAssert(server);
 	}
 
+	/**
+	 * Create an assertion on an eval upload the mock server recorded.
+	 * @param upload the upload
+	 * @return the assertion
+	 */
+	public static EvalUploadRecordAssert assertThat(EvalUploadRecord upload) {
+		return new EvalUploadRecordAssert(upload);
+	}
+
 }

@@ -158,6 +158,9 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private final AtomicInteger misrouted = new AtomicInteger();
 
+	// The Fallom app's evals endpoints, apart from the services' (see FallomMockEvals)
+	private final FallomMockEvals evals = new FallomMockEvals();
+
 	private FallomMockServer(int port, String apiKey) throws IOException {
 		this.apiKey = apiKey;
 		this.httpServer = LoopbackHttpServers.create(port);
@@ -704,6 +707,19 @@ public final class FallomMockServer implements AutoCloseable {
 		}
 	}
 
+	// Evals
+
+	/**
+	 * Return the evals part of the Fallom app this server also plays: datasets served at
+	 * {@code GET /api/datasets/{key}} and uploads recorded from {@code POST /api/sdk-evals}
+	 * (the evals' app URL is {@link #baseUrl()}). {@link #reset()} leaves it alone: use
+	 * {@link FallomMockEvals#reset()}.
+	 * @return the evals part
+	 */
+	public FallomMockEvals evals() {
+		return this.evals;
+	}
+
 	// Properties
 
 	/**
@@ -796,6 +812,10 @@ public final class FallomMockServer implements AutoCloseable {
 				exchange.getRequestHeaders(), body, Instant.now());
 		boolean authorized = isAuthorized(exchange.getRequestHeaders().getFirst("Authorization"));
 		record(endpoint, request, authorized);
+		if (endpoint == null && FallomMockEvals.handles(rawPath)) {
+			this.evals.serve(exchange, request, rawPath, body, authorized);
+			return;
+		}
 		if (endpoint == null) {
 			send(exchange, 404, "text/plain", ConfigStore.utf8("Not found: " + rawPath));
 			return;
