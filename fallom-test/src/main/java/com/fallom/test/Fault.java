@@ -1,12 +1,15 @@
 package com.fallom.test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * A failure that {@link FallomMockServer} injects into the answers of one endpoint: an
- * HTTP status, a delay, a successful answer with a body that cannot be parsed, a
- * connection closed without an answer, or a request that is never answered.
+ * HTTP status, a delay, a successful answer with a body that cannot be parsed or with a
+ * body given as it is, a connection closed without an answer, or a request that is never
+ * answered.
  * <p>
  * A fault applies to every later authorized request of its endpoint until it is
  * cleared, or only to the next {@link #times(int) n} requests. Instances are immutable.
@@ -17,7 +20,7 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, DELAY, MALFORMED_BODY, RESET, HANG
+		STATUS, DELAY, MALFORMED_BODY, BODY, RESET, HANG
 
 	}
 
@@ -29,11 +32,18 @@ public final class Fault {
 
 	private final int times;
 
+	private final byte[] body;
+
 	private Fault(Kind kind, int status, Duration delay, int times) {
+		this(kind, status, delay, times, new byte[0]);
+	}
+
+	private Fault(Kind kind, int status, Duration delay, int times, byte[] body) {
 		this.kind = kind;
 		this.status = status;
 		this.delay = delay;
 		this.times = times;
+		this.body = body;
 	}
 
 	/**
@@ -73,6 +83,17 @@ public final class Fault {
 	}
 
 	/**
+	 * Answer {@code 200} with exactly this JSON body, whatever it holds: for bodies the
+	 * server's own stores would refuse, such as one nested 10,000 levels deep.
+	 * @param body the body, sent as UTF-8
+	 * @return the fault
+	 */
+	public static Fault body(String body) {
+		Objects.requireNonNull(body, "body must not be null");
+		return new Fault(Kind.BODY, 0, Duration.ZERO, 0, body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
 	 * Close the connection without answering, as a backend that crashes or a proxy that
 	 * drops the connection does: the client sees the connection end before a response.
 	 * @return the fault
@@ -102,7 +123,7 @@ public final class Fault {
 		if (n < 1) {
 			throw new IllegalArgumentException("Times must be at least 1, was " + n);
 		}
-		return new Fault(this.kind, this.status, this.delay, n);
+		return new Fault(this.kind, this.status, this.delay, n, this.body);
 	}
 
 	Kind kind() {
@@ -115,6 +136,10 @@ public final class Fault {
 
 	Duration delayDuration() {
 		return this.delay;
+	}
+
+	byte[] bodyBytes() {
+		return this.body;
 	}
 
 	/**
@@ -133,7 +158,7 @@ public final class Fault {
 			return false;
 		}
 		return this.kind == other.kind && this.status == other.status && this.delay.equals(other.delay)
-				&& this.times == other.times;
+				&& this.times == other.times && Arrays.equals(this.body, other.body);
 	}
 
 	@Override
@@ -147,6 +172,7 @@ public final class Fault {
 			case STATUS -> "status(" + this.status + ")";
 			case DELAY -> "delay(" + this.delay + ")";
 			case MALFORMED_BODY -> "malformedBody()";
+			case BODY -> "body(" + this.body.length + " bytes)";
 			case RESET -> "reset()";
 			case HANG -> "hang()";
 		};
