@@ -677,6 +677,21 @@ public class FallomProperties {
 		 */
 		private int metricsQueueCapacity = 10_000;
 
+		/**
+		 * Most characters of each prompt message, completion, tool argument or tool
+		 * result sent with a span; longer ones are cut and the span marked
+		 * fallom.content_truncated.
+		 */
+		private int maxContentLength = 32_768;
+
+		public int getMaxContentLength() {
+			return this.maxContentLength;
+		}
+
+		public void setMaxContentLength(int maxContentLength) {
+			this.maxContentLength = maxContentLength;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
