@@ -270,7 +270,8 @@ public class FallomProperties {
 		private int sessionQueueCapacity = 10_000;
 
 		/**
-		 * Number of recent assignments remembered so that each is recorded once.
+		 * Number of recent assignments remembered so that each is recorded once; at most
+		 * 16777216, 8 bytes of heap each.
 		 */
 		private int recentSessions = 65_536;
 
