@@ -28,6 +28,7 @@ import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -141,6 +142,17 @@ class FallomContentLimitsTests {
 			.containsEntry("gen_ai.usage.input_tokens", 2_500_000L)
 			.containsEntry("gen_ai.completion.0.content", "Too long to read.");
 		assertThat(fallomServer.server().allReceivedBytes()).hasSizeLessThan(64 * 1024);
+	}
+
+	@Test
+	void anErrorMessageQuotingAHugeBodyIsCutInTheStatus() {
+		ChatModel model = model(32_768);
+		provider.server().enqueue(ProviderReply.error(400, "Bad request: " + "x".repeat(200_000)));
+		assertThatException().isThrownBy(() -> model.call(new Prompt(List.of(new UserMessage("Hello")))));
+
+		ReceivedSpan span = onlySpan();
+		assertThat(span.statusCode()).isEqualTo("ERROR");
+		assertThat(span.statusMessage()).hasSizeLessThanOrEqualTo(4096).contains("Bad request: xxx");
 	}
 
 	@Test
