@@ -179,6 +179,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 	}
 
 	private static void cancelled(Map<Object, Object> attributes, StreamTiming timing) {
+		attributes.remove(CONTENT_KEY);
 		Span span = (Span) attributes.remove(SPAN_KEY);
 		if (span == null) {
 			// Ended already, by a response or an error that came first
@@ -208,6 +209,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 
 	@Override
 	public void onError(ChatModelErrorContext errorContext) {
+		errorContext.attributes().remove(CONTENT_KEY);
 		Span span = (Span) errorContext.attributes().remove(SPAN_KEY);
 		if (span == null) {
 			return;
