@@ -33,6 +33,7 @@ import com.fallom.sync.SyncListener;
 import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -73,6 +74,8 @@ public final class Fallom implements AutoCloseable {
 
 	private final boolean captureContent;
 
+	private final int maxContentLength;
+
 	private final Duration startupTimeout;
 
 	private final URI configsUrl;
@@ -109,6 +112,7 @@ public final class Fallom implements AutoCloseable {
 
 	private Fallom(Builder builder) {
 		this.captureContent = builder.captureContent;
+		this.maxContentLength = builder.maxContentLength;
 		this.startupTimeout = builder.startupTimeout;
 		this.configsUrl = builder.serviceUrl(builder.configsUrl, "FALLOM_CONFIGS_URL",
 				DEFAULT_CONFIGS_URL);
@@ -317,6 +321,16 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
+	 * Return the most characters of one content value (a prompt message, completion, tool
+	 * argument or result) sent with a span; longer ones are cut and the span marked
+	 * {@code fallom.content_truncated}.
+	 * @return the most characters
+	 */
+	public int getMaxContentLength() {
+		return this.maxContentLength;
+	}
+
+	/**
 	 * Whether an API key was given, so that the engine talks to the backend.
 	 * @return whether it is online
 	 */
@@ -415,6 +429,8 @@ public final class Fallom implements AutoCloseable {
 		private boolean captureContent = true;
 
 		private boolean captureContentSet;
+
+		private int maxContentLength = GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH;
 
 		private final List<ModelConfig> bootstrapConfigs = new ArrayList<>();
 
@@ -557,6 +573,24 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
+		 * Set the most characters of one content value sent with a span: a prompt
+		 * message, completion, tool argument or result (default 32,768). Longer values are
+		 * cut and the span marked {@code fallom.content_truncated}; the content of one
+		 * span is at most {@value GenAiAttributes#MAX_CONTENT_CHARS_PER_SPAN} characters in
+		 * all, whatever this is.
+		 * @param maxContentLength between 1 and
+		 * {@value GenAiAttributes#MAX_CONTENT_CHARS_PER_SPAN}
+		 * @return this builder
+		 */
+		public Builder maxContentLength(int maxContentLength) {
+			Arguments.isTrue(maxContentLength > 0 && maxContentLength <= GenAiAttributes.MAX_CONTENT_CHARS_PER_SPAN,
+					() -> "'maxContentLength' must be between 1 and " + GenAiAttributes.MAX_CONTENT_CHARS_PER_SPAN
+							+ ", was " + maxContentLength);
+			this.maxContentLength = maxContentLength;
+			return this;
+		}
+
+		/**
 		 * Add a config served before the first sync, and for good when offline.
 		 * @param config the config
 		 * @return this builder
@@ -683,12 +717,17 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set how many recently recorded sessions are remembered so as not to record them
-		 * again (default 65,536).
-		 * @param recentSessions a positive capacity
+		 * again (default 65,536, at most {@value SessionRecorder#MAX_RECENT_SESSIONS}: 8
+		 * bytes of heap each).
+		 * @param recentSessions a capacity between 1 and
+		 * {@value SessionRecorder#MAX_RECENT_SESSIONS}
 		 * @return this builder
 		 */
 		public Builder recentSessions(int recentSessions) {
-			this.recentSessions = positive("recentSessions", recentSessions);
+			Arguments.isTrue(recentSessions > 0 && recentSessions <= SessionRecorder.MAX_RECENT_SESSIONS,
+					() -> "'recentSessions' must be between 1 and " + SessionRecorder.MAX_RECENT_SESSIONS
+							+ " (8 bytes of heap each), was " + recentSessions);
+			this.recentSessions = recentSessions;
 			return this;
 		}
 

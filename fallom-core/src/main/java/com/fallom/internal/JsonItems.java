@@ -40,7 +40,7 @@ public final class JsonItems {
 				if (!invalid.isInstance(ex)) {
 					throw ex;
 				}
-				rejected.add(new Rejected(keyOf(node), index, String.valueOf(ex.getMessage())));
+				rejected.add(new Rejected(keyOf(node), index, LogText.of(ex.getMessage())));
 			}
 			index++;
 		}

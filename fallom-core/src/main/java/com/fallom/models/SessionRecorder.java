@@ -27,6 +27,13 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
 	/** Enough for 1,000 records/s at a 50 ms round trip, with room for slower answers. */
 	public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
+	/**
+	 * The largest recent-set: 16,777,216 sessions, 128 MiB of heap (8 bytes each). The set
+	 * is an array rounded up to a power of two, so the size must stay far below the
+	 * 2^31 an array can hold.
+	 */
+	public static final int MAX_RECENT_SESSIONS = 1 << 24;
+
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final AtomicLongArray recent;
@@ -78,7 +85,8 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
 
 	private SessionRecorder(BoundedSender.Builder<Queued> sender, int recentCapacity, Duration shutdownTimeout) {
 		super(sender, shutdownTimeout);
-		Arguments.isTrue(recentCapacity > 0, "'recentCapacity' must be positive");
+		Arguments.isTrue(recentCapacity > 0 && recentCapacity <= MAX_RECENT_SESSIONS,
+				() -> "'recentCapacity' must be between 1 and " + MAX_RECENT_SESSIONS + ", was " + recentCapacity);
 		int size = Integer.highestOneBit(Math.max(1, recentCapacity - 1)) << 1;
 		this.recent = new AtomicLongArray(size);
 		this.recentMask = size - 1;

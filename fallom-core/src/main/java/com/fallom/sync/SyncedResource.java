@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import com.fallom.internal.LogText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,11 +88,12 @@ public interface SyncedResource<T> {
 	record Rejected(@Nullable String key, int index, String reason) {
 
 		/**
-		 * Name the item for a log line.
+		 * Name the item for a log line: the key is the backend's, so it is cut short and
+		 * its control characters escaped.
 		 * @return the quoted key, or its index
 		 */
 		public String describe() {
-			return (this.key != null) ? "'" + this.key + "'" : "at index " + this.index;
+			return (this.key != null) ? "'" + LogText.of(this.key) + "'" : "at index " + this.index;
 		}
 
 	}

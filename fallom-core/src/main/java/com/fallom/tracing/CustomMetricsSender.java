@@ -1,5 +1,7 @@
 package com.fallom.tracing;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Map;
 import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.LogText;
 import com.fallom.internal.RetryBackoff;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,12 +18,29 @@ import tools.jackson.databind.json.JsonMapper;
  * the background through a bounded queue, with up to {@code maxInFlight} requests under
  * way: a full queue drops and counts, the caller never waits on the network. A failed
  * send is retried with back-off until it is delivered or the queue overflows. Stopping
- * flushes within the shutdown timeout.
+ * flushes within the shutdown timeout. A record's JSON is at most
+ * {@value #MAX_RECORD_BYTES} bytes, and the queue holds at most {@value #MAX_QUEUED_BYTES}
+ * bytes of records: beyond, records are dropped and counted like a full queue's.
  */
 public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.MetricRecord> {
 
 	/** Enough for 1,000 records/s at a 50 ms round trip, with room for slower answers. */
 	public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+
+	/**
+	 * The most bytes of one record's JSON: 64 KiB. Metrics are numbers and short labels;
+	 * a record this big carries a document, which belongs in a trace, not a metric.
+	 */
+	public static final int MAX_RECORD_BYTES = 64 * 1024;
+
+	/**
+	 * The most bytes of records waiting to be sent: 16 MiB, like the span queue, so that
+	 * a backend outage holds a bounded part of the heap whatever the records hold.
+	 */
+	public static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
+
+	/** The JSON around the fields: the names config_key, session_id and data, braces. */
+	private static final int RECORD_OVERHEAD = 48;
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -50,14 +70,21 @@ public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.Me
 			Duration timeout, Duration shutdownTimeout) {
 		super(BoundedSender.builder("metrics", postJson(client, "/spans", timeout, CustomMetricsSender::toJson))
 			.capacity(queueCapacity)
+			.maxQueuedBytes(MAX_QUEUED_BYTES, CustomMetricsSender::estimatedBytes)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff), shutdownTimeout);
 	}
 
 	CustomMetricsSender(BoundedSender.ItemSender<MetricRecord> itemSender, int queueCapacity,
 			Duration shutdownTimeout) {
+		this(itemSender, queueCapacity, MAX_QUEUED_BYTES, shutdownTimeout);
+	}
+
+	CustomMetricsSender(BoundedSender.ItemSender<MetricRecord> itemSender, int queueCapacity, long maxQueuedBytes,
+			Duration shutdownTimeout) {
 		super(BoundedSender.builder("metrics", BoundedSender.ItemSender.async(itemSender))
 			.capacity(queueCapacity)
+			.maxQueuedBytes(maxQueuedBytes, CustomMetricsSender::estimatedBytes)
 			.backoff(new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(100))), shutdownTimeout);
 	}
 
@@ -67,6 +94,73 @@ public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.Me
 		body.put("session_id", record.sessionId());
 		body.put("data", record.data());
 		return mapper.writeValueAsBytes(body);
+	}
+
+	/**
+	 * Refuse a record whose JSON would be bigger than {@value #MAX_RECORD_BYTES} bytes.
+	 * @param record the record
+	 * @throws IllegalArgumentException when it is too big
+	 */
+	public static void checkSize(MetricRecord record) {
+		long bytes = estimatedBytes(record);
+		if (bytes > MAX_RECORD_BYTES) {
+			throw new IllegalArgumentException("Custom metrics of session '" + LogText.of(record.sessionId()) + "' take about "
+					+ bytes + " bytes of JSON, more than the " + MAX_RECORD_BYTES
+					+ " bytes a record may have: send numbers and short labels, not documents");
+		}
+	}
+
+	/**
+	 * Estimate the bytes of a record's JSON, never less than what is sent: every string
+	 * counted in UTF-8 with its escapes, so a record can be bounded without writing it.
+	 * @param record the record
+	 * @return the estimated bytes
+	 */
+	static long estimatedBytes(MetricRecord record) {
+		long bytes = RECORD_OVERHEAD + jsonBytes(record.configKey()) + jsonBytes(record.sessionId());
+		for (Map.Entry<String, Object> entry : record.data().entrySet()) {
+			bytes += jsonBytes(entry.getKey()) + 2 + valueBytes(entry.getValue());
+		}
+		return bytes;
+	}
+
+	private static long valueBytes(Object value) {
+		if (value instanceof String text) {
+			return jsonBytes(text);
+		}
+		if (value instanceof BigInteger big) {
+			// Digits from the bit length, without writing a number that may be huge.
+			return big.bitLength() * 30103L / 100000 + 3;
+		}
+		if (value instanceof BigDecimal decimal) {
+			return decimal.unscaledValue().bitLength() * 30103L / 100000 + 16;
+		}
+		// Other numbers and booleans: at most the 24 characters of a double.
+		return 24;
+	}
+
+	private static long jsonBytes(String text) {
+		long bytes = 2;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x20) {
+				bytes += 6;
+			}
+			else if (c == '"' || c == '\\') {
+				bytes += 2;
+			}
+			else if (c < 0x80) {
+				bytes += 1;
+			}
+			else if (c < 0x800 || Character.isSurrogate(c)) {
+				// A surrogate pair is 4 bytes in all, 2 per char.
+				bytes += 2;
+			}
+			else {
+				bytes += 3;
+			}
+		}
+		return bytes;
 	}
 
 	/**

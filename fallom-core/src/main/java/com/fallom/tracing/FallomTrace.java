@@ -149,24 +149,35 @@ public class FallomTrace {
 	 * @param configKey the config key, or {@code null} for the current one
 	 * @param sessionId the session id, or {@code null} for the current one
 	 * @throws IllegalArgumentException when the data is empty or a value is null, not
-	 * finite, or not a number, boolean or string
+	 * finite, or not a number, boolean or string; when the config key or session id
+	 * given is blank; or when the record's JSON would be bigger than
+	 * {@link CustomMetricsSender#MAX_RECORD_BYTES}
 	 * @throws IllegalStateException when the config key or session id is neither given
 	 * nor set
 	 */
 	public void span(Map<String, ?> data, @Nullable String configKey, @Nullable String sessionId) {
 		Map<String, Object> metrics = validate(data);
+		// Blank is refused, as everywhere else: it would file the metrics of every such
+		// call under one session.
+		Arguments.isTrue(configKey == null || !configKey.isBlank(),
+				"Config key must not be blank: pass null to use the current session's");
+		Arguments.isTrue(sessionId == null || !sessionId.isBlank(),
+				"Session id must not be blank: pass null to use the current session's");
 		FallomSessionContext current = FallomSessionHolder.get();
-		String key = Arguments.hasText(configKey) ? configKey : (current != null) ? current.configKey() : null;
-		String id = Arguments.hasLength(sessionId) ? sessionId : (current != null) ? current.sessionId() : null;
+		String key = (configKey != null) ? configKey : (current != null) ? current.configKey() : null;
+		String id = (sessionId != null) ? sessionId : (current != null) ? current.sessionId() : null;
 		if (key == null || id == null) {
 			throw new IllegalStateException("No session context: call setSession(configKey, sessionId) "
 					+ "or FallomModels.get(configKey, sessionId) first, or pass configKey and sessionId explicitly");
 		}
+		CustomMetricsSender.MetricRecord record = new CustomMetricsSender.MetricRecord(key, id, metrics);
+		// Checked offline too, so that a record too big fails in development already.
+		CustomMetricsSender.checkSize(record);
 		if (this.metricsSender == null) {
 			logger.debug("Fallom is offline (no fallom.api-key): custom metrics dropped");
 			return;
 		}
-		this.metricsSender.send(new CustomMetricsSender.MetricRecord(key, id, metrics));
+		this.metricsSender.send(record);
 	}
 
 	private static Map<String, Object> validate(Map<String, ?> data) {
@@ -206,8 +217,8 @@ public class FallomTrace {
 		if (configKey == null || configKey.isBlank()) {
 			throw new IllegalArgumentException("Config key must not be null or blank");
 		}
-		if (sessionId == null || sessionId.isEmpty()) {
-			throw new IllegalArgumentException("Session id must not be null or empty");
+		if (sessionId == null || sessionId.isBlank()) {
+			throw new IllegalArgumentException("Session id must not be null or blank");
 		}
 		// In a request without a session id whose customer is known, the session belongs
 		// to that customer, as one FallomModels starts does.

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
+import com.fallom.tracing.internal.GenAiAttributes;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -32,7 +33,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	public static final String INSTRUMENTATION_SCOPE = "com.fallom.spring-boot";
 
 	/** Spans with long conversations carry two attributes per message. */
-	private static final int MAX_ATTRIBUTES = 1024;
+	private static final int MAX_ATTRIBUTES = GenAiAttributes.MAX_SPAN_ATTRIBUTES;
 
 	private final BoundedExportSpanProcessor processor;
 

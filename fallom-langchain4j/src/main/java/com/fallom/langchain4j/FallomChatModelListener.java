@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import com.fallom.Fallom;
+import com.fallom.internal.Arguments;
 import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
@@ -87,9 +88,14 @@ public final class FallomChatModelListener implements ChatModelListener {
 	/** The key of the call's span in the listener attributes. */
 	private static final Object SPAN_KEY = new Object();
 
+	/** The key of the span's content writer in the listener attributes. */
+	private static final Object CONTENT_KEY = new Object();
+
 	private final Tracer tracer;
 
 	private final boolean captureContent;
+
+	private final int maxContentLength;
 
 	/**
 	 * Create a listener.
@@ -98,19 +104,34 @@ public final class FallomChatModelListener implements ChatModelListener {
 	 * arguments, tool results and error messages
 	 */
 	public FallomChatModelListener(Tracer tracer, boolean captureContent) {
+		this(tracer, captureContent, GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH);
+	}
+
+	/**
+	 * Create a listener.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record prompt and completion text, tool-call
+	 * arguments, tool results and error messages
+	 * @param maxContentLength the most characters of one prompt message, completion or
+	 * tool-call argument; longer ones are cut and the span marked
+	 * {@code fallom.content_truncated}
+	 */
+	public FallomChatModelListener(Tracer tracer, boolean captureContent, int maxContentLength) {
+		Arguments.isTrue(maxContentLength > 0, "'maxContentLength' must be positive");
 		this.tracer = Objects.requireNonNull(tracer, "tracer must not be null");
 		this.captureContent = captureContent;
+		this.maxContentLength = maxContentLength;
 	}
 
 	/**
 	 * Create a listener that exports to a Fallom engine's tracer and follows its content
-	 * capture setting.
+	 * capture and content length settings.
 	 * @param fallom the engine
 	 * @return the listener
 	 */
 	public static FallomChatModelListener create(Fallom fallom) {
 		Objects.requireNonNull(fallom, "fallom must not be null");
-		return new FallomChatModelListener(fallom.tracer(), fallom.isCaptureContent());
+		return new FallomChatModelListener(fallom.tracer(), fallom.isCaptureContent(), fallom.getMaxContentLength());
 	}
 
 	@Override
@@ -141,10 +162,13 @@ public final class FallomChatModelListener implements ChatModelListener {
 		if (requestContext.attributes().get(PROMPT_ATTRIBUTE) instanceof PromptContext prompt) {
 			prompt.attributes().forEach((name, value) -> setAttribute(span, name, value));
 		}
-		if (this.captureContent) {
-			prompt(span, request.messages());
-		}
 		Map<Object, Object> attributes = requestContext.attributes();
+		if (this.captureContent) {
+			// One writer from request to response: the prompt leaves room for the completion.
+			GenAiAttributes.Content content = GenAiAttributes.content(span, this.maxContentLength);
+			attributes.put(CONTENT_KEY, content);
+			prompt(content, request.messages());
+		}
 		attributes.put(SPAN_KEY, span);
 		if (attributes.get(StreamTiming.class) instanceof StreamTiming timing) {
 			// A stream the caller cancels gets neither a response nor an error: without
@@ -155,6 +179,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 	}
 
 	private static void cancelled(Map<Object, Object> attributes, StreamTiming timing) {
+		attributes.remove(CONTENT_KEY);
 		Span span = (Span) attributes.remove(SPAN_KEY);
 		if (span == null) {
 			// Ended already, by a response or an error that came first
@@ -173,7 +198,8 @@ public final class FallomChatModelListener implements ChatModelListener {
 		if (span == null) {
 			return;
 		}
-		response(span, responseContext.chatResponse());
+		response(span, (GenAiAttributes.Content) responseContext.attributes().remove(CONTENT_KEY),
+				responseContext.chatResponse());
 		if (responseContext.attributes().get(StreamTiming.class) instanceof StreamTiming timing
 				&& timing.timeToFirstTokenMillis() >= 0) {
 			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
@@ -183,6 +209,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 
 	@Override
 	public void onError(ChatModelErrorContext errorContext) {
+		errorContext.attributes().remove(CONTENT_KEY);
 		Span span = (Span) errorContext.attributes().remove(SPAN_KEY);
 		if (span == null) {
 			return;
@@ -205,7 +232,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 		return (explicit instanceof FallomSessionContext session) ? session : FallomSessionHolder.get();
 	}
 
-	private void response(Span span, @Nullable ChatResponse response) {
+	private void response(Span span, GenAiAttributes.@Nullable Content content, @Nullable ChatResponse response) {
 		if (response == null) {
 			return;
 		}
@@ -224,43 +251,42 @@ public final class FallomChatModelListener implements ChatModelListener {
 		}
 		if (this.captureContent && response.aiMessage() != null) {
 			AiMessage message = response.aiMessage();
-			String prefix = GenAiAttributes.completion(span, 0, "assistant", message.text());
-			toolCalls(span, prefix, message);
+			GenAiAttributes.Content writer = (content != null) ? content
+					: GenAiAttributes.content(span, this.maxContentLength);
+			toolCalls(writer, writer.completion(0, "assistant", message.text()), message);
 		}
 	}
 
-	private static void prompt(Span span, List<ChatMessage> messages) {
+	private static void prompt(GenAiAttributes.Content content, List<ChatMessage> messages) {
 		int index = 0;
 		for (ChatMessage message : messages) {
 			if (message instanceof SystemMessage system) {
-				GenAiAttributes.promptMessage(span, index, "system", system.text());
+				content.promptMessage(index, "system", system.text());
 			}
 			else if (message instanceof UserMessage user) {
-				GenAiAttributes.promptMessage(span, index, "user", text(user.contents()));
+				content.promptMessage(index, "user", text(user.contents()));
 			}
 			else if (message instanceof AiMessage ai) {
-				toolCalls(span, GenAiAttributes.promptMessage(span, index, "assistant", ai.text()), ai);
+				toolCalls(content, content.promptMessage(index, "assistant", ai.text()), ai);
 			}
 			else if (message instanceof ToolExecutionResultMessage result) {
-				GenAiAttributes.promptMessage(span, index, "tool", text(result.contents()));
-				GenAiAttributes.promptToolCallId(span, index, result.id());
+				content.promptToolCallId(content.promptMessage(index, "tool", text(result.contents())), result.id());
 			}
 			else {
-				GenAiAttributes.promptMessage(span, index, message.type().name().toLowerCase(Locale.ROOT),
-						null);
+				content.promptMessage(index, message.type().name().toLowerCase(Locale.ROOT), null);
 			}
 			index++;
 		}
 	}
 
-	private static void toolCalls(Span span, String prefix, AiMessage message) {
+	private static void toolCalls(GenAiAttributes.Content content, @Nullable String prefix, AiMessage message) {
 		if (!message.hasToolExecutionRequests()) {
 			return;
 		}
 		List<ToolExecutionRequest> requests = message.toolExecutionRequests();
 		for (int i = 0; i < requests.size(); i++) {
 			ToolExecutionRequest request = requests.get(i);
-			GenAiAttributes.toolCall(span, prefix, i, request.id(), request.name(), request.arguments());
+			content.toolCall(prefix, i, request.id(), request.name(), request.arguments());
 		}
 	}
 

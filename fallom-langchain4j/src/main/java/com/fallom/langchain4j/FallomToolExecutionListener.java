@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import com.fallom.Fallom;
+import com.fallom.internal.Arguments;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
@@ -44,14 +45,28 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 
 	private final boolean captureContent;
 
+	private final int maxContentLength;
+
 	/**
 	 * Create a listener.
 	 * @param tracer the tracer of Fallom's private pipeline
 	 * @param captureContent whether to record the tool's arguments and result
 	 */
 	public FallomToolExecutionListener(Tracer tracer, boolean captureContent) {
+		this(tracer, captureContent, GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH);
+	}
+
+	/**
+	 * Create a listener.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record the tool's arguments and result
+	 * @param maxContentLength the most characters of the arguments and of the result
+	 */
+	public FallomToolExecutionListener(Tracer tracer, boolean captureContent, int maxContentLength) {
+		Arguments.isTrue(maxContentLength > 0, "'maxContentLength' must be positive");
 		this.tracer = Objects.requireNonNull(tracer, "tracer must not be null");
 		this.captureContent = captureContent;
+		this.maxContentLength = maxContentLength;
 	}
 
 	/**
@@ -62,7 +77,8 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 	 */
 	public static FallomToolExecutionListener create(Fallom fallom) {
 		Objects.requireNonNull(fallom, "fallom must not be null");
-		return new FallomToolExecutionListener(fallom.tracer(), fallom.isCaptureContent());
+		return new FallomToolExecutionListener(fallom.tracer(), fallom.isCaptureContent(),
+				fallom.getMaxContentLength());
 	}
 
 	@Override
@@ -85,20 +101,22 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
 		}
-		if (this.captureContent) {
+		GenAiAttributes.Content content = this.captureContent
+				? GenAiAttributes.content(span, this.maxContentLength) : null;
+		if (content != null) {
 			if (request.arguments() != null) {
-				span.setAttribute(GenAiAttributes.TOOL_ARGUMENTS, request.arguments());
+				content.text(GenAiAttributes.TOOL_ARGUMENTS, request.arguments());
 			}
 			String result = result(execution);
 			if (result != null) {
-				span.setAttribute(GenAiAttributes.TOOL_RESULT, result);
+				content.text(GenAiAttributes.TOOL_RESULT, result);
 			}
 		}
 		if (execution.hasFailed()) {
 			span.setAttribute(GenAiAttributes.ERROR_TYPE, "tool_error");
 			// The failure's text is the tool's result, which may quote user data
-			String result = this.captureContent ? result(execution) : null;
-			span.setStatus(StatusCode.ERROR, (result != null) ? result : "tool_error");
+			String result = (content != null) ? result(execution) : null;
+			span.setStatus(StatusCode.ERROR, (result != null) ? content.cap(result) : "tool_error");
 		}
 		span.end(end);
 	}

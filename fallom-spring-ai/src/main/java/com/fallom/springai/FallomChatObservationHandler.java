@@ -2,6 +2,7 @@ package com.fallom.springai;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.internal.Arguments;
 import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
@@ -44,6 +45,8 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 
 	private final boolean captureContent;
 
+	private final int maxContentLength;
+
 	private final AtomicBoolean failureLogged = new AtomicBoolean();
 
 	/**
@@ -53,8 +56,23 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 	 * arguments and tool results
 	 */
 	public FallomChatObservationHandler(Tracer tracer, boolean captureContent) {
+		this(tracer, captureContent, GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH);
+	}
+
+	/**
+	 * Create a handler.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record prompt and completion text, tool-call
+	 * arguments and tool results
+	 * @param maxContentLength the most characters of one prompt message, completion or
+	 * tool-call argument; longer ones are cut and the span marked
+	 * {@code fallom.content_truncated}
+	 */
+	public FallomChatObservationHandler(Tracer tracer, boolean captureContent, int maxContentLength) {
+		Arguments.isTrue(maxContentLength > 0, "'maxContentLength' must be positive");
 		this.tracer = tracer;
 		this.captureContent = captureContent;
+		this.maxContentLength = maxContentLength;
 	}
 
 	@Override
@@ -138,7 +156,10 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			FallomSpanProcessor.tag(span, prompt);
 		}
 		if (this.captureContent) {
-			GenAiSpans.prompt(span, context.getRequest().getInstructions());
+			// One writer from start to stop: the prompt leaves room for the completions.
+			GenAiAttributes.Content content = GenAiAttributes.content(span, this.maxContentLength);
+			context.put(GenAiAttributes.Content.class, content);
+			GenAiSpans.prompt(content, context.getRequest().getInstructions());
 		}
 		context.put(ParentSpans.SPAN_KEY, span);
 	}
@@ -160,7 +181,9 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			}
 			GenAiSpans.usage(span, response.getMetadata().getUsage());
 			if (this.captureContent) {
-				GenAiSpans.completions(span, response);
+				GenAiAttributes.Content content = context.get(GenAiAttributes.Content.class);
+				GenAiSpans.completions((content != null) ? content : GenAiAttributes.content(span, this.maxContentLength),
+						response);
 			}
 		}
 		StreamedCall streamed = context.get(StreamedCall.class);

@@ -2,6 +2,7 @@ package com.fallom.springai;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.internal.Arguments;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
@@ -34,15 +35,36 @@ abstract class FallomSpanObservationHandler<T extends Observation.Context> imple
 
 	private final boolean captureContent;
 
+	private final int maxContentLength;
+
 	private final AtomicBoolean failureLogged = new AtomicBoolean();
 
 	FallomSpanObservationHandler(Tracer tracer, boolean captureContent) {
+		this(tracer, captureContent, GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH);
+	}
+
+	FallomSpanObservationHandler(Tracer tracer, boolean captureContent, int maxContentLength) {
+		Arguments.isTrue(maxContentLength > 0, "'maxContentLength' must be positive");
 		this.tracer = tracer;
 		this.captureContent = captureContent;
+		this.maxContentLength = maxContentLength;
 	}
 
 	boolean isCaptureContent() {
 		return this.captureContent;
+	}
+
+	/**
+	 * Return the content writer of an observation's span, the same from start to stop,
+	 * so that its bounds hold for the span as a whole. Only call with content capture on.
+	 */
+	GenAiAttributes.Content content(T context, Span span) {
+		GenAiAttributes.Content content = context.get(GenAiAttributes.Content.class);
+		if (content == null) {
+			content = GenAiAttributes.content(span, this.maxContentLength);
+			context.put(GenAiAttributes.Content.class, content);
+		}
+		return content;
 	}
 
 	@Override

@@ -24,6 +24,16 @@ public class FallomToolObservationHandler extends FallomSpanObservationHandler<T
 		super(tracer, captureContent);
 	}
 
+	/**
+	 * Create a handler.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record tool arguments and results
+	 * @param maxContentLength the most characters of the arguments and of the result
+	 */
+	public FallomToolObservationHandler(Tracer tracer, boolean captureContent, int maxContentLength) {
+		super(tracer, captureContent, maxContentLength);
+	}
+
 	@Override
 	public boolean supportsContext(Observation.Context context) {
 		return context instanceof ToolCallingObservationContext;
@@ -45,14 +55,14 @@ public class FallomToolObservationHandler extends FallomSpanObservationHandler<T
 		String type = context.getToolType();
 		span.setAttribute(GenAiAttributes.TOOL_TYPE, (type != null) ? type : "function");
 		if (isCaptureContent() && context.getToolCallArguments() != null) {
-			span.setAttribute(GenAiAttributes.TOOL_ARGUMENTS, context.getToolCallArguments());
+			content(context, span).text(GenAiAttributes.TOOL_ARGUMENTS, context.getToolCallArguments());
 		}
 	}
 
 	@Override
 	void stopped(ToolCallingObservationContext context, Span span) {
 		if (isCaptureContent() && context.getToolCallResult() != null) {
-			span.setAttribute(GenAiAttributes.TOOL_RESULT, context.getToolCallResult());
+			content(context, span).text(GenAiAttributes.TOOL_RESULT, context.getToolCallResult());
 		}
 	}
 

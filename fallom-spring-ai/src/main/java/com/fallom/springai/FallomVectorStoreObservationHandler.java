@@ -5,6 +5,7 @@ import java.util.Set;
 import com.fallom.tracing.internal.GenAiAttributes;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -34,6 +35,16 @@ public class FallomVectorStoreObservationHandler extends FallomSpanObservationHa
 	 */
 	public FallomVectorStoreObservationHandler(Tracer tracer, boolean captureContent) {
 		super(tracer, captureContent);
+	}
+
+	/**
+	 * Create a handler.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record the query text and filter
+	 * @param maxContentLength the most characters of the query text and of the filter
+	 */
+	public FallomVectorStoreObservationHandler(Tracer tracer, boolean captureContent, int maxContentLength) {
+		super(tracer, captureContent, maxContentLength);
 	}
 
 	@Override
@@ -75,7 +86,10 @@ public class FallomVectorStoreObservationHandler extends FallomSpanObservationHa
 	void stopped(Observation.Context context, Span span) {
 		for (KeyValue keyValue : context.getAllKeyValues()) {
 			String key = keyValue.getKey();
-			if (METADATA.contains(key) || (isCaptureContent() && CONTENT.contains(key))) {
+			if (isCaptureContent() && CONTENT.contains(key)) {
+				content(context, span).text(AttributeKey.stringKey(key), keyValue.getValue());
+			}
+			else if (METADATA.contains(key)) {
 				if (key.equals("db.vector.query.top_k") || key.equals("db.vector.dimension_count")) {
 					try {
 						span.setAttribute(key, Long.parseLong(keyValue.getValue()));

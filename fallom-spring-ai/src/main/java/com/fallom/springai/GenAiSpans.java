@@ -5,6 +5,7 @@ import java.util.List;
 import com.fallom.tracing.internal.GenAiAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
@@ -39,54 +40,54 @@ public final class GenAiSpans {
 	}
 
 	/**
-	 * Write the prompt messages: roles, text, tool calls and tool results. Only call
-	 * when content capture is on.
-	 * @param span the span
+	 * Write the prompt messages: roles, text, tool calls and tool results, within the
+	 * bounds of the span's content writer. Only call when content capture is on.
+	 * @param content the span's content writer
 	 * @param messages the prompt messages
 	 */
-	public static void prompt(Span span, List<Message> messages) {
+	public static void prompt(GenAiAttributes.Content content, List<Message> messages) {
 		int index = 0;
 		for (Message message : messages) {
 			if (message instanceof ToolResponseMessage toolResponses) {
 				for (ToolResponseMessage.ToolResponse response : toolResponses.getResponses()) {
-					GenAiAttributes.promptMessage(span, index, "tool", response.responseData());
-					GenAiAttributes.promptToolCallId(span, index, response.id());
+					String prefix = content.promptMessage(index, "tool", response.responseData());
+					content.promptToolCallId(prefix, response.id());
 					index++;
 				}
 				continue;
 			}
-			String prefix = GenAiAttributes.promptMessage(span, index, message.getMessageType().getValue(),
-					message.getText());
+			String prefix = content.promptMessage(index, message.getMessageType().getValue(), message.getText());
 			if (message instanceof AssistantMessage assistant) {
-				toolCalls(span, prefix, assistant);
+				toolCalls(content, prefix, assistant);
 			}
 			index++;
 		}
 	}
 
 	/**
-	 * Write the completions: role, text and tool calls. Only call when content capture is
-	 * on. A streamed call arrives here already aggregated into one response.
-	 * @param span the span
+	 * Write the completions: role, text and tool calls, within the bounds of the span's
+	 * content writer. Only call when content capture is on. A streamed call arrives here
+	 * already aggregated into one response.
+	 * @param content the span's content writer
 	 * @param response the response
 	 */
-	public static void completions(Span span, ChatResponse response) {
+	public static void completions(GenAiAttributes.Content content, ChatResponse response) {
 		List<Generation> generations = response.getResults();
 		for (int i = 0; i < generations.size(); i++) {
 			AssistantMessage output = generations.get(i).getOutput();
 			if (output == null) {
 				continue;
 			}
-			String prefix = GenAiAttributes.completion(span, i, output.getMessageType().getValue(), output.getText());
-			toolCalls(span, prefix, output);
+			String prefix = content.completion(i, output.getMessageType().getValue(), output.getText());
+			toolCalls(content, prefix, output);
 		}
 	}
 
-	private static void toolCalls(Span span, String prefix, AssistantMessage message) {
+	private static void toolCalls(GenAiAttributes.Content content, @Nullable String prefix, AssistantMessage message) {
 		List<AssistantMessage.ToolCall> toolCalls = message.getToolCalls();
 		for (int j = 0; j < toolCalls.size(); j++) {
 			AssistantMessage.ToolCall toolCall = toolCalls.get(j);
-			GenAiAttributes.toolCall(span, prefix, j, toolCall.id(), toolCall.name(), toolCall.arguments());
+			content.toolCall(prefix, j, toolCall.id(), toolCall.name(), toolCall.arguments());
 		}
 	}
 

@@ -57,6 +57,7 @@ public final class FallomAutoConfiguration {
 			.tracesUrl(connectionDetails.getTracesUrl().toString())
 			.promptsUrl(connectionDetails.getPromptsUrl().toString())
 			.captureContent(properties.isCaptureContent())
+			.maxContentLength(properties.getTracing().getMaxContentLength())
 			.refreshInterval(models.getRefreshInterval())
 			.timeout(models.getTimeout())
 			.maxResponseSize(models.getMaxResponseSize().toBytes())

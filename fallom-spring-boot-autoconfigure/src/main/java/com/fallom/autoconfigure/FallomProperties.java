@@ -310,7 +310,8 @@ public class FallomProperties {
 		private int sessionQueueCapacity = 10_000;
 
 		/**
-		 * Number of recent assignments remembered so that each is recorded once.
+		 * Number of recent assignments remembered so that each is recorded once; at most
+		 * 16777216, 8 bytes of heap each.
 		 */
 		private int recentSessions = 65_536;
 
@@ -724,6 +725,21 @@ public class FallomProperties {
 		 * Most custom metric records waiting to be sent; more are dropped and counted.
 		 */
 		private int metricsQueueCapacity = 10_000;
+
+		/**
+		 * Most characters of each prompt message, completion, tool argument or tool
+		 * result sent with a span; longer ones are cut and the span marked
+		 * fallom.content_truncated.
+		 */
+		private int maxContentLength = 32_768;
+
+		public int getMaxContentLength() {
+			return this.maxContentLength;
+		}
+
+		public void setMaxContentLength(int maxContentLength) {
+			this.maxContentLength = maxContentLength;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

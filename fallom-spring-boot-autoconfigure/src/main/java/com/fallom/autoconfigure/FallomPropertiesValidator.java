@@ -11,8 +11,10 @@ import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelTargeting;
 import com.fallom.models.ModelVariant;
+import com.fallom.models.SessionRecorder;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
+import com.fallom.tracing.internal.GenAiAttributes;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -48,7 +50,8 @@ public final class FallomPropertiesValidator {
 		notNegative("fallom.models.missing-version-ttl", models.getMissingVersionTtl());
 		notNegative("fallom.shutdown-timeout", properties.getShutdownTimeout());
 		positive("fallom.models.session-queue-capacity", models.getSessionQueueCapacity());
-		positive("fallom.models.recent-sessions", models.getRecentSessions());
+		between("fallom.models.recent-sessions", models.getRecentSessions(), 1, SessionRecorder.MAX_RECENT_SESSIONS,
+				"(8 bytes of heap each)");
 		bootstrapConfigs(models);
 		bootstrapPrompts(properties.getPrompts());
 		bootstrapPromptAbTests(properties.getPrompts());
@@ -59,6 +62,8 @@ public final class FallomPropertiesValidator {
 		positive("fallom.tracing.export-timeout", tracing.getExportTimeout());
 		positive("fallom.tracing.max-queued-bytes", tracing.getMaxQueuedBytes());
 		positive("fallom.tracing.max-batch-bytes", tracing.getMaxBatchBytes());
+		between("fallom.tracing.max-content-length", tracing.getMaxContentLength(), 1,
+				GenAiAttributes.MAX_CONTENT_CHARS_PER_SPAN, "(the most content characters of one span)");
 		FallomProperties.Delivery delivery = properties.getDelivery();
 		positive("fallom.delivery.max-requests-in-flight", delivery.getMaxRequestsInFlight());
 		positive("fallom.delivery.initial-backoff", delivery.getInitialBackoff());
@@ -302,6 +307,13 @@ public final class FallomPropertiesValidator {
 	private static void positive(String name, DataSize size) {
 		if (size == null || size.toBytes() <= 0) {
 			throw new InvalidConfigurationPropertyValueException(name, size, "The size must be positive.");
+		}
+	}
+
+	private static void between(String name, int value, int min, int max, String why) {
+		if (value < min || value > max) {
+			throw new InvalidConfigurationPropertyValueException(name, value,
+					"The value must be between " + min + " and " + max + " " + why + ".");
 		}
 	}
 

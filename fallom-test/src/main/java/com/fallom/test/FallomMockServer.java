@@ -951,6 +951,10 @@ public final class FallomMockServer implements AutoCloseable {
 				}
 				return true;
 			}
+			case BODY -> {
+				send(exchange, 200, JSON, fault.bodyBytes());
+				return true;
+			}
 		}
 		throw new IllegalStateException("Unknown fault " + fault);
 	}

@@ -1,6 +1,8 @@
 package com.fallom.test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -8,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A failure that {@link FallomMockServer} injects into the answers of one endpoint: an
  * HTTP status (with a {@code Retry-After} if wanted), a delay, a successful answer with a
- * body that cannot be parsed, a valid answer too large, a connection closed without an
- * answer, a request that is never answered, or an answer whose body stalls after its
- * headers.
+ * body that cannot be parsed or with a body given as it is, a valid answer too large, a
+ * connection closed without an answer, a request that is never answered, or an answer
+ * whose body stalls after its headers.
  * <p>
  * A fault applies to every later authorized request of its endpoint until it is
  * cleared, or only to the next {@link #times(int) n} requests. Instances are immutable.
@@ -21,7 +23,7 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, DELAY, MALFORMED_BODY, RESET, HANG, STALLED_BODY, PADDED_BODY
+		STATUS, DELAY, MALFORMED_BODY, BODY, RESET, HANG, STALLED_BODY, PADDED_BODY
 
 	}
 
@@ -37,17 +39,21 @@ public final class Fault {
 
 	private final int size;
 
+	private final byte[] body;
+
 	private Fault(Kind kind, int status, Duration delay, int times) {
-		this(kind, status, delay, times, null, 0);
+		this(kind, status, delay, times, null, 0, new byte[0]);
 	}
 
-	private Fault(Kind kind, int status, Duration delay, int times, @Nullable String retryAfter, int size) {
+	private Fault(Kind kind, int status, Duration delay, int times, @Nullable String retryAfter, int size,
+			byte[] body) {
 		this.kind = kind;
 		this.status = status;
 		this.delay = delay;
 		this.times = times;
 		this.retryAfter = retryAfter;
 		this.size = size;
+		this.body = body;
 	}
 
 	/**
@@ -84,6 +90,17 @@ public final class Fault {
 	 */
 	public static Fault malformedBody() {
 		return new Fault(Kind.MALFORMED_BODY, 0, Duration.ZERO, 0);
+	}
+
+	/**
+	 * Answer {@code 200} with exactly this JSON body, whatever it holds: for bodies the
+	 * server's own stores would refuse, such as one nested 10,000 levels deep.
+	 * @param body the body, sent as UTF-8
+	 * @return the fault
+	 */
+	public static Fault body(String body) {
+		Objects.requireNonNull(body, "body must not be null");
+		return new Fault(Kind.BODY, 0, Duration.ZERO, 0, null, 0, body.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -129,7 +146,7 @@ public final class Fault {
 		if (size < 1) {
 			throw new IllegalArgumentException("Size must be positive, was " + size);
 		}
-		return new Fault(Kind.PADDED_BODY, 0, Duration.ZERO, 0, null, size);
+		return new Fault(Kind.PADDED_BODY, 0, Duration.ZERO, 0, null, size, new byte[0]);
 	}
 
 	/**
@@ -144,7 +161,7 @@ public final class Fault {
 		if (this.kind != Kind.STATUS) {
 			throw new IllegalStateException("Only a status fault has a Retry-After, not " + this);
 		}
-		return new Fault(this.kind, this.status, this.delay, this.times, value, this.size);
+		return new Fault(this.kind, this.status, this.delay, this.times, value, this.size, this.body);
 	}
 
 	/**
@@ -157,7 +174,7 @@ public final class Fault {
 		if (n < 1) {
 			throw new IllegalArgumentException("Times must be at least 1, was " + n);
 		}
-		return new Fault(this.kind, this.status, this.delay, n, this.retryAfter, this.size);
+		return new Fault(this.kind, this.status, this.delay, n, this.retryAfter, this.size, this.body);
 	}
 
 	Kind kind() {
@@ -180,6 +197,10 @@ public final class Fault {
 		return this.size;
 	}
 
+	byte[] bodyBytes() {
+		return this.body;
+	}
+
 	/**
 	 * How many more requests the fault applies to; {@code 0} means until cleared.
 	 */
@@ -197,12 +218,13 @@ public final class Fault {
 		}
 		return this.kind == other.kind && this.status == other.status && this.delay.equals(other.delay)
 				&& this.times == other.times && Objects.equals(this.retryAfter, other.retryAfter)
-				&& this.size == other.size;
+				&& this.size == other.size && Arrays.equals(this.body, other.body);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.kind, this.status, this.delay, this.times, this.retryAfter, this.size);
+		return Objects.hash(this.kind, this.status, this.delay, this.times, this.retryAfter, this.size,
+				Arrays.hashCode(this.body));
 	}
 
 	@Override
@@ -212,6 +234,7 @@ public final class Fault {
 					+ ((this.retryAfter != null) ? ".withRetryAfter(\"" + this.retryAfter + "\")" : "");
 			case DELAY -> "delay(" + this.delay + ")";
 			case MALFORMED_BODY -> "malformedBody()";
+			case BODY -> "body(" + this.body.length + " bytes)";
 			case RESET -> "reset()";
 			case HANG -> "hang()";
 			case STALLED_BODY -> "stallBody()";

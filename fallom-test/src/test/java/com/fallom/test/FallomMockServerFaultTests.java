@@ -77,6 +77,18 @@ class FallomMockServerFaultTests {
 	}
 
 	@Test
+	void bodyFaultAnswersExactlyThatBodyEvenWhenNoStoreWouldTakeIt() {
+		String deep = "{\"configs\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+		this.server.fault(Endpoint.CONFIGS, Fault.body(deep).times(1));
+		HttpResponse<String> faulted = this.http.get("/configs");
+		assertThat(faulted.statusCode()).isEqualTo(200);
+		assertThat(faulted.body()).isEqualTo(deep);
+		assertThat(this.http.get("/configs").body()).isNotEqualTo(deep);
+		assertThat(Fault.body("{}")).isEqualTo(Fault.body("{}")).isNotEqualTo(Fault.body("[]"));
+		assertThat(Fault.body("{}")).hasToString("Fault.body(2 bytes)");
+	}
+
+	@Test
 	void newFaultReplacesTheEndpointsPreviousFault() {
 		this.server.fault(Endpoint.CONFIGS, Fault.status(500)).fault(Endpoint.CONFIGS, Fault.status(404).times(1));
 		assertThat(this.http.get("/configs").statusCode()).isEqualTo(404);

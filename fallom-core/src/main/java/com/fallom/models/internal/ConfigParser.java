@@ -1,13 +1,14 @@
 package com.fallom.models.internal;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.internal.BackendJson;
 import com.fallom.internal.JsonItems;
+import com.fallom.internal.LogText;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelTargeting;
@@ -23,11 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads model configs as the Fallom backend sends them, accepting what the reference SDK
  * accepts: {@code variants} as an array or as an object (document order), numeric-string
  * weights, a missing {@code version} meaning 1, and unknown fields. {@code targeting} is
- * read once here; a config whose targeting is malformed is rejected alone. Internal API.
+ * read once here; a config whose targeting is malformed is rejected alone. Bodies are read
+ * within the limits of {@link BackendJson}; messages quote backend values only through
+ * {@link LogText}. Internal API.
  */
 public final class ConfigParser {
 
-	private static final JsonMapper mapper = JsonMapper.builder().build();
+	private static final JsonMapper mapper = BackendJson.mapper();
 
 	private ConfigParser() {
 	}
@@ -71,7 +74,7 @@ public final class ConfigParser {
 			return root;
 		}
 		catch (JacksonException ex) {
-			throw new InvalidConfigException("the body is not valid JSON (" + ex.getOriginalMessage() + ")");
+			throw new InvalidConfigException("the body is not valid JSON (" + LogText.of(ex.getOriginalMessage()) + ")");
 		}
 	}
 
@@ -207,7 +210,7 @@ public final class ConfigParser {
 				// Reported below.
 			}
 		}
-		throw new InvalidConfigException("'version' must be a whole number of 1 or more, was " + node);
+		throw new InvalidConfigException("'version' must be a whole number of 1 or more, was " + LogText.of(node));
 	}
 
 	private static ModelVariant parseVariant(JsonNode node, int index) {
@@ -241,9 +244,7 @@ public final class ConfigParser {
 
 	private static double parseNumericString(String value, int index) {
 		try {
-			// BigDecimal refuses "NaN", "Infinity" and hex floats that Double.parseDouble
-			// takes; doubleValue() then rounds exactly as Python's float() does.
-			return new BigDecimal(value.strip()).doubleValue();
+			return BackendJson.parseDecimal(value);
 		}
 		catch (NumberFormatException ex) {
 			throw new InvalidConfigException("variant " + index + " has a 'weight' that is not a number");

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.LogText;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelConfigRegistry;
@@ -133,7 +134,7 @@ public final class PinnedVersionLoader {
 			throw new VersionLoadException("malformed response: " + ex.getMessage(), ex);
 		}
 		if (!config.getKey().equals(key) || config.getVersion() != version) {
-			throw new VersionLoadException("the backend answered with config '" + config.getKey() + "' version "
+			throw new VersionLoadException("the backend answered with config '" + LogText.of(config.getKey()) + "' version "
 					+ config.getVersion(), null);
 		}
 		this.registry.putPinnedVersion(config);

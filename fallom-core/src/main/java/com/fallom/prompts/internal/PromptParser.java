@@ -1,12 +1,13 @@
 package com.fallom.prompts.internal;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fallom.internal.BackendJson;
 import com.fallom.internal.JsonItems;
+import com.fallom.internal.LogText;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
 import com.fallom.sync.SyncedResource.MalformedResponseException;
@@ -23,11 +24,13 @@ import tools.jackson.databind.node.ObjectNode;
  * writes what a registry serves back in the same form for the snapshot file. A malformed
  * prompt or test is skipped alone and reported; the body as a whole must be a JSON object
  * with the list. Lenient where the model config parser is: a missing {@code version} means
- * 1, numeric strings are taken for numbers, unknown fields are ignored. Internal API.
+ * 1, numeric strings are taken for numbers, unknown fields are ignored. Bodies are read
+ * within the limits of {@link BackendJson}; messages quote backend values only through
+ * {@link LogText}. Internal API.
  */
 public final class PromptParser {
 
-	private static final JsonMapper mapper = JsonMapper.builder().build();
+	private static final JsonMapper mapper = BackendJson.mapper();
 
 	private PromptParser() {
 	}
@@ -60,7 +63,7 @@ public final class PromptParser {
 			root = mapper.readTree(body);
 		}
 		catch (JacksonException ex) {
-			throw new MalformedResponseException("the body is not valid JSON (" + ex.getOriginalMessage() + ")");
+			throw new MalformedResponseException("the body is not valid JSON (" + LogText.of(ex.getOriginalMessage()) + ")");
 		}
 		if (root == null || !root.isObject()) {
 			throw new MalformedResponseException("the body is not a JSON object");
@@ -170,7 +173,7 @@ public final class PromptParser {
 				// Reported below.
 			}
 		}
-		throw new IllegalArgumentException(name + " must be a whole number of 1 or more, was " + node);
+		throw new IllegalArgumentException(name + " must be a whole number of 1 or more, was " + LogText.of(node));
 	}
 
 	private static double parseWeight(@Nullable JsonNode node, int index) {
@@ -180,9 +183,7 @@ public final class PromptParser {
 		}
 		else if (node != null && node.isString()) {
 			try {
-				// BigDecimal refuses "NaN", "Infinity" and hex floats; doubleValue() then
-				// rounds as Python's float() does.
-				weight = new BigDecimal(node.asString().strip()).doubleValue();
+				weight = BackendJson.parseDecimal(node.asString());
 			}
 			catch (NumberFormatException ex) {
 				throw new IllegalArgumentException("variant " + index + " has a 'weight' that is not a number");

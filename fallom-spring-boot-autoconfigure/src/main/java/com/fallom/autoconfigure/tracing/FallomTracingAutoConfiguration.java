@@ -91,7 +91,8 @@ public final class FallomTracingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		FallomChatObservationHandler fallomChatObservationHandler(Fallom fallom) {
-			return new FallomChatObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+			return new FallomChatObservationHandler(fallom.tracer(), fallom.isCaptureContent(),
+					fallom.getMaxContentLength());
 		}
 
 	}
@@ -106,7 +107,8 @@ public final class FallomTracingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		FallomToolObservationHandler fallomToolObservationHandler(Fallom fallom) {
-			return new FallomToolObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+			return new FallomToolObservationHandler(fallom.tracer(), fallom.isCaptureContent(),
+					fallom.getMaxContentLength());
 		}
 
 		@Bean
@@ -118,7 +120,8 @@ public final class FallomTracingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		FallomVectorStoreObservationHandler fallomVectorStoreObservationHandler(Fallom fallom) {
-			return new FallomVectorStoreObservationHandler(fallom.tracer(), fallom.isCaptureContent());
+			return new FallomVectorStoreObservationHandler(fallom.tracer(), fallom.isCaptureContent(),
+					fallom.getMaxContentLength());
 		}
 
 		@Configuration(proxyBeanMethods = false)
