@@ -13,6 +13,7 @@ import java.util.Set;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.internal.ConfigParser;
 import com.fallom.sync.BackgroundSync;
+import com.fallom.sync.OnDemandSync;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.sync.SyncListener;
 import com.fallom.sync.SyncStatus;
@@ -168,6 +169,15 @@ public class ConfigRefresher implements AutoCloseable {
 	 */
 	public boolean refreshNow() {
 		return this.sync.syncNow();
+	}
+
+	/**
+	 * Sync now, on the calling thread, unless a sync is running or the sync is backing off
+	 * after a refusal or a {@code Retry-After}: for a refresh an operator asks for.
+	 * @return how it went
+	 */
+	public OnDemandSync requestRefresh() {
+		return this.sync.requestSync();
 	}
 
 	/**

@@ -14,6 +14,7 @@ import com.fallom.prompts.internal.PromptParser;
 import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.prompts.internal.PromptSnapshot;
 import com.fallom.sync.BackgroundSync;
+import com.fallom.sync.OnDemandSync;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.sync.SyncListener;
 import com.fallom.sync.SyncStatus;
@@ -209,6 +210,26 @@ public class PromptRefresher implements AutoCloseable {
 		boolean prompts = this.promptSync.syncNow();
 		boolean abTests = this.abTestSync.syncNow();
 		return prompts && abTests;
+	}
+
+	/**
+	 * Sync {@code /prompts} now, on the calling thread, unless its sync is running or
+	 * backing off after a refusal or a {@code Retry-After}: for a refresh an operator asks
+	 * for.
+	 * @return how it went
+	 */
+	public OnDemandSync requestPromptRefresh() {
+		return this.promptSync.requestSync();
+	}
+
+	/**
+	 * Sync {@code /prompt-ab-tests} now, on the calling thread, unless its sync is running
+	 * or backing off after a refusal or a {@code Retry-After}: for a refresh an operator
+	 * asks for.
+	 * @return how it went
+	 */
+	public OnDemandSync requestAbTestRefresh() {
+		return this.abTestSync.requestSync();
 	}
 
 	/**
