@@ -247,7 +247,15 @@ public class ConfigRefresher implements AutoCloseable {
 
 		@Override
 		public byte[] snapshot() {
-			return ConfigParser.writeConfigs(this.registry.getState().configs().values());
+			// Only what the backend served: bootstrap configs written here would come back
+			// after a restart as snapshot configs and shadow changed bootstrap configs
+			// until the first good sync.
+			return ConfigParser.writeConfigs(this.registry.getState()
+				.configs()
+				.values()
+				.stream()
+				.filter((config) -> config.getOrigin() != ConfigOrigin.BOOTSTRAP)
+				.toList());
 		}
 
 		@Override

@@ -296,7 +296,7 @@ public class PromptRefresher implements AutoCloseable {
 
 		@Override
 		public byte[] snapshot() {
-			return PromptParser.writePrompts(this.registry.snapshot());
+			return PromptParser.writePrompts(this.registry.servedByBackend());
 		}
 
 		@Override
@@ -369,7 +369,7 @@ public class PromptRefresher implements AutoCloseable {
 
 		@Override
 		public byte[] snapshot() {
-			return PromptParser.writeAbTests(this.registry.snapshot());
+			return PromptParser.writeAbTests(this.registry.servedByBackend());
 		}
 
 		@Override
