@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * jitter, never two at once. Backs off on 401/403/404/429/5xx (honouring
  * {@code Retry-After}), sends the last ETag, skips invalid items one by one, writes every
  * good body to the snapshot file, and logs one WARN when failures begin and one INFO on
- * recovery. Whatever fails, the last good state stays served.
+ * recovery. A failure of any kind, an unexpected exception included, counts in the
+ * {@link SyncStatus}; whatever fails, the last good state stays served.
  *
  * @param <T> the parsed body of the resource
  */
