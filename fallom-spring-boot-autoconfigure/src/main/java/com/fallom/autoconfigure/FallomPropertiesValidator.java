@@ -69,14 +69,15 @@ public final class FallomPropertiesValidator {
 	/**
 	 * Check {@code fallom.api-key}: whitespace around it (the line break that ends a key
 	 * read from a file or a Kubernetes secret) is stripped, any other control or
-	 * non-visible character fails start-up. Neither the message nor the value shown
-	 * contains the key.
+	 * non-visible character fails start-up. Not with an
+	 * {@link InvalidConfigurationPropertyValueException}: Boot's failure analysis of one
+	 * prints the property's value from every property source, the key included.
 	 */
 	private static void checkApiKey(String apiKey) {
 		String problem = ApiKeys.problem(apiKey);
 		if (problem != null) {
-			throw new InvalidConfigurationPropertyValueException("fallom.api-key",
-					apiKey.isBlank() ? "(blank)" : "(hidden)", "The API key " + problem + ".");
+			throw new IllegalStateException("Invalid fallom.api-key (FALLOM_API_KEY): the API key " + problem
+					+ ". The key itself is not shown.");
 		}
 	}
 
@@ -87,10 +88,8 @@ public final class FallomPropertiesValidator {
 	 * checked here, where the engine is built from it.
 	 * @param connectionDetails the connection details
 	 * @return the key with surrounding whitespace stripped, or {@code null} to run offline
-	 * @throws InvalidConfigurationPropertyValueException when {@code fallom.api-key} is
-	 * not a usable key
-	 * @throws IllegalStateException when the key of a user's own bean is not usable; the
-	 * message names the bean's type and never shows the key
+	 * @throws IllegalStateException when the key is not usable; the message names
+	 * {@code fallom.api-key} or the bean's type, and never shows the key
 	 */
 	static @Nullable String apiKey(FallomConnectionDetails connectionDetails) {
 		String apiKey = connectionDetails.getApiKey();

@@ -17,17 +17,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * The API key as a Spring Boot app gets it: from {@code FALLOM_API_KEY} (a Kubernetes
@@ -79,13 +81,24 @@ class FallomApiKeyTests {
 		withEnvironmentKey("secret-key\u00070123").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("fallom.api-key")
-				.hasMessageContaining("visible ASCII characters only")
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageStartingWith("Invalid fallom.api-key (FALLOM_API_KEY): the API key must hold visible ASCII")
 				.hasMessageContaining("U+0007");
 			assertThat(messages(context.getStartupFailure())).doesNotContain("secret").doesNotContain("0123");
 		});
 		assertThat(output.toString()).doesNotContain("secret-key");
+	}
+
+	@Test
+	void startUpFailureReportOfARealApplicationDoesNotShowTheKey(CapturedOutput output) {
+		// Boot's failure analysis of an invalid property value prints the value from every
+		// property source: the report a real application logs must not hold the key.
+		SpringApplication application = new SpringApplication(KeyApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(Map.of("fallom.api-key", "secret-key\u00070123", "fallom.base-url",
+				this.server.baseUrl(), "spring.main.banner-mode", "off"));
+		assertThatException().isThrownBy(application::run);
+		assertThat(output.toString()).contains("fallom.api-key").doesNotContain("secret-key");
 	}
 
 	@Test
@@ -145,6 +158,12 @@ class FallomApiKeyTests {
 			}
 		}
 		throw new IllegalStateException("No Authorization header value in " + FallomHttpClient.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(FallomAutoConfiguration.class)
+	static class KeyApplication {
+
 	}
 
 	/**
