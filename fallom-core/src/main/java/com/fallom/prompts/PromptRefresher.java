@@ -62,7 +62,7 @@ public class PromptRefresher implements AutoCloseable {
 		this.registry = registry;
 		this.promptSync = new BackgroundSync<>(client, new Prompts(registry), refreshInterval, startupTimeout,
 				(snapshotFile != null) ? snapshotFile.sibling(PROMPTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
-		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry, this.promptSync::syncNow),
+		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry, this.promptSync::requestSync),
 				refreshInterval, startupTimeout,
 				(snapshotFile != null) ? snapshotFile.sibling(AB_TESTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
 	}
@@ -342,7 +342,8 @@ public class PromptRefresher implements AutoCloseable {
 			if (namesUnknownPrompt(parsed.value(), this.registry.snapshot())) {
 				// The two endpoints sync apart: a test may name a prompt version made after
 				// the last prompt sync. Fetch the prompts first rather than serve the test
-				// without its prompt (callers would get their fallback until the next sync).
+				// without its prompt (callers would get their fallback until the next sync),
+				// unless the prompts endpoint asked for a back-off.
 				this.syncPrompts.run();
 			}
 			return this.registry.applyAbTests(parsed.value(), keysOf(parsed.rejected()));
