@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fallom.internal.ApiKeys;
 import com.fallom.internal.Arguments;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.QueueStatistics;
@@ -502,16 +503,15 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set the API key; without one (here or in {@code FALLOM_API_KEY}) the engine
-		 * runs offline.
+		 * runs offline. Whitespace around it, such as the line break that ends a key read
+		 * from a file or a Kubernetes secret, is stripped.
 		 * @param apiKey the API key, or {@code null} for the environment's
 		 * @return this builder
-		 * @throws IllegalArgumentException when the key is blank
+		 * @throws IllegalArgumentException when the key is blank or holds a control or
+		 * other non-visible character; the message never shows the key
 		 */
 		public Builder apiKey(@Nullable String apiKey) {
-			if (apiKey != null) {
-				Arguments.hasText(apiKey, "'apiKey' must not be blank; leave it unset to run offline");
-			}
-			this.apiKey = apiKey;
+			this.apiKey = (apiKey != null) ? ApiKeys.clean(apiKey, "'apiKey'") : null;
 			return this;
 		}
 
@@ -959,7 +959,8 @@ public final class Fallom implements AutoCloseable {
 		public Fallom build() {
 			if (this.apiKey == null) {
 				String fromEnvironment = this.environment.get("FALLOM_API_KEY");
-				this.apiKey = Arguments.hasText(fromEnvironment) ? fromEnvironment : null;
+				this.apiKey = Arguments.hasText(fromEnvironment) ? ApiKeys.clean(fromEnvironment, "FALLOM_API_KEY")
+						: null;
 			}
 			if (!this.captureContentSet && this.environment.containsKey("FALLOM_CAPTURE_CONTENT")) {
 				// As the Python SDK reads it: false, 0 and no turn capture off.

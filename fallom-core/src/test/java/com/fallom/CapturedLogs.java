@@ -24,7 +24,13 @@ public final class CapturedLogs implements CharSequence {
 
 		@Override
 		public void publish(LogRecord record) {
-			CapturedLogs.this.lines.append(record.getLevel()).append(' ').append(record.getMessage()).append('\n');
+			CapturedLogs.this.lines.append(record.getLevel()).append(' ').append(record.getMessage());
+			// An exception logged with the line counts too: its message (and its causes')
+			// is printed with it.
+			for (Throwable thrown = record.getThrown(); thrown != null; thrown = thrown.getCause()) {
+				CapturedLogs.this.lines.append(" | ").append(thrown);
+			}
+			CapturedLogs.this.lines.append('\n');
 		}
 
 		@Override

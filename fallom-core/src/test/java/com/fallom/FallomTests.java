@@ -218,6 +218,25 @@ class FallomTests {
 	}
 
 	@Test
+	void snapshotHoldsOnlyWhatTheBackendServedSoAChangedBootstrapConfigWinsAfterARestart(@TempDir Path directory) {
+		Path snapshot = directory.resolve("fallom.json");
+		this.server.putConfig("support", 4, Map.of("from-backend", 100));
+		ModelConfig local = new ModelConfig("local", 1, List.of(new ModelVariant("old-local-model", 100)),
+				ConfigOrigin.BOOTSTRAP);
+		try (Fallom fallom = online().snapshotFile(snapshot).bootstrapConfig(local).build()) {
+			assertThat(fallom.models().get("local", "s1")).isEqualTo("old-local-model");
+		}
+		ModelConfig changed = new ModelConfig("local", 1, List.of(new ModelVariant("new-local-model", 100)),
+				ConfigOrigin.BOOTSTRAP);
+		// Restarted with the bootstrap config changed, before any sync (offline here).
+		try (Fallom fallom = Fallom.builder(Map.of()).snapshotFile(snapshot).bootstrapConfig(changed).build()) {
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("from-backend");
+			assertThat(fallom.models().get("local", "s1")).isEqualTo("new-local-model");
+			assertThat(fallom.configRegistry().getLatest("local").getOrigin()).isEqualTo(ConfigOrigin.BOOTSTRAP);
+		}
+	}
+
+	@Test
 	void environmentSuppliesWhatTheBuilderIsNotGiven() {
 		this.server.putConfig("support", 1, Map.of("gpt-4o", 100));
 		try (Fallom fallom = Fallom.builder(Map.of("FALLOM_API_KEY", this.server.apiKey(), "FALLOM_BASE_URL",

@@ -83,9 +83,11 @@ public final class FallomHttpClient implements AutoCloseable {
 		this.maxResponseBytes = maxResponseBytes;
 		this.bodyHandler = bodyHandler(maxResponseBytes);
 		Arguments.notNull(baseUrl, "'baseUrl' must not be null");
-		Arguments.hasText(apiKey, "'apiKey' must not be null or blank");
+		Arguments.notNull(apiKey, "'apiKey' must not be null");
 		this.baseUrl = URI.create(stripTrailingSlash(baseUrl.toString()));
-		this.authorization = "Bearer " + apiKey;
+		// The last line of defence: a key the JDK refuses in a header would be quoted,
+		// whole, in the exception of every request.
+		this.authorization = "Bearer " + ApiKeys.clean(apiKey, "'apiKey'");
 		this.timeout = timeout;
 		this.executor = Executors.newFixedThreadPool(2, new DaemonThreadFactory("fallom-http"));
 		this.client = HttpClient.newBuilder()

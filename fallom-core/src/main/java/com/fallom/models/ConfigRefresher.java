@@ -13,6 +13,7 @@ import java.util.Set;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.models.internal.ConfigParser;
 import com.fallom.sync.BackgroundSync;
+import com.fallom.sync.OnDemandSync;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.sync.SyncListener;
 import com.fallom.sync.SyncStatus;
@@ -171,6 +172,15 @@ public class ConfigRefresher implements AutoCloseable {
 	}
 
 	/**
+	 * Sync now, on the calling thread, unless a sync is running or the sync is backing off
+	 * after a refusal or a {@code Retry-After}: for a refresh an operator asks for.
+	 * @return how it went
+	 */
+	public OnDemandSync requestRefresh() {
+		return this.sync.requestSync();
+	}
+
+	/**
 	 * Return the registry this refresher updates.
 	 * @return the registry
 	 */
@@ -237,7 +247,15 @@ public class ConfigRefresher implements AutoCloseable {
 
 		@Override
 		public byte[] snapshot() {
-			return ConfigParser.writeConfigs(this.registry.getState().configs().values());
+			// Only what the backend served: bootstrap configs written here would come back
+			// after a restart as snapshot configs and shadow changed bootstrap configs
+			// until the first good sync.
+			return ConfigParser.writeConfigs(this.registry.getState()
+				.configs()
+				.values()
+				.stream()
+				.filter((config) -> config.getOrigin() != ConfigOrigin.BOOTSTRAP)
+				.toList());
 		}
 
 		@Override

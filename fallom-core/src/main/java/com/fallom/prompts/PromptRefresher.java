@@ -14,6 +14,7 @@ import com.fallom.prompts.internal.PromptParser;
 import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.prompts.internal.PromptSnapshot;
 import com.fallom.sync.BackgroundSync;
+import com.fallom.sync.OnDemandSync;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.sync.SyncListener;
 import com.fallom.sync.SyncStatus;
@@ -61,7 +62,7 @@ public class PromptRefresher implements AutoCloseable {
 		this.registry = registry;
 		this.promptSync = new BackgroundSync<>(client, new Prompts(registry), refreshInterval, startupTimeout,
 				(snapshotFile != null) ? snapshotFile.sibling(PROMPTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
-		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry, this.promptSync::syncNow),
+		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry, this.promptSync::requestSync),
 				refreshInterval, startupTimeout,
 				(snapshotFile != null) ? snapshotFile.sibling(AB_TESTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
 	}
@@ -212,6 +213,26 @@ public class PromptRefresher implements AutoCloseable {
 	}
 
 	/**
+	 * Sync {@code /prompts} now, on the calling thread, unless its sync is running or
+	 * backing off after a refusal or a {@code Retry-After}: for a refresh an operator asks
+	 * for.
+	 * @return how it went
+	 */
+	public OnDemandSync requestPromptRefresh() {
+		return this.promptSync.requestSync();
+	}
+
+	/**
+	 * Sync {@code /prompt-ab-tests} now, on the calling thread, unless its sync is running
+	 * or backing off after a refusal or a {@code Retry-After}: for a refresh an operator
+	 * asks for.
+	 * @return how it went
+	 */
+	public OnDemandSync requestAbTestRefresh() {
+		return this.abTestSync.requestSync();
+	}
+
+	/**
 	 * Sync {@code /prompt-ab-tests} alone now, on the calling thread.
 	 * @return whether the sync ran and succeeded
 	 */
@@ -275,7 +296,7 @@ public class PromptRefresher implements AutoCloseable {
 
 		@Override
 		public byte[] snapshot() {
-			return PromptParser.writePrompts(this.registry.snapshot());
+			return PromptParser.writePrompts(this.registry.servedByBackend());
 		}
 
 		@Override
@@ -321,7 +342,8 @@ public class PromptRefresher implements AutoCloseable {
 			if (namesUnknownPrompt(parsed.value(), this.registry.snapshot())) {
 				// The two endpoints sync apart: a test may name a prompt version made after
 				// the last prompt sync. Fetch the prompts first rather than serve the test
-				// without its prompt (callers would get their fallback until the next sync).
+				// without its prompt (callers would get their fallback until the next sync),
+				// unless the prompts endpoint asked for a back-off.
 				this.syncPrompts.run();
 			}
 			return this.registry.applyAbTests(parsed.value(), keysOf(parsed.rejected()));
@@ -348,7 +370,7 @@ public class PromptRefresher implements AutoCloseable {
 
 		@Override
 		public byte[] snapshot() {
-			return PromptParser.writeAbTests(this.registry.snapshot());
+			return PromptParser.writeAbTests(this.registry.servedByBackend());
 		}
 
 		@Override

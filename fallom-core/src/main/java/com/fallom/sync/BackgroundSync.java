@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * jitter, never two at once. Backs off on 401/403/404/429/5xx (honouring
  * {@code Retry-After}), sends the last ETag, skips invalid items one by one, writes every
  * good body to the snapshot file, and logs one WARN when failures begin and one INFO on
- * recovery. Whatever fails, the last good state stays served.
+ * recovery. A failure of any kind, an unexpected exception included, counts in the
+ * {@link SyncStatus}; whatever fails, the last good state stays served.
  *
  * @param <T> the parsed body of the resource
  */
@@ -73,6 +74,8 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	private volatile @Nullable Duration retryAfter;
 
 	private volatile @Nullable Duration lastSyncDuration;
+
+	private volatile @Nullable Backoff backoff;
 
 	private @Nullable ScheduledExecutorService executor;
 
@@ -243,7 +246,9 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Sync now, on the calling thread, unless a sync is already running.
+	 * Sync now, on the calling thread, unless a sync is already running. Ignores a
+	 * back-off in force (see {@link #requestSync()} for one that honours it), but a refusal
+	 * starts one as a scheduled sync's would.
 	 * @return whether a sync ran and succeeded
 	 */
 	public boolean syncNow() {
@@ -251,11 +256,49 @@ public final class BackgroundSync<T> implements AutoCloseable {
 			return false;
 		}
 		try {
-			return timedSync().isSuccess();
+			SyncOutcome outcome = timedSync();
+			afterSync(outcome);
+			return outcome.isSuccess();
 		}
 		finally {
 			this.inProgress.set(false);
 		}
+	}
+
+	/**
+	 * Sync now, on the calling thread, unless a sync is already running or the sync is
+	 * backing off after a refusal (401, 403, 404, 429, 5xx, or a {@code Retry-After}): for
+	 * a sync an operator asks for, which must not hit a backend that asked to be left
+	 * alone.
+	 * @return how it went, with the end of the back-off when one is in force
+	 */
+	public OnDemandSync requestSync() {
+		Backoff backoff = this.backoff;
+		if (backoff != null && backoff.remaining() != null) {
+			return new OnDemandSync(OnDemandSync.Result.BACKING_OFF, backoff.until());
+		}
+		if (!this.inProgress.compareAndSet(false, true)) {
+			return new OnDemandSync(OnDemandSync.Result.IN_PROGRESS, null);
+		}
+		try {
+			SyncOutcome outcome = timedSync();
+			afterSync(outcome);
+			Backoff started = this.backoff;
+			return new OnDemandSync(outcome.isSuccess() ? OnDemandSync.Result.SUCCEEDED : OnDemandSync.Result.FAILED,
+					(started != null) ? started.until() : null);
+		}
+		finally {
+			this.inProgress.set(false);
+		}
+	}
+
+	/**
+	 * Return when the back-off after the last refusal ends.
+	 * @return the end of the back-off, or {@code null} when none is in force
+	 */
+	public @Nullable Instant getBackoffUntil() {
+		Backoff backoff = this.backoff;
+		return (backoff != null && backoff.remaining() != null) ? backoff.until() : null;
 	}
 
 	private void tick() {
@@ -263,7 +306,11 @@ public final class BackgroundSync<T> implements AutoCloseable {
 		try {
 			if (this.inProgress.compareAndSet(false, true)) {
 				try {
-					delay = nextDelay(timedSync());
+					Backoff backoff = this.backoff;
+					Duration remaining = (backoff != null) ? backoff.remaining() : null;
+					// A sync on demand may have been refused with a longer back-off than
+					// the one this tick was scheduled with: wait for its end.
+					delay = (remaining != null) ? remaining : afterSync(timedSync());
 				}
 				finally {
 					this.inProgress.set(false);
@@ -271,7 +318,10 @@ public final class BackgroundSync<T> implements AutoCloseable {
 			}
 		}
 		catch (Throwable ex) {
-			logger.warn("Fallom " + this.resource.itemName() + " sync failed unexpectedly: " + ex);
+			// Only the type: the message of an exception from the HTTP stack may quote a
+			// request header, the API key's included.
+			logger.warn("Fallom " + this.resource.itemName() + " sync failed unexpectedly ("
+					+ ex.getClass().getName() + ")");
 		}
 		scheduleNext(delay);
 	}
@@ -279,9 +329,25 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	private void scheduleNext(Duration delay) {
 		synchronized (this.lifecycleMonitor) {
 			if (this.executor != null && !this.executor.isShutdown()) {
-				this.executor.schedule(this::tick, withJitter(delay).toMillis(), TimeUnit.MILLISECONDS);
+				this.executor.schedule(this::tick, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
 			}
 		}
+	}
+
+	/**
+	 * Record the back-off a sync calls for and return the time to the next scheduled
+	 * sync, with jitter. After a refusal the jitter only lengthens the wait, so that the
+	 * next sync never comes before the back-off ends.
+	 */
+	private Duration afterSync(SyncOutcome outcome) {
+		Duration delay = nextDelay(outcome);
+		if (outcome != SyncOutcome.REFUSED) {
+			this.backoff = null;
+			return withJitter(delay);
+		}
+		this.backoff = new Backoff(System.nanoTime() + delay.toNanos(), this.clock.instant().plus(delay));
+		long jitter = delay.toMillis() / 10;
+		return delay.plusMillis((jitter > 0) ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
 	}
 
 	private static Duration withJitter(Duration delay) {
@@ -355,6 +421,17 @@ public final class BackgroundSync<T> implements AutoCloseable {
 
 	private SyncOutcome sync() {
 		Instant attempt = this.clock.instant();
+		try {
+			return sync(attempt);
+		}
+		catch (RuntimeException ex) {
+			// A failed sync like any other, so that the status and health see it. Only the
+			// type: the JDK quotes a header it refuses, API key included, in the message.
+			return failed(attempt, "unexpected " + ex.getClass().getName(), SyncOutcome.FAILED);
+		}
+	}
+
+	private SyncOutcome sync(Instant attempt) {
 		FallomHttpClient.Response response;
 		try {
 			response = this.client.get(this.resource.path(), this.etag);
@@ -414,9 +491,13 @@ public final class BackgroundSync<T> implements AutoCloseable {
 		try {
 			this.snapshotFile.write(this.resource.snapshot());
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			logger.warn("Could not write the Fallom " + this.resource.itemName() + " snapshot "
 					+ this.snapshotFile.getPath() + ": " + ex);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not write the Fallom " + this.resource.itemName() + " snapshot "
+					+ this.snapshotFile.getPath() + " (" + ex.getClass().getName() + ")");
 		}
 	}
 
@@ -430,6 +511,19 @@ public final class BackgroundSync<T> implements AutoCloseable {
 					+ previous.consecutiveFailures() + " failure(s)");
 		}
 		return outcome;
+	}
+
+	/**
+	 * The end of a back-off: on the monotonic clock, which decides, and on the sync's
+	 * clock, which is shown.
+	 */
+	private record Backoff(long untilNanos, Instant until) {
+
+		@Nullable Duration remaining() {
+			long remaining = this.untilNanos - System.nanoTime();
+			return (remaining > 0) ? Duration.ofNanos(remaining) : null;
+		}
+
 	}
 
 	private SyncOutcome failed(Instant attempt, String reason, SyncOutcome outcome) {

@@ -11,7 +11,10 @@ public enum SyncOutcome {
 	/** The backend answered "not modified": the configs served are current. */
 	NOT_MODIFIED,
 
-	/** A network failure or a malformed body: retried at the normal interval. */
+	/**
+	 * A network failure, a malformed body or any other error: retried at the normal
+	 * interval.
+	 */
 	FAILED,
 
 	/** The backend answered with an error status: the sync backs off. */

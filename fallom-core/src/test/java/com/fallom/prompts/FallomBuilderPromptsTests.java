@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fallom.Fallom;
+import com.fallom.prompts.PromptAbTest;
+import com.fallom.prompts.PromptVersion;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +112,36 @@ class FallomBuilderPromptsTests {
 		try (Fallom fallom = Fallom.builder(Map.of()).snapshotFile(snapshot).bootstrapPrompt(BOOTSTRAP).build()) {
 			assertThat(fallom.prompts().get("greeting", null).version()).isEqualTo(3);
 			assertThat(fallom.prompts().get("greeting", null, 1).version()).as("bootstrap still pinnable").isEqualTo(1);
+		}
+	}
+
+	@Test
+	void snapshotHoldsOnlyWhatTheBackendServedSoChangedBootstrapPromptsAndTestsWinAfterARestart(
+			@TempDir Path directory) {
+		Path snapshot = directory.resolve("fallom-snapshot.json");
+		this.server.putPrompt("greeting", 3, "Fetched", "u")
+			.putPromptAbTest("{\"key\": \"farewell-test\", \"version\": 2, \"variants\": []}");
+		PromptVersion farewell = new PromptVersion("farewell", 1, "Old farewell", "u");
+		PromptAbTest test = new PromptAbTest("farewell-test", 1, List.of(new PromptAbTest.Variant("farewell", 1, 100)));
+		try (Fallom fallom = online().timeout(Duration.ofSeconds(5))
+			.snapshotFile(snapshot)
+			.bootstrapPrompt(farewell)
+			.bootstrapPromptAbTest(test)
+			.build()) {
+			assertThat(fallom.prompts().get("greeting", null).version()).isEqualTo(3);
+			assertThat(fallom.prompts().getAb("farewell-test", "s1", null).context().promptKey())
+				.as("the invalid fetched test keeps the bootstrap one served")
+				.isEqualTo("farewell");
+		}
+		PromptVersion changed = new PromptVersion("farewell", 1, "New farewell", "u");
+		PromptAbTest changedTest = new PromptAbTest("farewell-test", 5,
+				List.of(new PromptAbTest.Variant("greeting", 3, 100)));
+		// Restarted with the bootstrap prompt and test changed, before any sync (offline here).
+		try (Fallom fallom = Fallom.builder(Map.of()).snapshotFile(snapshot).bootstrapPrompt(changed)
+			.bootstrapPromptAbTest(changedTest).build()) {
+			assertThat(fallom.prompts().get("greeting", null).version()).isEqualTo(3);
+			assertThat(fallom.prompts().get("farewell", null, 1).system()).isEqualTo("New farewell");
+			assertThat(fallom.prompts().getAb("farewell-test", "s1", null).context().promptKey()).isEqualTo("greeting");
 		}
 	}
 

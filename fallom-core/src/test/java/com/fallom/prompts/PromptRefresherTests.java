@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fallom.CapturedLogs;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.prompts.internal.PromptRegistry;
+import com.fallom.sync.OnDemandSync;
 import com.fallom.sync.SnapshotFile;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
@@ -207,6 +208,18 @@ class PromptRefresherTests {
 		assertThat(this.refresher.refreshNow()).isTrue();
 		assertThat(this.server.requests(Endpoint.PROMPTS).get(1).headers().get("if-none-match")).isNotNull();
 		assertThat(prompts.get("greeting", null).version()).isEqualTo(1);
+	}
+
+	@Test
+	void testNamingAnUnknownPromptDoesNotFetchThePromptsWhileTheyAreBackingOff() {
+		this.server.fault(Endpoint.PROMPTS, Fault.status(429));
+		startRefresher(new PromptRegistry(), null);
+		int promptFetches = this.server.requests(Endpoint.PROMPTS).size();
+		this.server.putPromptAbTest(SUMMARY_TEST);
+		assertThat(this.refresher.refreshAbTestsNow()).isTrue();
+		assertThat(this.server.requests(Endpoint.PROMPTS)).as("the prompts endpoint asked for a back-off")
+			.hasSize(promptFetches);
+		assertThat(this.refresher.requestPromptRefresh().result()).isEqualTo(OnDemandSync.Result.BACKING_OFF);
 	}
 
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 
 import com.fallom.CapturedLogs;
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.UncheckedKeys;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.Fault;
@@ -168,6 +169,49 @@ class BackgroundSyncTests {
 		assertThat(Files.readString(file.getPath())).isEqualTo("a");
 		assertThat(file.read().body()).containsExactly('a');
 		assertThat(file.sibling(".prompts").getPath()).hasFileName("keys.json.prompts");
+	}
+
+	@Test
+	void runtimeFailureOfTheTransportIsAFailedSyncThatNeverShowsTheKey(CapturedLogs logs) {
+		this.server.putConfig("a", 1, Map.of("gpt-4o", 100));
+		// As a key with a control character reached the JDK before it was checked: the
+		// JDK refuses the header with an IllegalArgumentException that quotes it.
+		String key = "secret-key-0123456789";
+		UncheckedKeys.useKey(this.client, key + "\u0007");
+		sync(null).start();
+		assertThat(this.sync.syncNow()).isFalse();
+		SyncStatus status = this.sync.getStatus();
+		assertThat(status.consecutiveFailures()).isEqualTo(2);
+		assertThat(status.failures()).isEqualTo(2);
+		assertThat(status.lastFailure()).isNotNull();
+		assertThat(status.lastFailureReason()).isEqualTo("unexpected java.lang.IllegalArgumentException");
+		assertThat(this.outcomes).containsExactly(SyncOutcome.FAILED, SyncOutcome.FAILED);
+		assertThat(logs.count("WARNING Fallom key sync from")).isEqualTo(1);
+		assertThat(logs.toString()).doesNotContain("secret-key");
+		UncheckedKeys.useKey(this.client, this.server.apiKey());
+		assertThat(this.sync.syncNow()).as("nothing left in progress").isTrue();
+		assertThat(this.keys.served).containsExactly("a");
+	}
+
+	@Test
+	void syncOnDemandDuringABackOffDoesNotReachTheBackend() {
+		this.server.putConfig("a", 1, Map.of("gpt-4o", 100));
+		sync(null).start();
+		this.server.fault(Endpoint.CONFIGS, Fault.status(503));
+		OnDemandSync refused = this.sync.requestSync();
+		assertThat(refused.result()).isEqualTo(OnDemandSync.Result.FAILED);
+		// The interval (1 min) doubled once.
+		assertThat(refused.backoffUntil()).isAfter(Instant.now().plusSeconds(100));
+		int requests = this.server.requestCount(Endpoint.CONFIGS);
+		OnDemandSync skipped = this.sync.requestSync();
+		assertThat(skipped.result()).isEqualTo(OnDemandSync.Result.BACKING_OFF);
+		assertThat(skipped.backoffUntil()).isEqualTo(refused.backoffUntil());
+		assertThat(this.sync.getBackoffUntil()).isEqualTo(refused.backoffUntil());
+		assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(requests);
+		this.server.clearFaults();
+		assertThat(this.sync.syncNow()).as("a forced sync ignores the back-off").isTrue();
+		assertThat(this.sync.getBackoffUntil()).isNull();
+		assertThat(this.sync.requestSync().result()).isEqualTo(OnDemandSync.Result.SUCCEEDED);
 	}
 
 	@Test

@@ -52,7 +52,7 @@ public final class FallomAutoConfiguration {
 		FallomProperties.Delivery delivery = properties.getDelivery();
 		// Spring Boot has bound the environment variables already, by its own precedence.
 		Fallom.Builder builder = Fallom.builder(Map.of())
-			.apiKey(connectionDetails.getApiKey())
+			.apiKey(FallomPropertiesValidator.apiKey(connectionDetails))
 			.configsUrl(connectionDetails.getConfigsUrl().toString())
 			.tracesUrl(connectionDetails.getTracesUrl().toString())
 			.promptsUrl(connectionDetails.getPromptsUrl().toString())

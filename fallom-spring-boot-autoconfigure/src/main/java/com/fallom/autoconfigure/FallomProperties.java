@@ -27,8 +27,8 @@ public class FallomProperties {
 	private boolean enabled = true;
 
 	/**
-	 * API key of the Fallom account. Without it Fallom runs offline: bootstrap configs
-	 * only, and nothing is sent anywhere.
+	 * API key of the Fallom account, stripped of whitespace around it. Without it Fallom
+	 * runs offline: bootstrap configs only, and nothing is sent anywhere.
 	 */
 	private String apiKey;
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.internal.ApiKeys;
 import com.fallom.models.ConfigOrigin;
 import com.fallom.models.ModelConfig;
 import com.fallom.models.ModelTargeting;
@@ -15,6 +16,7 @@ import com.fallom.models.SessionRecorder;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
 import com.fallom.tracing.internal.GenAiAttributes;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -30,9 +32,8 @@ public final class FallomPropertiesValidator {
 	}
 
 	static void validate(FallomProperties properties) {
-		if (properties.getApiKey() != null && properties.getApiKey().isBlank()) {
-			throw new InvalidConfigurationPropertyValueException("fallom.api-key", "(blank)",
-					"The API key must not be blank; leave it unset to run offline.");
+		if (properties.getApiKey() != null) {
+			checkApiKey(properties.getApiKey());
 		}
 		validateUrl("fallom.base-url", properties.getBaseUrl());
 		validateUrl("fallom.configs-url", properties.getConfigsUrl());
@@ -77,6 +78,48 @@ public final class FallomPropertiesValidator {
 		}
 	}
 
+	/**
+	 * Check {@code fallom.api-key}: whitespace around it (the line break that ends a key
+	 * read from a file or a Kubernetes secret) is stripped, any other control or
+	 * non-visible character fails start-up. Not with an
+	 * {@link InvalidConfigurationPropertyValueException}: Boot's failure analysis of one
+	 * prints the property's value from every property source, the key included.
+	 */
+	private static void checkApiKey(String apiKey) {
+		String problem = ApiKeys.problem(apiKey);
+		if (problem != null) {
+			throw new IllegalStateException("Invalid fallom.api-key (FALLOM_API_KEY): the API key " + problem
+					+ ". The key itself is not shown.");
+		}
+	}
+
+	/**
+	 * Return the API key the engine is built with, checked as {@code fallom.api-key} is,
+	 * whichever {@link FallomConnectionDetails} bean gives it: a user's own bean (a
+	 * service binding, a secret store) is not bound from properties, so its key is
+	 * checked here, where the engine is built from it.
+	 * @param connectionDetails the connection details
+	 * @return the key with surrounding whitespace stripped, or {@code null} to run offline
+	 * @throws IllegalStateException when the key is not usable; the message names
+	 * {@code fallom.api-key} or the bean's type, and never shows the key
+	 */
+	static @Nullable String apiKey(FallomConnectionDetails connectionDetails) {
+		String apiKey = connectionDetails.getApiKey();
+		if (apiKey == null) {
+			return null;
+		}
+		if (connectionDetails instanceof PropertiesFallomConnectionDetails) {
+			checkApiKey(apiKey);
+		}
+		else {
+			String problem = ApiKeys.problem(apiKey);
+			if (problem != null) {
+				throw new IllegalStateException("The API key of the FallomConnectionDetails bean ("
+						+ connectionDetails.getClass().getName() + ") " + problem + ".");
+			}
+		}
+		return apiKey.strip();
+	}
 
 	/**
 	 * Convert (and so validate) the bootstrap configs.

@@ -19,7 +19,9 @@ class PropertiesFallomConnectionDetails implements FallomConnectionDetails {
 
 	@Override
 	public @Nullable String getApiKey() {
-		return this.properties.getApiKey();
+		// A key read from a file or a Kubernetes secret often ends in a line break.
+		String apiKey = this.properties.getApiKey();
+		return (apiKey != null) ? apiKey.strip() : null;
 	}
 
 	@Override

@@ -58,7 +58,9 @@ class FallomAotTests {
 		for (Class<?> serialized : new Class<?>[] { FallomEndpoint.FallomDescriptor.class,
 				FallomEndpoint.SyncDescriptor.class, FallomEndpoint.ConfigDescriptor.class,
 				FallomEndpoint.QueueDescriptor.class, FallomEndpoint.TargetingDescriptor.class,
-				FallomEndpoint.RuleDescriptor.class, FallomEndpoint.ConditionDescriptor.class, ModelVariant.class }) {
+				FallomEndpoint.RuleDescriptor.class, FallomEndpoint.ConditionDescriptor.class,
+				FallomEndpoint.RefreshDescriptor.class, FallomEndpoint.RefreshResultDescriptor.class,
+				ModelVariant.class }) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(serialized)).as(serialized.getName()).accepts(hints);
 		}
 		// AOT refreshes without starting the context: nothing reached the backend.

@@ -21,6 +21,7 @@ import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptRefresher;
 import com.fallom.prompts.PromptVersion;
 import com.fallom.prompts.internal.PromptRegistry;
+import com.fallom.sync.OnDemandSync;
 import com.fallom.sync.SyncStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +36,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * prompts and prompt A/B tests with their versions and variants, the prompt sync, the
  * send queues and the settings that matter to an operator. The API key is never shown,
  * only its last two characters; targeting values never; prompt templates only when
- * content capture is on. A write operation syncs the configs and prompts at once.
+ * content capture is on. A write operation syncs the configs and prompts at once, unless
+ * the backend asked for a back-off.
  */
 @Endpoint(id = "fallom")
 public class FallomEndpoint {
@@ -107,7 +109,7 @@ public class FallomEndpoint {
 		Map<String, QueueDescriptor> queues = new LinkedHashMap<>();
 		this.queues.forEach((queue) -> queues.put(queue.getQueueName(), QueueDescriptor.of(queue)));
 		return new FallomDescriptor((this.refresher != null) ? "online" : "offline", this.settings, sync(state),
-				configs, pinned, queues, prompts());
+				configs, pinned, queues, prompts(), null);
 	}
 
 	private @Nullable PromptsDescriptor prompts() {
@@ -157,18 +159,23 @@ public class FallomEndpoint {
 	}
 
 	/**
-	 * Sync the configs and prompts now, unless a sync is running or Fallom is offline.
-	 * @return the description after the sync
+	 * Sync the configs, prompts and prompt A/B tests now, each unless its sync is running
+	 * or backing off after the backend refused it (401, 403, 404, 429, 5xx, or a
+	 * {@code Retry-After}): a refresh never reaches a backend that asked to be left alone.
+	 * The answer says, per sync, whether it ran and, during a back-off, when it ends.
+	 * @return the description after the syncs, with what each did
 	 */
 	@WriteOperation
 	public FallomDescriptor refresh() {
-		if (this.refresher != null) {
-			this.refresher.refreshNow();
-		}
-		if (this.promptRefresher != null) {
-			this.promptRefresher.refreshNow();
-		}
-		return fallom();
+		RefreshDescriptor refresh = new RefreshDescriptor(
+				(this.refresher != null) ? RefreshResultDescriptor.of(this.refresher.requestRefresh()) : null,
+				(this.promptRefresher != null)
+						? RefreshResultDescriptor.of(this.promptRefresher.requestPromptRefresh()) : null,
+				(this.promptRefresher != null)
+						? RefreshResultDescriptor.of(this.promptRefresher.requestAbTestRefresh()) : null);
+		FallomDescriptor state = fallom();
+		return new FallomDescriptor(state.mode(), state.settings(), state.sync(), state.configs(),
+				state.pinnedVersions(), state.queues(), state.prompts(), refresh);
 	}
 
 	private SyncDescriptor sync(ConfigState state) {
@@ -191,7 +198,9 @@ public class FallomEndpoint {
 		if (apiKey == null || apiKey.isBlank()) {
 			return null;
 		}
-		return (apiKey.length() >= 12) ? "****" + apiKey.substring(apiKey.length() - 2) : "****";
+		// As the engine uses it: whitespace around a key is not part of it.
+		String key = apiKey.strip();
+		return (key.length() >= 12) ? "****" + key.substring(key.length() - 2) : "****";
 	}
 
 	/**
@@ -205,10 +214,43 @@ public class FallomEndpoint {
 	 * @param queues the send queues, by name
 	 * @param prompts the prompts and prompt A/B tests, or {@code null} when prompt
 	 * management is off
+	 * @param refresh what each sync did, in the answer to a refresh only
 	 */
 	public record FallomDescriptor(String mode, SettingsDescriptor settings, SyncDescriptor sync,
 			Map<String, ConfigDescriptor> configs, List<ConfigDescriptor> pinnedVersions,
-			Map<String, QueueDescriptor> queues, @Nullable PromptsDescriptor prompts) implements OperationResponseBody {
+			Map<String, QueueDescriptor> queues, @Nullable PromptsDescriptor prompts,
+			@Nullable RefreshDescriptor refresh) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * What a refresh did, per sync.
+	 *
+	 * @param configs the config sync, or {@code null} when offline
+	 * @param prompts the sync of {@code /prompts}, or {@code null} when offline or not
+	 * syncing prompts
+	 * @param promptAbTests the sync of {@code /prompt-ab-tests}, or {@code null} when
+	 * offline or not syncing prompts
+	 */
+	public record RefreshDescriptor(@Nullable RefreshResultDescriptor configs,
+			@Nullable RefreshResultDescriptor prompts, @Nullable RefreshResultDescriptor promptAbTests) {
+
+	}
+
+	/**
+	 * What a refresh did to one sync.
+	 *
+	 * @param result {@code succeeded} or {@code failed} when it ran; {@code in-progress}
+	 * when a sync was already running; {@code backing-off} when the backend refused the
+	 * last sync and its back-off has not ended, so nothing was sent
+	 * @param backoffUntil when the back-off in force ends, or {@code null} when none is
+	 */
+	public record RefreshResultDescriptor(String result, @Nullable Instant backoffUntil) {
+
+		static RefreshResultDescriptor of(OnDemandSync sync) {
+			return new RefreshResultDescriptor(sync.result().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+					sync.backoffUntil());
+		}
 
 	}
 

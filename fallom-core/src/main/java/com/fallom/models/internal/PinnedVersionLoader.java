@@ -1,5 +1,6 @@
 package com.fallom.models.internal;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -92,8 +93,20 @@ public final class PinnedVersionLoader {
 		if (shared != null) {
 			return shared;
 		}
+		CompletableFuture<FallomHttpClient.Response> fetch;
+		try {
+			fetch = this.client.getAsync(path(key, version));
+		}
+		catch (RuntimeException ex) {
+			// Thrown before any request left, e.g. a header the JDK refuses: a failed
+			// fetch like any other (callers get their fallback), and nothing left in flight
+			// for later callers to wait on.
+			mine.completeExceptionally(failure(ex));
+			this.inFlight.remove(id, mine);
+			return mine;
+		}
 		// The HTTP client's own threads complete the fetch: no thread waits for it.
-		this.client.getAsync(path(key, version)).whenComplete((response, failure) -> {
+		fetch.whenComplete((response, failure) -> {
 			try {
 				mine.complete(toConfig(id, key, version, response, failure));
 			}
@@ -117,7 +130,7 @@ public final class PinnedVersionLoader {
 		if (failure != null) {
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;
-			throw new VersionLoadException("request failed: " + cause, cause);
+			throw failure(cause);
 		}
 		if (response.status() == 404) {
 			this.missingUntil.put(id, this.clock.instant().plus(this.missingVersionTtl));
@@ -141,15 +154,27 @@ public final class PinnedVersionLoader {
 		return config;
 	}
 
+	/**
+	 * A network failure says what happened; anything else only its type, and is not kept
+	 * as the cause: the JDK quotes a header it refuses, API key included, in its message.
+	 */
+	private static VersionLoadException failure(Throwable cause) {
+		if (cause instanceof IOException) {
+			return new VersionLoadException("request failed: " + cause, cause);
+		}
+		return new VersionLoadException("request failed (" + cause.getClass().getName() + ")", null);
+	}
+
 	private ModelConfig await(CompletableFuture<ModelConfig> shared) {
 		try {
 			return shared.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
+			if (ex.getCause() instanceof VersionNotFoundException
+					|| ex.getCause() instanceof VersionLoadException) {
+				throw (RuntimeException) ex.getCause();
 			}
-			throw new VersionLoadException(String.valueOf(ex.getCause()), ex.getCause());
+			throw failure(ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			throw new VersionLoadException("timed out waiting for the version", ex);
@@ -176,7 +201,7 @@ public final class PinnedVersionLoader {
 	 */
 	public static final class VersionLoadException extends RuntimeException {
 
-		VersionLoadException(String message, Throwable cause) {
+		VersionLoadException(String message, @Nullable Throwable cause) {
 			super(message, cause);
 		}
 

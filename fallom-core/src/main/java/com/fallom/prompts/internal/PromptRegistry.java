@@ -30,6 +30,12 @@ public final class PromptRegistry {
 
 	private volatile PromptSnapshot snapshot;
 
+	/** The prompt versions the backend served (or a snapshot of it), as key#version. */
+	private Set<String> servedPromptVersions = Set.of();
+
+	/** The keys of the tests served now that the backend served (or a snapshot of it). */
+	private Set<String> servedAbTests = Set.of();
+
 	/**
 	 * Create an empty registry.
 	 */
@@ -44,8 +50,8 @@ public final class PromptRegistry {
 	 */
 	public PromptRegistry(Collection<PromptVersion> prompts, Collection<PromptAbTest> abTests) {
 		this.snapshot = PromptSnapshot.EMPTY;
-		applyPrompts(prompts, Set.of());
-		applyAbTests(abTests, Set.of());
+		applyPrompts(prompts, Set.of(), false);
+		applyAbTests(abTests, Set.of(), false);
 	}
 
 	/**
@@ -63,6 +69,16 @@ public final class PromptRegistry {
 	 * @return the rejected keys whose last good current version is still served
 	 */
 	public synchronized Set<String> applyPrompts(Collection<PromptVersion> prompts, Collection<String> rejectedKeys) {
+		return applyPrompts(prompts, rejectedKeys, true);
+	}
+
+	private Set<String> applyPrompts(Collection<PromptVersion> prompts, Collection<String> rejectedKeys,
+			boolean fromBackend) {
+		if (fromBackend) {
+			Set<String> served = new LinkedHashSet<>(this.servedPromptVersions);
+			prompts.forEach((prompt) -> served.add(id(prompt)));
+			this.servedPromptVersions = Set.copyOf(served);
+		}
 		PromptSnapshot previous = this.snapshot;
 		Map<String, Map<Integer, CompiledPrompt>> versions = new LinkedHashMap<>();
 		previous.promptVersions().forEach((key, byVersion) -> versions.put(key, new LinkedHashMap<>(byVersion)));
@@ -97,6 +113,11 @@ public final class PromptRegistry {
 	 * @return the rejected keys whose last good test is still served
 	 */
 	public synchronized Set<String> applyAbTests(Collection<PromptAbTest> abTests, Collection<String> rejectedKeys) {
+		return applyAbTests(abTests, rejectedKeys, true);
+	}
+
+	private Set<String> applyAbTests(Collection<PromptAbTest> abTests, Collection<String> rejectedKeys,
+			boolean fromBackend) {
 		PromptSnapshot previous = this.snapshot;
 		Map<String, CompiledAbTest> tests = new LinkedHashMap<>();
 		for (PromptAbTest test : abTests) {
@@ -113,8 +134,54 @@ public final class PromptRegistry {
 				kept.add(key);
 			}
 		}
+		Set<String> served = new LinkedHashSet<>();
+		if (fromBackend) {
+			abTests.forEach((test) -> served.add(test.key()));
+			// A test kept in place of a rejected one is the backend's only if it was before.
+			kept.stream().filter(this.servedAbTests::contains).forEach(served::add);
+		}
+		this.servedAbTests = Set.copyOf(served);
 		this.snapshot = new PromptSnapshot(previous.currentPrompts(), previous.promptVersions(), tests);
 		return kept;
+	}
+
+	/**
+	 * Return what is served now that the backend served, for the snapshot files: never a
+	 * bootstrap prompt or test, which would come back after a restart in place of a
+	 * changed bootstrap one until the first good sync.
+	 * @return the prompts and tests the backend served
+	 */
+	public synchronized PromptSnapshot servedByBackend() {
+		PromptSnapshot snapshot = this.snapshot;
+		Map<String, CompiledPrompt> current = new LinkedHashMap<>();
+		snapshot.currentPrompts().forEach((key, prompt) -> {
+			if (this.servedPromptVersions.contains(id(prompt.definition()))) {
+				current.put(key, prompt);
+			}
+		});
+		Map<String, Map<Integer, CompiledPrompt>> versions = new LinkedHashMap<>();
+		snapshot.promptVersions().forEach((key, byVersion) -> {
+			Map<Integer, CompiledPrompt> served = new LinkedHashMap<>();
+			byVersion.forEach((version, prompt) -> {
+				if (this.servedPromptVersions.contains(id(prompt.definition()))) {
+					served.put(version, prompt);
+				}
+			});
+			if (!served.isEmpty()) {
+				versions.put(key, served);
+			}
+		});
+		Map<String, CompiledAbTest> tests = new LinkedHashMap<>();
+		snapshot.abTests().forEach((key, test) -> {
+			if (this.servedAbTests.contains(key)) {
+				tests.put(key, test);
+			}
+		});
+		return new PromptSnapshot(current, versions, tests);
+	}
+
+	private static String id(PromptVersion prompt) {
+		return prompt.key() + "#" + prompt.version();
 	}
 
 	/**

@@ -1,11 +1,13 @@
 package com.fallom.autoconfigure.actuate;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import com.fallom.actuate.FallomEndpoint;
 import com.fallom.actuate.FallomEndpoint.ConditionDescriptor;
 import com.fallom.actuate.FallomEndpoint.FallomDescriptor;
+import com.fallom.actuate.FallomEndpoint.RefreshResultDescriptor;
 import com.fallom.actuate.FallomEndpoint.RuleDescriptor;
 import com.fallom.actuate.FallomEndpoint.TargetingDescriptor;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
@@ -155,16 +157,40 @@ class FallomEndpointAutoConfigurationTests {
 
 	@Test
 	void refreshSyncsAtOnceAndReturnsTheNewState(FallomMockServer server) {
-		server.fault(Endpoint.CONFIGS, Fault.status(503));
+		// A failure that is not a refusal: no back-off.
+		server.fault(Endpoint.CONFIGS, Fault.malformedBody());
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
 			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
 			assertThat(endpoint.fallom().sync().origin()).isEqualTo("bootstrap");
+			assertThat(endpoint.fallom().refresh()).as("only in the answer to a refresh").isNull();
 			server.clearFaults();
 			server.putConfig("support", 8, Map.of("o3-mini", 100));
 			FallomDescriptor refreshed = endpoint.refresh();
 			assertThat(refreshed.sync().origin()).isEqualTo("fetched");
 			assertThat(refreshed.sync().consecutiveFailures()).isZero();
 			assertThat(refreshed.configs().get("support").version()).isEqualTo(8);
+			assertThat(refreshed.refresh().configs()).isEqualTo(new RefreshResultDescriptor("succeeded", null));
+			assertThat(refreshed.refresh().prompts()).isEqualTo(new RefreshResultDescriptor("succeeded", null));
+			assertThat(refreshed.refresh().promptAbTests()).isEqualTo(new RefreshResultDescriptor("succeeded", null));
+		});
+	}
+
+	@Test
+	void refreshDuringABackOffDoesNotReachTheBackendAndSaysWhenTheBackOffEnds(FallomMockServer server) {
+		server.fault(Endpoint.CONFIGS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
+			int requests = server.requestCount(Endpoint.CONFIGS);
+			server.clearFaults();
+			server.putConfig("support", 8, Map.of("o3-mini", 100));
+			FallomDescriptor refreshed = endpoint.refresh();
+			assertThat(server.requestCount(Endpoint.CONFIGS)).isEqualTo(requests);
+			assertThat(refreshed.refresh().configs().result()).isEqualTo("backing-off");
+			// The refresh interval (30 s by default) doubled once after the refusal.
+			assertThat(refreshed.refresh().configs().backoffUntil()).isAfter(Instant.now().plusSeconds(30));
+			assertThat(refreshed.refresh().prompts().result()).isEqualTo("succeeded");
+			assertThat(refreshed.sync().origin()).isEqualTo("bootstrap");
+			assertThat(refreshed.sync().consecutiveFailures()).isEqualTo(1);
 		});
 	}
 
