@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two requests interleaved on the one event loop of a Boot WebFlux app with the default
  * {@code spring.reactor.context-propagation=limited}: a {@code @RequestBody} controller
- * invoked once its body arrives sees its own request's session, not the one another
- * request's {@code FallomModels.get} set meanwhile.
+ * invoked once its body arrives sees its own request's session (neither none nor the one
+ * another request's {@code FallomModels.get} set meanwhile), and nothing stays on the loop.
  */
 class InterleavedRequestsApplicationTests {
 
