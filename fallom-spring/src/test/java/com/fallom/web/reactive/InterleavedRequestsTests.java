@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -208,7 +209,7 @@ class InterleavedRequestsTests {
 	private record Collecting(List<SpanData> spans) implements SpanExporter {
 
 		@Override
-		public CompletableResultCode export(java.util.Collection<SpanData> batch) {
+		public CompletableResultCode export(Collection<SpanData> batch) {
 			this.spans.addAll(batch);
 			return CompletableResultCode.ofSuccess();
 		}
