@@ -37,7 +37,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Every call also sets the current thread's Fallom session to the config key and session
  * id, with the config version, variant and model when a variant was assigned, so the LLM
- * calls that follow are traced under them.
+ * calls that follow are traced under them. On a non-blocking thread (a Reactor event loop)
+ * it does so only where a session is set already, by a scope that restores it (the
+ * WebFlux filter, context propagation, {@code @FallomSession}), never for good: the thread
+ * serves other requests next (see {@link FallomSessionHolder#maySetWithoutScope()}).
  */
 public class FallomModels {
 
@@ -249,7 +252,9 @@ public class FallomModels {
 			@Nullable Throwable cause) {
 		// No assignment to carry: the session context alone, as the reference SDK sets it,
 		// without the version and variant of an earlier assignment.
-		FallomSessionHolder.setWithoutAssignment(configKey, sessionId);
+		if (FallomSessionHolder.maySetWithoutScope()) {
+			FallomSessionHolder.setWithoutAssignment(configKey, sessionId);
+		}
 		String fallback = options.getFallback();
 		if (fallback == null) {
 			if (cause == null) {
@@ -305,8 +310,10 @@ public class FallomModels {
 		String model = config.modelAt(variantIndex);
 		// The session context with its assignment, so that traces carry the config version
 		// and variant; set once, here, to allocate at most one context per new session.
-		FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model,
-				customerId);
+		if (FallomSessionHolder.maySetWithoutScope()) {
+			FallomSessionHolder.setIfChanged(config.getKey(), sessionId, config.getVersion(), variantIndex, model,
+					customerId);
+		}
 		if (this.sessionRecorder != null) {
 			this.sessionRecorder.record(config.getKey(), config.getVersion(), sessionId, model, hasher.fingerprint());
 		}

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import com.fallom.internal.Arguments;
+import com.fallom.models.internal.NonBlockingThreads;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +78,20 @@ public final class FallomSessionHolder {
 			CUSTOMER.set(customer);
 		}
 		return previous;
+	}
+
+	/**
+	 * Whether code that sets a session for the calls that follow, with no scope of its own
+	 * ({@code FallomModels.get}, {@code FallomTrace.setSession}), may set one on this thread.
+	 * Not on a non-blocking thread, such as a Netty event loop, where nothing is set: the
+	 * thread serves many requests in turn, and the session would stay for the next one.
+	 * When one is set there, it was set by a scope that restores the thread's own afterwards
+	 * (a web filter, context propagation, {@code @FallomSession}), so replacing it lasts only
+	 * as long as that scope.
+	 * @return whether a session may be set without a scope
+	 */
+	public static boolean maySetWithoutScope() {
+		return CURRENT.get() != null || !NonBlockingThreads.isCurrent();
 	}
 
 	/**

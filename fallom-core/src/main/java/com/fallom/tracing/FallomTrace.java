@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.internal.Arguments;
 import com.fallom.session.FallomSessionContext;
@@ -26,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * trace.span(Map.of("outlier_score", 0.8, "converted", true));
  * </pre>
  *
+ * On a non-blocking thread (a Reactor event loop), {@code setSession} only replaces a
+ * session some scope set there and restores (the WebFlux filter, context propagation),
+ * and is otherwise ignored: the thread serves other requests next.
+ * <p>
  * It also records custom metrics of a session ({@link #span(Map)}), sent in the
  * background; without an API key they are validated and dropped.
  */
@@ -34,6 +39,8 @@ public class FallomTrace {
 	private static final Log logger = LogFactory.getLog(FallomTrace.class);
 
 	private final @Nullable CustomMetricsSender metricsSender;
+
+	private final AtomicBoolean nonBlockingLogged = new AtomicBoolean();
 
 	/**
 	 * Create an instance that validates custom metrics and drops them, as when offline.
@@ -56,7 +63,7 @@ public class FallomTrace {
 	 * @param sessionId the session id
 	 */
 	public void setSession(String configKey, String sessionId) {
-		FallomSessionHolder.set(session(configKey, sessionId, null));
+		setWithoutScope(session(configKey, sessionId, null));
 	}
 
 	/**
@@ -68,7 +75,7 @@ public class FallomTrace {
 	 * @param customerId the customer id; {@code null} or blank means none
 	 */
 	public void setSession(String configKey, String sessionId, @Nullable String customerId) {
-		FallomSessionHolder.set(session(configKey, sessionId, customerId));
+		setWithoutScope(session(configKey, sessionId, customerId));
 	}
 
 	/**
@@ -79,7 +86,22 @@ public class FallomTrace {
 	 */
 	public void setSession(FallomSessionContext session) {
 		Arguments.notNull(session, "Session must not be null");
-		FallomSessionHolder.set(session);
+		setWithoutScope(session);
+	}
+
+	/**
+	 * Set a session for good, except on a non-blocking thread outside any session scope,
+	 * where it would stay for the next request the thread serves: there it is ignored.
+	 */
+	private void setWithoutScope(FallomSessionContext session) {
+		if (FallomSessionHolder.maySetWithoutScope()) {
+			FallomSessionHolder.set(session);
+		}
+		else if (this.nonBlockingLogged.compareAndSet(false, true)) {
+			logger.warn("Ignored FallomTrace.setSession on the non-blocking thread '" + Thread.currentThread().getName()
+					+ "': the session would outlive the call and tag the next request of the thread; use withSession"
+					+ " in a try block, or the Reactor Context (logged once)");
+		}
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package com.fallom.langchain4j;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -38,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * OpenTelemetry span of the thread that ran the tool, beside the chat spans of the same
  * call. So the tool's own spans, if it makes any, are not its children. Needs
  * {@code dev.langchain4j:langchain4j}, where {@code AiServices} lives.
+ * <p>
+ * LangChain4j gives those times as local wall-clock times of the system time zone. They
+ * are turned back into instants against the instant the execution is reported, so a
+ * span that starts or ends in the repeated hour of a daylight-saving change keeps its
+ * real times (not one an hour off, or an end before its start).
  */
 public final class FallomToolExecutionListener implements Consumer<ToolExecution> {
 
@@ -46,6 +54,9 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 	private final boolean captureContent;
 
 	private final int maxContentLength;
+
+	// Null for the system's: its zone read at each call, as LangChain4j's LocalDateTime.now() does
+	private final @Nullable Clock clock;
 
 	/**
 	 * Create a listener.
@@ -63,10 +74,28 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 	 * @param maxContentLength the most characters of the arguments and of the result
 	 */
 	public FallomToolExecutionListener(Tracer tracer, boolean captureContent, int maxContentLength) {
+		this(tracer, captureContent, maxContentLength, null);
+	}
+
+	/**
+	 * Create a listener that reads the instant and time zone of a clock.
+	 * @param tracer the tracer of Fallom's private pipeline
+	 * @param captureContent whether to record the tool's arguments and result
+	 * @param clock the clock whose zone LangChain4j's local times are in, normally the
+	 * system default zone's
+	 */
+	public FallomToolExecutionListener(Tracer tracer, boolean captureContent, Clock clock) {
+		this(tracer, captureContent, GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH,
+				Objects.requireNonNull(clock, "clock must not be null"));
+	}
+
+	private FallomToolExecutionListener(Tracer tracer, boolean captureContent, int maxContentLength,
+			@Nullable Clock clock) {
 		Arguments.isTrue(maxContentLength > 0, "'maxContentLength' must be positive");
 		this.tracer = Objects.requireNonNull(tracer, "tracer must not be null");
 		this.captureContent = captureContent;
 		this.maxContentLength = maxContentLength;
+		this.clock = clock;
 	}
 
 	/**
@@ -83,8 +112,9 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 
 	@Override
 	public void accept(ToolExecution execution) {
-		Instant end = instant(execution.finishTime(), Instant.now());
-		Instant start = instant(execution.startTime(), end);
+		Instant now = (this.clock != null) ? this.clock.instant() : Instant.now();
+		Instant end = instantBefore(execution.finishTime(), now);
+		Instant start = instantBefore(execution.startTime(), end);
 		ToolExecutionRequest request = execution.request();
 		Span span = this.tracer.spanBuilder("execute_tool " + request.name())
 			.setParent(Context.current())
@@ -131,9 +161,37 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 		}
 	}
 
-	private static Instant instant(@Nullable LocalDateTime time, Instant otherwise) {
-		// LangChain4j records local wall-clock times; the zone turns them back into instants
-		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant() : otherwise;
+	/**
+	 * Return the instant of a local time of the clock's zone that is the latest not after
+	 * a reference instant: a time in the repeated hour of a daylight-saving change has two
+	 * instants, and the finish is just before the report, the start before the finish.
+	 * @param time the local time, or {@code null} for the reference itself
+	 * @param reference the instant the time cannot be after
+	 */
+	private Instant instantBefore(@Nullable LocalDateTime time, Instant reference) {
+		if (time == null) {
+			return reference;
+		}
+		ZoneId zone = (this.clock != null) ? this.clock.getZone() : ZoneId.systemDefault();
+		List<ZoneOffset> offsets = zone.getRules().getValidOffsets(time);
+		if (offsets.isEmpty()) {
+			// A time in the skipped hour: LocalDateTime.now() never gives one, but another
+			// zone's clock could.
+			return time.atZone(zone).toInstant();
+		}
+		Instant best = null;
+		Instant earliest = null;
+		for (ZoneOffset offset : offsets) {
+			Instant candidate = time.toInstant(offset);
+			if (!candidate.isAfter(reference) && (best == null || candidate.isAfter(best))) {
+				best = candidate;
+			}
+			if (earliest == null || candidate.isBefore(earliest)) {
+				earliest = candidate;
+			}
+		}
+		// None before the reference (a clock that went back): the nearest after it.
+		return (best != null) ? best : earliest;
 	}
 
 }

@@ -12,8 +12,11 @@ import com.fallom.models.ModelAssignment;
 import com.fallom.models.ModelOptions;
 import com.fallom.prompts.FallomPrompt;
 import com.fallom.prompts.FallomPrompts;
+import com.fallom.session.FallomCustomerContext;
+import com.fallom.session.FallomCustomerThreadLocalAccessor;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
+import com.fallom.session.FallomSessionThreadLocalAccessor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +51,9 @@ import org.springframework.core.Ordered;
  * </pre>
  *
  * The session id is the advisor parameter {@link #SESSION_ID}, else the current Fallom
- * session (a web filter, {@code @FallomSession}, {@code FallomTrace.withSession}); the
+ * session (a web filter, {@code @FallomSession}, {@code FallomTrace.withSession}; for a
+ * stream, the one in the subscriber's Reactor {@code Context} first, so a WebFlux request
+ * needs no {@code spring.reactor.context-propagation=auto}); the
  * customer id is the parameter {@link #CUSTOMER_ID}, else the current session's, and
  * reaches the config's targeting. The assignment travels in the
  * metadata of the request's user message, never sent to the model, so the span is right
@@ -227,11 +232,22 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
-		return Flux.defer(() -> {
+		return Flux.deferContextual((reactorContext) -> {
 			StreamedCall call = StreamedCall.register();
 			Advised advised;
 			FallomSessionContext previous = FallomSessionHolder.get();
+			FallomCustomerContext previousCustomer = FallomSessionHolder.getCustomer();
 			try {
+				// The subscriber's session first: a WebFlux request's, or @FallomSession's. Without
+				// context-propagation=auto, the thread may hold none, or, on an event loop, the
+				// session of whatever code ran there last.
+				FallomSessionContext session = reactorContext.getOrDefault(FallomSessionThreadLocalAccessor.KEY, null);
+				FallomCustomerContext customer = reactorContext.getOrDefault(FallomCustomerThreadLocalAccessor.KEY,
+						null);
+				if (session != null || customer != null) {
+					FallomSessionHolder.set(session);
+					FallomSessionHolder.setCustomer(customer);
+				}
 				advised = adviseSafely(request, call.id());
 			}
 			catch (RuntimeException ex) {
@@ -240,6 +256,7 @@ public final class FallomAdvisor implements CallAdvisor, StreamAdvisor {
 			}
 			finally {
 				FallomSessionHolder.set(previous);
+				FallomSessionHolder.setCustomer(previousCustomer);
 			}
 			AtomicBoolean first = new AtomicBoolean(true);
 			return chain.nextStream(advised.request()).map(advised::tell).doOnNext((response) -> {

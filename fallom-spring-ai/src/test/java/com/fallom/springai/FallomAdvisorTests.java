@@ -12,7 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.fallom.Fallom;
+import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
+import com.fallom.session.FallomSessionThreadLocalAccessor;
 import com.fallom.test.FallomMockServerExtension;
 import com.fallom.test.MockConfig;
 import com.fallom.test.ReceivedSpan;
@@ -337,6 +339,31 @@ class FallomAdvisorTests {
 		assertThat((Long) chat.attributes().get("fallom.time_to_first_token_ms")).isBetween(100L,
 				chat.duration().toMillis());
 		assertThat(StreamedCall.inFlight()).isZero();
+	}
+
+	@Test
+	void aStreamTakesTheSessionOfItsSubscribersReactorContextOverTheThreads() {
+		// A WebFlux request's session is in the Reactor Context; without
+		// context-propagation=auto, the subscribing thread may hold another session.
+		start(false);
+		FallomSessionContext threads = new FallomSessionContext("support", "session-A");
+		FallomSessionHolder.set(threads);
+		List<String> chunks = chatClient(openAi()).prompt()
+			.advisors(this.advisors.abTest("support"))
+			.user("Hi")
+			.stream()
+			.content()
+			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY,
+					new FallomSessionContext("support", "session-B", "acme")))
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(String.join("", chunks)).isEqualTo(MockProviderServer.DEFAULT_TEXT);
+		assertThat(FallomSessionHolder.get()).as("the thread's own session restored").isSameAs(threads);
+		assertThat(provider.server().lastRequest().model())
+			.isEqualTo(this.fallom.models().get("support", "session-B"));
+		await().atMost(TIMEOUT).until(() -> isChat(fallomServer.server().receivedSpans(), 1));
+		assertThat(chatSpans().get(0).attributes()).containsEntry("fallom.session_id", "session-B")
+			.containsEntry("fallom.customer_id", "acme");
 	}
 
 	@Test

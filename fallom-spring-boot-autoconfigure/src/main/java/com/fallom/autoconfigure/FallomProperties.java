@@ -849,16 +849,18 @@ public class FallomProperties {
 		private String defaultConfigKey;
 
 		/**
-		 * Name of the request header that carries the customer id, which tags spans and
-		 * is the customer that targeting sees.
+		 * Name of the request header that carries the customer id, such as
+		 * X-Fallom-Customer-Id, which tags spans and is the customer that targeting sees.
+		 * Unset by default, so that no caller can claim another customer's variant or file
+		 * its traffic under another customer: set it only when the callers are trusted.
 		 */
-		private String customerIdHeader = "X-Fallom-Customer-Id";
+		private String customerIdHeader;
 
 		/**
 		 * Whether the authenticated principal's name is the customer id, winning over the
 		 * customer id header. Moves the filter right after Spring Security's.
 		 */
-		private boolean customerIdFromPrincipal;
+		private boolean customerIdFromPrincipal = true;
 
 		/**
 		 * Longest session id, config key or customer id accepted from a request; longer

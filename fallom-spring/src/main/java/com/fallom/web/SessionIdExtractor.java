@@ -16,7 +16,8 @@ import org.springframework.util.StringUtils;
 /**
  * Reads the {@link FallomSessionContext} of an HTTP request: the session id from a header, or
  * else a cookie or a query parameter when those are configured, the config key from a
- * header or else a default, and the customer id from a header when one is configured.
+ * header or else a default, and the customer id from a header when one is configured: not
+ * by default, since any client could claim any customer's id.
  * Shared by the servlet and WebFlux filters so that both accept exactly the same input.
  * <p>
  * Bad input never fails a request: a value that is too long or holds control characters
@@ -26,6 +27,11 @@ import org.springframework.util.StringUtils;
 public class SessionIdExtractor {
 
 	private static final Log logger = LogFactory.getLog(SessionIdExtractor.class);
+
+	/**
+	 * The customer id header of Fallom's SDKs, read only when configured.
+	 */
+	public static final String CUSTOMER_ID_HEADER = "X-Fallom-Customer-Id";
 
 	private final String sessionHeader;
 
@@ -42,6 +48,8 @@ public class SessionIdExtractor {
 	private final int maxLength;
 
 	private final LongAdder invalid = new LongAdder();
+
+	private volatile boolean ignoredCustomerHeaderLogged;
 
 	/**
 	 * Create an instance.
@@ -130,8 +138,18 @@ public class SessionIdExtractor {
 	 * request has none or a bad one
 	 */
 	public @Nullable String extractCustomerId(RequestValues request) {
-		return (this.customerIdHeader != null)
-				? customerId(this.customerIdHeader, request.header(this.customerIdHeader)) : null;
+		if (this.customerIdHeader != null) {
+			return customerId(this.customerIdHeader, request.header(this.customerIdHeader));
+		}
+		if (!this.ignoredCustomerHeaderLogged && request.header(CUSTOMER_ID_HEADER) != null) {
+			// Once: an app that relied on the header before it became opt-in would otherwise
+			// lose its customers without a word.
+			this.ignoredCustomerHeaderLogged = true;
+			logger.warn("Ignored the " + CUSTOMER_ID_HEADER + " header of a request: a customer id is read from a"
+					+ " header only when one is configured (fallom.web.customer-id-header), as any caller could"
+					+ " claim any customer; otherwise it is the principal's name (logged once)");
+		}
+		return null;
 	}
 
 	/**

@@ -24,7 +24,7 @@ final class SessionIdExtractors {
 			throw new InvalidConfigurationPropertyValueException("fallom.web.config-key-header",
 					web.getConfigKeyHeader(), "The config key header must have a name.");
 		}
-		if (!StringUtils.hasText(web.getCustomerIdHeader())) {
+		if (web.getCustomerIdHeader() != null && !StringUtils.hasText(web.getCustomerIdHeader())) {
 			throw new InvalidConfigurationPropertyValueException("fallom.web.customer-id-header",
 					web.getCustomerIdHeader(), "The customer id header must have a name.");
 		}

@@ -35,13 +35,46 @@ class FallomWebFluxAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomWebFluxAutoConfiguration.class));
 
 	@Test
-	void registersWebFilterWithExplicitOrder() {
+	void registersWebFilterRightAfterSpringSecurity() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(FallomSessionWebFilter.class);
 			assertThat(context.getBean(FallomSessionWebFilter.class).getOrder())
-				.isEqualTo(FallomSessionWebFilter.DEFAULT_ORDER)
-				.isEqualTo(Integer.MIN_VALUE + 2);
+				.as("the principal is the customer: after Spring Security")
+				.isEqualTo(FallomSessionWebFilter.PRINCIPAL_ORDER);
 		});
+	}
+
+	@Test
+	void registersWebFilterEarlyWhenThePrincipalIsNotTheCustomer() {
+		this.runner.withPropertyValues("fallom.web.customer-id-from-principal=false")
+			.run((context) -> assertThat(context.getBean(FallomSessionWebFilter.class).getOrder())
+				.isEqualTo(FallomSessionWebFilter.DEFAULT_ORDER)
+				.isEqualTo(Integer.MIN_VALUE + 2));
+	}
+
+	@Test
+	void customerIdHeaderIsReadOnlyWhenConfigured() {
+		this.runner.withPropertyValues("fallom.web.default-config-key=support").run((context) -> {
+			FallomSessionWebFilter filter = context.getBean(FallomSessionWebFilter.class);
+			StepVerifier.create(sessionSeenBy(filter, claimingVip()))
+				.expectNext(new FallomSessionContext("support", "s-1"))
+				.verifyComplete();
+		});
+		this.runner
+			.withPropertyValues("fallom.web.default-config-key=support",
+					"fallom.web.customer-id-header=X-Fallom-Customer-Id")
+			.run((context) -> {
+				FallomSessionWebFilter filter = context.getBean(FallomSessionWebFilter.class);
+				StepVerifier.create(sessionSeenBy(filter, claimingVip()))
+					.expectNext(new FallomSessionContext("support", "s-1", "vip-user-123"))
+					.verifyComplete();
+			});
+	}
+
+	private static MockServerWebExchange claimingVip() {
+		return MockServerWebExchange.from(MockServerHttpRequest.get("/")
+			.header("X-Fallom-Session-Id", "s-1")
+			.header("X-Fallom-Customer-Id", "vip-user-123"));
 	}
 
 	@Test

@@ -6,7 +6,9 @@ import com.fallom.session.FallomSessionHolder;
 import com.fallom.web.SessionIdExtractor;
 import com.fallom.web.servlet.FallomSessionFilter;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -14,6 +16,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,23 +30,73 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link FallomWebMvcAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class FallomWebMvcAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
 			AutoConfigurations.of(FallomAutoConfiguration.class, FallomWebMvcAutoConfiguration.class));
 
 	@Test
-	void registersFilterRightAfterObservationFilterForRequestAndAsyncDispatches() {
+	void registersFilterRightAfterSpringSecurityForRequestAndAsyncDispatches() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(FallomSessionFilter.class);
 			FilterRegistrationBean<?> registration = context.getBean("fallomSessionFilterRegistration",
 					FilterRegistrationBean.class);
 			assertThat(registration.getFilter()).isSameAs(context.getBean(FallomSessionFilter.class));
-			assertThat(registration.getOrder()).isEqualTo(FallomSessionFilter.DEFAULT_ORDER)
-				.isEqualTo(Integer.MIN_VALUE + 2);
+			assertThat(registration.getOrder()).as("the principal is the customer: after Spring Security")
+				.isEqualTo(FallomSessionFilter.PRINCIPAL_ORDER);
 			assertThat(registration.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST,
 					DispatcherType.ASYNC);
 		});
+	}
+
+	@Test
+	void registersFilterRightAfterObservationFilterWhenThePrincipalIsNotTheCustomer() {
+		this.runner.withPropertyValues("fallom.web.customer-id-from-principal=false")
+			.run((context) -> assertThat(
+					context.getBean("fallomSessionFilterRegistration", FilterRegistrationBean.class).getOrder())
+				.isEqualTo(FallomSessionFilter.DEFAULT_ORDER)
+				.isEqualTo(Integer.MIN_VALUE + 2));
+	}
+
+	@Test
+	void customerIdIsThePrincipalsAndNoHeaderUnlessOneIsConfigured(CapturedOutput output) {
+		this.runner.withPropertyValues("fallom.web.default-config-key=support").run((context) -> {
+			FallomSessionFilter filter = context.getBean(FallomSessionFilter.class);
+			assertThat(extract(filter, request("vip-user-123", null)).customerId()).as("a claimed customer").isNull();
+			assertThat(extract(filter, request("vip-user-123", "alice")).customerId()).isEqualTo("alice");
+			assertThat(extract(filter, request("vip-user-123", null)).customerId()).isNull();
+		});
+		assertThat(output).containsOnlyOnce("Ignored the X-Fallom-Customer-Id header")
+			.contains("fallom.web.customer-id-header")
+			.doesNotContain("vip-user-123");
+		this.runner
+			.withPropertyValues("fallom.web.default-config-key=support",
+					"fallom.web.customer-id-header=X-Fallom-Customer-Id")
+			.run((context) -> {
+				FallomSessionFilter filter = context.getBean(FallomSessionFilter.class);
+				assertThat(extract(filter, request("vip-user-123", null)).customerId()).isEqualTo("vip-user-123");
+				assertThat(extract(filter, request("vip-user-123", "alice")).customerId()).as("the principal wins")
+					.isEqualTo("alice");
+			});
+	}
+
+	@Test
+	void failsOnBlankCustomerIdHeader() {
+		this.runner.withPropertyValues("fallom.web.customer-id-header= ")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("fallom.web.customer-id-header"));
+	}
+
+	private static MockHttpServletRequest request(String customerHeader, @Nullable String principal) {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.addHeader("X-Fallom-Session-Id", "s-1");
+		request.addHeader("X-Fallom-Customer-Id", customerHeader);
+		if (principal != null) {
+			request.setUserPrincipal(() -> principal);
+		}
+		return request;
 	}
 
 	@Test

@@ -74,7 +74,7 @@ class FallomSessionWebFilterCustomerIdTests {
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
 			.properties(backend.propertyValues())
 			.properties("server.port=0", "spring.reactor.context-propagation=auto",
-					"fallom.web.default-config-key=support", "fallom.web.customer-id-from-principal=true",
+					"fallom.web.default-config-key=support", "fallom.web.customer-id-header=X-Fallom-Customer-Id",
 					"management.otlp.metrics.export.enabled=false")
 			.run();
 		base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort());

@@ -83,7 +83,7 @@ class FallomSessionFilterCustomerIdTests {
 			// One request thread, so a request runs on the thread the last one ran on.
 			.properties("server.port=0", "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1",
 					"fallom.web.default-config-key=support",
-					"fallom.web.customer-id-from-principal=true", "management.otlp.metrics.export.enabled=false")
+					"fallom.web.customer-id-header=X-Fallom-Customer-Id", "management.otlp.metrics.export.enabled=false")
 			.run();
 		base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort());
 	}

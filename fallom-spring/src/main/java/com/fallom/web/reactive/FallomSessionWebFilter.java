@@ -11,11 +11,18 @@ import com.fallom.session.FallomSessionThreadLocalAccessor;
 import com.fallom.web.RequestObservations;
 import com.fallom.web.SessionIdExtractor;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -27,8 +34,13 @@ import org.springframework.web.server.WebFilterChain;
  * {@link FallomSessionThreadLocalAccessor#KEY}. With
  * {@code spring.reactor.context-propagation=auto}, Reactor restores it as the current
  * thread's session in every operator of the request, so {@code FallomModels},
- * {@code FallomTrace} and Spring AI spans see it. The customer id comes from a header, or
- * from the principal's name when so configured; the targeting fields from a
+ * {@code FallomTrace} and Spring AI spans see it. With Boot's default {@code limited}, the
+ * filter sets it on the thread itself, and restores the thread's own after, wherever it
+ * sees the request's work run: while the rest of the chain is subscribed (a handler that
+ * does not wait for its body) and while each chunk of the request body is delivered (a
+ * handler that does). Nothing of it stays on the event loop, which serves other requests
+ * in between. The customer id comes from the principal's name when so configured, or from
+ * a header when one is configured; the targeting fields from a
  * {@link ReactiveFallomContextResolver}. A request without a session id whose customer is
  * known gets a {@link FallomCustomerContext} instead, under
  * {@link FallomCustomerThreadLocalAccessor#KEY}: the sessions its code starts belong to
@@ -132,9 +144,8 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 		else {
 			filtered = filter(exchange, chain, session);
 		}
-		// FallomModels.get() and FallomTrace.setSession() set the thread-local without a scope.
-		// Event-loop threads serve many requests: clear it at both ends of this one, so that
-		// the next request on the thread does not inherit a session.
+		// Event-loop threads serve many requests: clear what code outside Fallom may have left
+		// at both ends of this one, so that the next request on the thread inherits nothing.
 		return Mono.defer(() -> {
 			FallomSessionHolder.clearAll();
 			return filtered;
@@ -144,7 +155,7 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	private static Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain, FallomSessionContext session) {
 		ServerRequestObservationContext.findCurrent(exchange.getAttributes())
 			.ifPresent((context) -> RequestObservations.tag(context, session));
-		return chain.filter(exchange)
+		return new ScopedMono(chain, scoped(exchange, session, null), session, null)
 			.contextWrite((context) -> context.put(FallomSessionThreadLocalAccessor.KEY, session));
 	}
 
@@ -152,8 +163,27 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 		if (customer.isEmpty()) {
 			return chain.filter(exchange);
 		}
-		return chain.filter(exchange)
+		return new ScopedMono(chain, scoped(exchange, null, customer), null, customer)
 			.contextWrite((context) -> context.put(FallomCustomerThreadLocalAccessor.KEY, customer));
+	}
+
+	/**
+	 * Return the exchange whose request body delivers each chunk with the session set on
+	 * the thread: code that waits for the body (a {@code @RequestBody} controller, a
+	 * {@code bodyToMono(...).map(...)}) runs inside that delivery, and sees its own
+	 * request's session without {@code spring.reactor.context-propagation=auto}.
+	 */
+	private static ServerWebExchange scoped(ServerWebExchange exchange, @Nullable FallomSessionContext session,
+			@Nullable FallomCustomerContext customer) {
+		ServerHttpRequest request = exchange.getRequest();
+		return exchange.mutate().request(new ServerHttpRequestDecorator(request) {
+
+			@Override
+			public Flux<DataBuffer> getBody() {
+				return new ScopedFlux<>(super.getBody(), session, customer);
+			}
+
+		}).build();
 	}
 
 	private Mono<FallomSessionContext> resolve(ServerWebExchange exchange, FallomSessionContext session) {
@@ -197,6 +227,153 @@ public class FallomSessionWebFilter implements WebFilter, Ordered {
 	private FallomSessionContext withPrincipal(FallomSessionContext session, Principal principal) {
 		String customerId = this.extractor.customerId("principal", principal.getName());
 		return (customerId != null) ? session.withCustomerId(customerId) : session;
+	}
+
+	/**
+	 * The rest of the chain, subscribed with the request's session (or customer) set on the
+	 * thread and the thread's own restored afterwards: the handler code that runs while it
+	 * is subscribed sees the session, and nothing of it stays on the thread.
+	 */
+	private static final class ScopedMono extends Mono<Void> {
+
+		private final WebFilterChain chain;
+
+		private final ServerWebExchange exchange;
+
+		private final @Nullable FallomSessionContext session;
+
+		private final @Nullable FallomCustomerContext customer;
+
+		ScopedMono(WebFilterChain chain, ServerWebExchange exchange, @Nullable FallomSessionContext session,
+				@Nullable FallomCustomerContext customer) {
+			this.chain = chain;
+			this.exchange = exchange;
+			this.session = session;
+			this.customer = customer;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super Void> actual) {
+			FallomSessionContext previous = FallomSessionHolder.set(this.session);
+			FallomCustomerContext previousCustomer = FallomSessionHolder.setCustomer(this.customer);
+			try {
+				this.chain.filter(this.exchange).subscribe(actual);
+			}
+			finally {
+				FallomSessionHolder.set(previous);
+				FallomSessionHolder.setCustomer(previousCustomer);
+			}
+		}
+
+	}
+
+	/**
+	 * A request body whose signals reach their subscriber with the request's session (or
+	 * customer) set on the thread, restoring the thread's own after each.
+	 */
+	private static final class ScopedFlux<T> extends FluxOperator<T, T> {
+
+		private final @Nullable FallomSessionContext session;
+
+		private final @Nullable FallomCustomerContext customer;
+
+		ScopedFlux(Flux<? extends T> source, @Nullable FallomSessionContext session,
+				@Nullable FallomCustomerContext customer) {
+			super(source);
+			this.session = session;
+			this.customer = customer;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super T> actual) {
+			this.source.subscribe(new ScopedSubscriber<>(actual, this.session, this.customer));
+		}
+
+	}
+
+	private static final class ScopedSubscriber<T> implements CoreSubscriber<T>, Subscription {
+
+		private final CoreSubscriber<? super T> actual;
+
+		private final @Nullable FallomSessionContext session;
+
+		private final @Nullable FallomCustomerContext customer;
+
+		private @Nullable Subscription upstream;
+
+		ScopedSubscriber(CoreSubscriber<? super T> actual, @Nullable FallomSessionContext session,
+				@Nullable FallomCustomerContext customer) {
+			this.actual = actual;
+			this.session = session;
+			this.customer = customer;
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.upstream = subscription;
+			this.actual.onSubscribe(this);
+		}
+
+		@Override
+		public void onNext(T item) {
+			FallomSessionContext previous = FallomSessionHolder.set(this.session);
+			FallomCustomerContext previousCustomer = FallomSessionHolder.setCustomer(this.customer);
+			try {
+				this.actual.onNext(item);
+			}
+			finally {
+				FallomSessionHolder.set(previous);
+				FallomSessionHolder.setCustomer(previousCustomer);
+			}
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			FallomSessionContext previous = FallomSessionHolder.set(this.session);
+			FallomCustomerContext previousCustomer = FallomSessionHolder.setCustomer(this.customer);
+			try {
+				this.actual.onError(failure);
+			}
+			finally {
+				FallomSessionHolder.set(previous);
+				FallomSessionHolder.setCustomer(previousCustomer);
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			FallomSessionContext previous = FallomSessionHolder.set(this.session);
+			FallomCustomerContext previousCustomer = FallomSessionHolder.setCustomer(this.customer);
+			try {
+				this.actual.onComplete();
+			}
+			finally {
+				FallomSessionHolder.set(previous);
+				FallomSessionHolder.setCustomer(previousCustomer);
+			}
+		}
+
+		@Override
+		public void request(long n) {
+			Subscription subscription = this.upstream;
+			if (subscription != null) {
+				subscription.request(n);
+			}
+		}
+
+		@Override
+		public void cancel() {
+			Subscription subscription = this.upstream;
+			if (subscription != null) {
+				subscription.cancel();
+			}
+		}
+
 	}
 
 	private record ReactiveRequestValues(ServerHttpRequest request) implements SessionIdExtractor.RequestValues {
