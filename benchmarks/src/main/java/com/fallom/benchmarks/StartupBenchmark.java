@@ -156,8 +156,8 @@ public final class StartupBenchmark {
 				.timeout(Duration.ofSeconds(30))
 				.build(), HttpResponse.BodyHandlers.ofString());
 			String[] stats = response.body().trim().split(" ");
-			return new Sample(startedAt[0], Long.parseLong(stats[0]) / 1024.0, Integer.parseInt(stats[1]),
-					Integer.parseInt(stats[2]));
+			return new Sample(startedAt[0], startedAt[2], Long.parseLong(stats[0]) / 1024.0,
+					Long.parseLong(stats[3]) / (1024.0 * 1024.0), Integer.parseInt(stats[1]), Integer.parseInt(stats[2]));
 		}
 		finally {
 			process.destroy();
@@ -185,7 +185,10 @@ public final class StartupBenchmark {
 				}
 				Matcher startedMatcher = STARTED.matcher(line);
 				if (startedMatcher.find()) {
-					started.complete(new double[] { Double.parseDouble(startedMatcher.group(1)), port });
+					// CPU time says what the start-up costs even on a busy machine, where
+					// wall time is mostly waiting for a core.
+					double cpu = process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L) / 1000.0;
+					started.complete(new double[] { Double.parseDouble(startedMatcher.group(1)), port, cpu });
 				}
 			}
 		}
@@ -202,14 +205,16 @@ public final class StartupBenchmark {
 				Runtime.getRuntime().availableProcessors(), Runtime.version(),
 				jvmArgs.isEmpty() ? "" : ", JVM options " + jvmArgs));
 		report.append("medians; in brackets, the median of the per-round differences from the app without Fallom\n");
-		report.append(String.format(Locale.ROOT, "%-28s | %-16s | %-17s | %-9s | %-13s%n", "", "start-up (s)",
-				"RSS after GC (MiB)", "threads", "classes"));
+		report.append(String.format(Locale.ROOT, "%-28s | %-15s | %-15s | %-18s | %-15s | %-9s | %-13s%n", "",
+				"start-up (s)", "CPU (s)", "RSS after GC (MiB)", "heap (MiB)", "threads", "classes"));
 		List<Sample> base = samples.get(Variant.WITHOUT);
 		for (Variant variant : Variant.values()) {
 			List<Sample> values = samples.get(variant);
-			report.append(String.format(Locale.ROOT, "%-28s | %-16s | %-17s | %-9s | %-13s%n", variant.label,
-					cell(values, base, Sample::startup, "%.2f", "%+.2f"),
+			report.append(String.format(Locale.ROOT, "%-28s | %-15s | %-15s | %-18s | %-15s | %-9s | %-13s%n",
+					variant.label, cell(values, base, Sample::startup, "%.2f", "%+.2f"),
+					cell(values, base, Sample::cpu, "%.2f", "%+.2f"),
 					cell(values, base, Sample::rssMiB, "%.0f", "%+.0f"),
+					cell(values, base, Sample::heapMiB, "%.1f", "%+.1f"),
 					cell(values, base, Sample::threads, "%.0f", "%+.0f"),
 					cell(values, base, Sample::classes, "%.0f", "%+.0f")));
 		}
@@ -264,15 +269,16 @@ public final class StartupBenchmark {
 	}
 
 	/**
-	 * One start: seconds from the JVM's start to Boot's "Started" line, then after garbage
-	 * collection the resident set size, live threads and loaded classes.
+	 * One start: seconds from the JVM's start to Boot's "Started" line and the CPU seconds
+	 * the process had used then; after garbage collection, the resident set size, the used
+	 * heap, live threads and loaded classes.
 	 */
-	private record Sample(double startup, double rssMiB, int threads, int classes) {
+	private record Sample(double startup, double cpu, double rssMiB, double heapMiB, int threads, int classes) {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "%.2f s, %.0f MiB, %d threads, %d classes", this.startup, this.rssMiB,
-					this.threads, this.classes);
+			return String.format(Locale.ROOT, "%.2f s (CPU %.2f s), RSS %.0f MiB, heap %.1f MiB, %d threads, %d classes",
+					this.startup, this.cpu, this.rssMiB, this.heapMiB, this.threads, this.classes);
 		}
 
 	}

@@ -56,8 +56,8 @@ public class StartupApp {
 
 		/**
 		 * Collect garbage, then report the resident set size (KiB, from
-		 * {@code /proc/self/status}; -1 elsewhere than Linux), the live threads and the
-		 * loaded classes, as {@code rss threads classes}.
+		 * {@code /proc/self/status}; -1 elsewhere than Linux), the live threads, the
+		 * loaded classes and the used heap (bytes), as {@code rss threads classes heap}.
 		 */
 		@GetMapping("/startup/stats")
 		String stats() throws IOException {
@@ -73,7 +73,8 @@ public class StartupApp {
 				}
 			}
 			return rss + " " + ManagementFactory.getThreadMXBean().getThreadCount() + " "
-					+ ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+					+ ManagementFactory.getClassLoadingMXBean().getLoadedClassCount() + " "
+					+ ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 		}
 
 	}
