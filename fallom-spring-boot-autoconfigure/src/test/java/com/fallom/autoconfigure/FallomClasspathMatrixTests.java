@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 import com.fallom.actuate.FallomEndpoint;
 import com.fallom.actuate.FallomHealthIndicator;
-import com.fallom.annotation.FallomSessionAspect;
+import com.fallom.annotation.FallomSessionPostProcessor;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.metrics.FallomAssignmentMetrics;
 import com.fallom.metrics.FallomConfigSyncMetrics;
@@ -72,7 +72,7 @@ class FallomClasspathMatrixTests {
 		run(new ApplicationContextRunner(), new String[0], server, (context) -> {
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
-			assertHasBeans(context, FallomSessionAspect.class);
+			assertHasBeans(context, FallomSessionPostProcessor.class);
 			assertThat(context.getBean(Fallom.class).configRefresher()).isNotNull();
 			assertThat(queueNames(context)).containsExactlyInAnyOrder("sessions", "metrics", "spans");
 			assertThat(context.getBean(FallomHealthIndicator.class).health().getDetails()).extractingByKey("queues")
@@ -162,7 +162,8 @@ class FallomClasspathMatrixTests {
 	@Test
 	void noAspectJ(FallomMockServer server) {
 		run(new ApplicationContextRunner(), new String[] { "org.aspectj" }, server, (context) -> {
-			assertHasNoBeans(context, FallomSessionAspect.class);
+			// A plain Spring AOP advisor: no weaver needed.
+			assertHasBeans(context, FallomSessionPostProcessor.class);
 			assertHasBeans(context, ACTUATOR_BEANS);
 			assertHasBeans(context, METRICS_BEANS);
 		});
@@ -177,7 +178,8 @@ class FallomClasspathMatrixTests {
 				server, (context) -> {
 					assertHasNoBeans(context, ACTUATOR_BEANS);
 					assertHasNoBeans(context, METRICS_BEANS);
-					assertHasNoBeans(context, FallomSessionAspect.class, FallomWebMetrics.class);
+					assertHasNoBeans(context, FallomWebMetrics.class);
+					assertHasBeans(context, FallomSessionPostProcessor.class);
 				});
 	}
 

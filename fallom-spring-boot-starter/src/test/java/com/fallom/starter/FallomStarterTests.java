@@ -2,7 +2,9 @@ package com.fallom.starter;
 
 import java.time.Duration;
 
+import com.fallom.annotation.FallomSession;
 import com.fallom.models.FallomModels;
+import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.ReceivedSpan;
 import com.fallom.tracing.FallomTrace;
@@ -11,6 +13,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.aop.framework.autoproxy.AbstractAutoProxyCreator;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.WebApplicationType;
@@ -18,6 +21,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,9 +57,33 @@ class FallomStarterTests {
 		}
 	}
 
+	@Test
+	void starterBringsNoAspectJAndLeavesTheApplicationsAopSetUpAsItIs() {
+		assertThat(ClassUtils.isPresent("org.aspectj.weaver.Advice", getClass().getClassLoader())).isFalse();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class, Assistant.class)
+			.web(WebApplicationType.NONE)
+			.run()) {
+			assertThat(context.getBean(Assistant.class).sessionId("s-1")).isEqualTo("s-1");
+			// Boot's set-up without AspectJ, as in the app without Fallom: the starter used to
+			// bring AspectJ, which turned on AspectJ auto-proxying for the whole app.
+			assertThat(context.getBeansOfType(AbstractAutoProxyCreator.class).values())
+				.extracting((creator) -> creator.getClass().getName())
+				.doesNotContain("org.springframework.aop.aspectj.annotation.AnnotationAwareAspectJAutoProxyCreator");
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class App {
+
+	}
+
+	static class Assistant {
+
+		@FallomSession(configKey = "support", sessionId = "#id")
+		String sessionId(String id) {
+			return FallomSessionHolder.get().sessionId();
+		}
 
 	}
 

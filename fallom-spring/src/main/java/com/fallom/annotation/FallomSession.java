@@ -23,10 +23,10 @@ import java.lang.annotation.Target;
  *
  * The session is set for the method's duration and the previous one is restored after,
  * also when the method throws. A {@code Mono} or {@code Flux} result carries the session
- * in its Reactor {@code Context}. Needs AspectJ ({@code spring-boot-starter-aspectj}) and
- * works on Spring beans only, through their proxy.
+ * in its Reactor {@code Context}. Works on Spring beans only, through their proxy (a
+ * plain Spring AOP proxy: no AspectJ needed).
  *
- * @see FallomSessionAspect
+ * @see FallomSessionPostProcessor
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -11,7 +11,7 @@ import reactor.core.publisher.MonoOperator;
 
 /**
  * Makes a {@code Mono} or {@code Flux} result carry a session. Only loaded when Reactor
- * is on the classpath, so that the aspect works without it.
+ * is on the classpath, so that {@code @FallomSession} works without it.
  */
 final class ReactorSessionScopes {
 

@@ -1,5 +1,5 @@
 /**
- * Auto-configuration of the {@code @FallomSession} aspect.
+ * Auto-configuration of {@code @FallomSession}.
  */
 @NullMarked
 package com.fallom.autoconfigure.aop;

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.fallom.autoconfigure.aop.FallomSessionAspectAutoConfiguration;
+import com.fallom.autoconfigure.aop.FallomSessionAutoConfiguration;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.session.FallomSessionThreadLocalAccessor;
@@ -35,16 +35,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link FallomSessionAspect}: {@link FallomSession @FallomSession} on sync,
- * {@code Mono}, {@code Flux} and {@code CompletableFuture} methods.
+ * Tests for {@link FallomSession @FallomSession} (its {@link FallomSessionInterceptor}) on
+ * sync, {@code Mono}, {@code Flux} and {@code CompletableFuture} methods.
  */
-class FallomSessionAspectTests {
+class FallomSessionTests {
 
 	private static final ExecutorService executor = Executors.newSingleThreadExecutor();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
-				AutoConfigurations.of(AopAutoConfiguration.class, FallomSessionAspectAutoConfiguration.class))
+				AutoConfigurations.of(AopAutoConfiguration.class, FallomSessionAutoConfiguration.class))
 		.withUserConfiguration(ServicesConfiguration.class);
 
 	@AfterEach
@@ -347,7 +347,7 @@ class FallomSessionAspectTests {
 		@FallomSession(configKey = "support", sessionId = "#id")
 		Mono<String> mono(String id) {
 			// fromCallable runs at subscribe time, after this method has returned.
-			return Mono.fromCallable(FallomSessionAspectTests::describe)
+			return Mono.fromCallable(FallomSessionTests::describe)
 				.flatMap((atSubscribe) -> Mono.deferContextual((context) -> Mono.just(context
 					.<FallomSessionContext>getOrEmpty(FallomSessionThreadLocalAccessor.KEY)
 					.map((session) -> session.configKey() + "/" + session.sessionId())
@@ -380,7 +380,7 @@ class FallomSessionAspectTests {
 		CompletableFuture<String> futureAsync(String id) {
 			ExecutorService propagating = ContextExecutorService.wrap(executor,
 					ContextSnapshotFactory.builder().build()::captureAll);
-			return CompletableFuture.supplyAsync(FallomSessionAspectTests::describe, propagating);
+			return CompletableFuture.supplyAsync(FallomSessionTests::describe, propagating);
 		}
 
 	}

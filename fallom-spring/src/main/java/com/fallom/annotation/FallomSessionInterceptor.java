@@ -13,29 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fallom.session.FallomCustomerContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
-import org.aspectj.lang.reflect.MethodSignature;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.AopProxyUtils;
-import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
-import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
@@ -45,9 +34,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Aspect behind {@link FallomSession @FallomSession}: evaluates the session of each call
- * and sets it as the current thread's Fallom session for the call, restoring the previous
- * one afterwards.
+ * The advice behind {@link FallomSession @FallomSession}: evaluates the session of each
+ * call and sets it as the current thread's Fallom session for the call, restoring the
+ * previous one afterwards.
  * <p>
  * Return values: a {@code Mono} or {@code Flux} carries the session in its Reactor
  * {@code Context} and has it set while it is subscribed to. For a
@@ -55,63 +44,19 @@ import org.springframework.util.StringUtils;
  * an executor that propagates context (Spring's {@code ContextPropagatingTaskDecorator})
  * carries it; callbacks that run on other threads do not see it otherwise.
  * <p>
- * Expressions are parsed once: for every bean when the application starts, so that a bad
- * one fails start-up with the method's name.
+ * Expressions are parsed once: {@link #validate(Class)} parses those of a class, so that
+ * a bad one fails start-up with the method's name.
  */
-@Aspect
-public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingSingleton {
-
-	private static final Log logger = LogFactory.getLog(FallomSessionAspect.class);
+final class FallomSessionInterceptor implements MethodInterceptor {
 
 	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
-			FallomSessionAspect.class.getClassLoader());
+			FallomSessionInterceptor.class.getClassLoader());
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
 
 	private final ParameterNameDiscoverer parameterNameDiscoverer = new DefaultParameterNameDiscoverer();
 
 	private final Map<AnnotatedElementKey, SessionExpressions> expressions = new ConcurrentHashMap<>();
-
-	private @Nullable ConfigurableListableBeanFactory beanFactory;
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		if (beanFactory instanceof ConfigurableListableBeanFactory listable) {
-			this.beanFactory = listable;
-		}
-	}
-
-	/**
-	 * Parse the expressions of every bean's {@code @FallomSession} annotations.
-	 * @throws IllegalStateException naming the method of an expression that does not
-	 * parse
-	 */
-	@Override
-	public void afterSingletonsInstantiated() {
-		if (this.beanFactory == null) {
-			return;
-		}
-		for (String beanName : this.beanFactory.getBeanNamesForType(Object.class, false, false)) {
-			if (!ScopedProxyUtils.isScopedTarget(beanName)) {
-				Class<?> type = targetClassOf(beanName);
-				if (type != null) {
-					validate(type);
-				}
-			}
-		}
-	}
-
-	private @Nullable Class<?> targetClassOf(String beanName) {
-		try {
-			Class<?> type = AutoProxyUtils.determineTargetClass(this.beanFactory, beanName);
-			return (type != null) ? ClassUtils.getUserClass(type) : null;
-		}
-		catch (RuntimeException | LinkageError ex) {
-			// An unresolvable bean type: nothing this aspect could apply to either.
-			logger.debug("Could not resolve the type of bean '" + beanName + "'", ex);
-			return null;
-		}
-	}
 
 	/**
 	 * Parse the expressions of the {@code @FallomSession} annotations of a class and its
@@ -120,17 +65,15 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 	 * @throws IllegalStateException naming the method of an expression that does not
 	 * parse
 	 */
-	public void validate(Class<?> type) {
-		if (!AnnotationUtils.isCandidateClass(type, FallomSession.class)) {
-			return;
-		}
-		boolean annotatedClass = AnnotatedElementUtils.hasAnnotation(type, FallomSession.class);
-		Map<Method, Boolean> methods = MethodIntrospector.selectMethods(type,
-				(MethodIntrospector.MetadataLookup<Boolean>) (method) -> AnnotatedElementUtils.hasAnnotation(method,
-						FallomSession.class) ? Boolean.TRUE : null);
-		methods.keySet().forEach((method) -> expressionsFor(method, type));
-		if (annotatedClass) {
-			FallomSession annotation = AnnotatedElementUtils.findMergedAnnotation(type, FallomSession.class);
+	void validate(Class<?> type) {
+		MethodIntrospector
+			.selectMethods(type,
+					(MethodIntrospector.MetadataLookup<Boolean>) (method) -> AnnotatedElementUtils.hasAnnotation(method,
+							FallomSession.class) ? Boolean.TRUE : null)
+			.keySet()
+			.forEach((method) -> expressionsFor(method, type));
+		FallomSession annotation = AnnotatedElementUtils.findMergedAnnotation(type, FallomSession.class);
+		if (annotation != null) {
 			// Parsed to fail fast; methods are cached on their first call.
 			parse(annotation, "class " + type.getName());
 		}
@@ -138,26 +81,26 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 
 	/**
 	 * Run an annotated method in its session.
-	 * @param joinPoint the call
+	 * @param invocation the call
 	 * @return the method's result, a {@code Mono} or {@code Flux} carrying the session
 	 * @throws Throwable what the method throws
 	 */
-	@Around("@annotation(com.fallom.annotation.FallomSession) || @within(com.fallom.annotation.FallomSession)")
-	public @Nullable Object setSession(ProceedingJoinPoint joinPoint) throws Throwable {
-		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
-		Object target = joinPoint.getTarget();
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Method method = invocation.getMethod();
+		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopProxyUtils.ultimateTargetClass(target)
 				: method.getDeclaringClass();
 		Method specificMethod = AopUtils.getMostSpecificMethod(method, targetClass);
 		SessionExpressions sessionExpressions = expressionsFor(specificMethod, targetClass);
 		if (sessionExpressions == null) {
-			return joinPoint.proceed();
+			return invocation.proceed();
 		}
-		FallomSessionContext session = sessionExpressions.evaluate(specificMethod, joinPoint.getArgs());
+		FallomSessionContext session = sessionExpressions.evaluate(specificMethod, invocation.getArguments());
 		FallomSessionContext previous = FallomSessionHolder.set(session);
 		Object result;
 		try {
-			result = joinPoint.proceed();
+			result = invocation.proceed();
 		}
 		finally {
 			FallomSessionHolder.set(previous);
@@ -285,7 +228,7 @@ public class FallomSessionAspect implements BeanFactoryAware, SmartInitializingS
 
 		FallomSessionContext evaluate(Method method, @Nullable Object[] args) {
 			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, method, args,
-					FallomSessionAspect.this.parameterNameDiscoverer);
+					FallomSessionInterceptor.this.parameterNameDiscoverer);
 			String sessionId = value(this.sessionId, "sessionId", context);
 			// What the request said about this same session (the web filter's customer and
 			// targeting context), or about its customer when it had no session id: the
