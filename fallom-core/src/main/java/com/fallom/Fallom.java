@@ -35,6 +35,7 @@ import com.fallom.sync.SyncListener;
 import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
+import com.fallom.tracing.internal.OtlpHttpExporter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -169,8 +170,9 @@ public final class Fallom implements AutoCloseable {
 					builder.retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
 					builder.maxRequestsInFlight, builder.retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
+			// One HTTP client for every service, the export included: no TLS set-up or threads of its own
 			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
-					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
+					new OtlpHttpExporter(tracesClient, builder.exportTimeout), builder.resource(),
 					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
 							builder.spanBatchSize, builder.maxSpanBatchBytes,
 							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,

@@ -93,6 +93,34 @@ class FallomLifecycleTests {
 			.containsExactly("while-stopped");
 	}
 
+	@Test
+	void onlineEngineRunsFourThreadsOfItsOwnAndOneHttpClientForEveryServiceAndTheExport() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		try (Fallom fallom = online().build()) {
+			fallom.models().get("support", "s1");
+			fallom.trace().span(Map.of("score", 1), "support", "s1");
+			fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
+			fallom.prompts().get("greeting", null, com.fallom.prompts.PromptFallback.of("s", "u"));
+			await().until(() -> this.server.sessions().size() == 1 && this.server.metrics().size() == 1
+					&& this.server.traceSpans().size() == 1);
+			List<String> started = Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.filter((thread) -> thread.isAlive() && !before.contains(thread))
+				.map(Thread::getName)
+				.filter((name) -> !name.startsWith("fallom-mock-"))
+				// The JDK's one delayer of CompletableFuture.orTimeout, shared by the whole JVM
+				.filter((name) -> !name.equals("CompletableFutureDelayScheduler"))
+				.toList();
+			// Three senders and one sync thread for configs, prompts and prompt A/B tests
+			assertThat(engineThreadsSince(before)).hasSize(4);
+			// The one HTTP client: its two threads and the JDK's selector; the export has none of its own
+			assertThat(started).filteredOn((name) -> name.startsWith("fallom-http")).hasSizeLessThanOrEqualTo(2);
+			assertThat(started).filteredOn((name) -> name.contains("SelectorManager")).hasSize(1);
+			assertThat(started).as(started.toString()).hasSizeLessThanOrEqualTo(7);
+		}
+	}
+
 	/**
 	 * Return the engine's own threads (senders and sync) started since the given ones.
 	 */

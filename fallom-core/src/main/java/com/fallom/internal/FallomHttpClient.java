@@ -154,6 +154,23 @@ public final class FallomHttpClient implements AutoCloseable {
 			.thenApply(FallomHttpClient::toResponse);
 	}
 
+	/**
+	 * Start a POST request without waiting for the answer, for bodies other than JSON
+	 * (the OTLP export's protobuf).
+	 * @param path the path below the base URL, starting with {@code /}
+	 * @param contentType the body's content type
+	 * @param body the body
+	 * @param timeout the request timeout
+	 * @return the response; completes exceptionally on a network failure or time-out
+	 */
+	public CompletableFuture<Response> postAsync(String path, String contentType, byte[] body, Duration timeout) {
+		HttpRequest request = newRequest(path, timeout).header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+			.build();
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+			.thenApply(FallomHttpClient::toResponse);
+	}
+
 	private HttpRequest.Builder newRequest(String path, Duration timeout) {
 		return HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(timeout)

@@ -105,6 +105,9 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 			return SendResult.sent();
 		}
 		Throwable failure = result.getFailureThrowable();
+		if (failure instanceof OtlpHttpExporter.HttpStatusException http) {
+			return SendResult.ofStatus(http.status(), http.retryAfter());
+		}
 		Integer status = ExportFailures.statusOf(failure);
 		if (status != null) {
 			return SendResult.ofStatus(status, null);
