@@ -121,6 +121,26 @@ class FallomLifecycleTests {
 		}
 	}
 
+	@Test
+	void httpClientIsBuiltOnFirstUseNotWhereTheEngineIsBuilt() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		try (Fallom fallom = online().startOnBuild(false).build()) {
+			// The JDK client starts its selector thread when it is built
+			assertThat(threadsSince(before)).noneMatch((name) -> name.contains("SelectorManager"));
+			fallom.start();
+			assertThat(threadsSince(before)).anyMatch((name) -> name.contains("SelectorManager"));
+		}
+	}
+
+	private static List<String> threadsSince(Set<Thread> before) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && !before.contains(thread))
+			.map(Thread::getName)
+			.toList();
+	}
+
 	/**
 	 * Return the engine's own threads (senders and sync) started since the given ones.
 	 */

@@ -29,7 +29,8 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private final ExecutorService executor;
 
-	private final HttpClient client;
+	/** Built on first use, on a background thread, not on the thread that builds the engine. */
+	private final LazyClient client;
 
 	private final boolean ownsClient;
 
@@ -46,12 +47,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		this.authorization = "Bearer " + apiKey;
 		this.timeout = timeout;
 		this.executor = Executors.newFixedThreadPool(2, new DaemonThreadFactory("fallom-http"));
-		this.client = HttpClient.newBuilder()
-			.version(version(this.baseUrl))
-			.connectTimeout(timeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(this.executor)
-			.build();
+		this.client = new LazyClient(version(this.baseUrl), timeout, this.executor);
 		this.ownsClient = true;
 	}
 
@@ -118,7 +114,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return the response, completed exceptionally on a network failure or time-out
 	 */
 	public CompletableFuture<Response> getAsync(String path) {
-		return this.client.sendAsync(newRequest(path, this.timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
+		return this.client.get().sendAsync(newRequest(path, this.timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
 			.thenApply(FallomHttpClient::toResponse);
 	}
 
@@ -150,7 +146,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
 			.build();
-		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+		return this.client.get().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
 			.thenApply(FallomHttpClient::toResponse);
 	}
 
@@ -167,7 +163,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		HttpRequest request = newRequest(path, timeout).header("Content-Type", contentType)
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 			.build();
-		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+		return this.client.get().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
 			.thenApply(FallomHttpClient::toResponse);
 	}
 
@@ -179,7 +175,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	private Response send(HttpRequest request) throws IOException, InterruptedException {
-		return toResponse(this.client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+		return toResponse(this.client.get().send(request, HttpResponse.BodyHandlers.ofByteArray()));
 	}
 
 	private static Response toResponse(HttpResponse<byte[]> response) {
@@ -193,6 +189,47 @@ public final class FallomHttpClient implements AutoCloseable {
 		if (this.ownsClient) {
 			this.executor.shutdownNow();
 		}
+	}
+
+	/**
+	 * The JDK client, built on first use: building it sets up TLS and starts its selector
+	 * thread, which costs the app's start-up time when done where the engine is built.
+	 */
+	private static final class LazyClient {
+
+		private final HttpClient.Version version;
+
+		private final Duration connectTimeout;
+
+		private final ExecutorService executor;
+
+		private volatile @Nullable HttpClient client;
+
+		LazyClient(HttpClient.Version version, Duration connectTimeout, ExecutorService executor) {
+			this.version = version;
+			this.connectTimeout = connectTimeout;
+			this.executor = executor;
+		}
+
+		HttpClient get() {
+			HttpClient client = this.client;
+			if (client == null) {
+				synchronized (this) {
+					client = this.client;
+					if (client == null) {
+						client = HttpClient.newBuilder()
+							.version(this.version)
+							.connectTimeout(this.connectTimeout)
+							.followRedirects(HttpClient.Redirect.NEVER)
+							.executor(this.executor)
+							.build();
+						this.client = client;
+					}
+				}
+			}
+			return client;
+		}
+
 	}
 
 	/**
