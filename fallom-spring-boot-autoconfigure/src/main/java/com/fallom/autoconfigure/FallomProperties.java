@@ -256,8 +256,9 @@ public class FallomProperties {
 		private Duration timeout = Duration.ofSeconds(2);
 
 		/**
-		 * Longest time start-up waits for the first syncs of configs, prompts and prompt
-		 * A/B tests, which run together. The application starts whatever happens.
+		 * Longest time start-up waits for the first syncs of configs (and of prompts, when
+		 * they are synced from start-up), in all; it waits only when there is nothing to
+		 * serve (no bootstrap config, no snapshot). The application starts whatever happens.
 		 */
 		private Duration startupTimeout = Duration.ofSeconds(2);
 
