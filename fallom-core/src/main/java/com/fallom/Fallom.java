@@ -757,7 +757,8 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set the longest {@link #build()} waits for the first syncs of configs, prompts
-		 * and prompt A/B tests, which run together (default 2 s); zero does not wait.
+		 * and prompt A/B tests, in all (default 2 s); zero does not wait. It waits only
+		 * when there is nothing to serve (no bootstrap config, no snapshot).
 		 * @param startupTimeout a duration, zero or more
 		 * @return this builder
 		 */
@@ -919,7 +920,8 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the longest {@link Fallom#close()} flushes queued records (default 2 s).
+		 * Set the longest {@link Fallom#stop()} and {@link Fallom#close()} flush queued
+		 * records (default 2 s).
 		 * @param shutdownTimeout a duration, zero or more
 		 * @return this builder
 		 */
@@ -992,9 +994,8 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Build the engine and, unless told otherwise, start it: the first syncs of
-		 * configs, prompts and prompt A/B tests are waited for at most the start-up
-		 * timeout in all.
+		 * Build the engine and, unless told otherwise, start it: when there is nothing to
+		 * serve yet, the first syncs are waited for at most the start-up timeout in all.
 		 * @return the engine
 		 * @throws IllegalArgumentException when an environment variable holds a bad value
 		 */
