@@ -78,8 +78,11 @@ public final class FallomAutoConfiguration {
 			.exportTimeout(tracing.getExportTimeout())
 			.metricsQueueCapacity(tracing.getMetricsQueueCapacity())
 			.shutdownTimeout(properties.getShutdownTimeout())
-			.resource(resource.getIfAvailable(() -> defaultResource(environment)))
 			.startOnBuild(false);
+		if (connectionDetails.getApiKey() != null && tracing.isEnabled()) {
+			// Only spans sent to Fallom carry it: offline, nothing is worth computing it for
+			builder.resource(resource.getIfAvailable(() -> defaultResource(environment)));
+		}
 		FallomPropertiesValidator.bootstrapConfigs(models).forEach(builder::bootstrapConfig);
 		FallomProperties.Prompts prompts = properties.getPrompts();
 		builder.promptSync(prompts.isEnabled() ? prompts.getSync() : PromptSync.OFF);

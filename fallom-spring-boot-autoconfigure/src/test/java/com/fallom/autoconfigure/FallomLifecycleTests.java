@@ -8,6 +8,7 @@ import com.fallom.Fallom;
 import com.fallom.models.FallomModels;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
+import io.opentelemetry.sdk.resources.Resource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,6 +91,30 @@ class FallomLifecycleTests {
 		});
 		assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
 			.containsExactly("while-stopped");
+	}
+
+	@Test
+	void offlineEngineNeverAsksForTheResourceOfSpans() {
+		this.runner.withUserConfiguration(LazyResource.class).run((context) -> {
+			assertThat(context.getBean(Fallom.class).isOnline()).isFalse();
+			assertThat(context.getBean(LazyResource.class).created).isFalse();
+		});
+		online().withUserConfiguration(LazyResource.class)
+			.run((context) -> assertThat(context.getBean(LazyResource.class).created).isTrue());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyResource {
+
+		volatile boolean created;
+
+		@Bean
+		@Lazy
+		Resource resource() {
+			this.created = true;
+			return Resource.empty();
+		}
+
 	}
 
 	/**
