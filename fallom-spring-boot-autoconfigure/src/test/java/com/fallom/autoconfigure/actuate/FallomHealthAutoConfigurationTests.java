@@ -91,6 +91,16 @@ class FallomHealthAutoConfigurationTests {
 	}
 
 	@Test
+	void appThatUsesNoPromptsShowsPromptsNotSyncedRatherThanStale(FallomMockServer server) {
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getDetails()).extractingByKey("prompts")
+				.isEqualTo(Map.of("prompts", 0, "abTests", 0, "synced", false));
+		});
+	}
+
+	@Test
 	void offlineShowsBootstrapPromptsNotSynced() {
 		this.runner.withPropertyValues("fallom.prompts.templates.greeting.system=Hi").run((context) -> {
 			Health health = context.getBean(FallomHealthIndicator.class).health();
