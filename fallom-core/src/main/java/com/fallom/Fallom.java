@@ -110,8 +110,6 @@ public final class Fallom implements AutoCloseable {
 
 	private final Duration shutdownTimeout;
 
-	private final @Nullable SyncScheduler syncScheduler;
-
 	private final PromptSync promptSync;
 
 	/** Whether prompt sync runs whenever the engine runs: set at once, or on first use. */
@@ -149,7 +147,6 @@ public final class Fallom implements AutoCloseable {
 		}
 		String apiKey = builder.apiKey;
 		if (apiKey == null) {
-			this.syncScheduler = null;
 			this.httpClient = null;
 			this.configRefresher = null;
 			this.sessionRecorder = null;
@@ -162,9 +159,10 @@ public final class Fallom implements AutoCloseable {
 			FallomHttpClient configsClient = new FallomHttpClient(this.configsUrl, apiKey, builder.timeout);
 			FallomHttpClient tracesClient = configsClient.forService(this.tracesUrl);
 			this.httpClient = configsClient;
-			this.syncScheduler = new SyncScheduler("fallom-sync");
+			// One thread for every sync, from start() to stop(), not one per endpoint
+			SyncScheduler syncScheduler = new SyncScheduler("fallom-sync");
 			this.configRefresher = new ConfigRefresher(configsClient, this.configRegistry, builder.refreshInterval,
-					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners, this.syncScheduler);
+					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners, syncScheduler);
 			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
 					builder.sessionQueueCapacity, builder.recentSessions, builder.maxRequestsInFlight,
 					builder.retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
@@ -185,7 +183,7 @@ public final class Fallom implements AutoCloseable {
 			this.promptRefresher = (this.promptSync != PromptSync.OFF)
 					? new PromptRefresher(configsClient.forService(this.promptsUrl), this.promptRegistry,
 							builder.refreshInterval, builder.startupTimeout, snapshotFile, builder.clock, List.of(),
-							this.syncScheduler)
+							syncScheduler)
 					: null;
 		}
 		this.trace = new FallomTrace(this.metricsSender);
