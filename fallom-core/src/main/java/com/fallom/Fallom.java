@@ -16,6 +16,7 @@ import com.fallom.internal.Arguments;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
+import com.fallom.internal.SyncScheduler;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
@@ -27,6 +28,7 @@ import com.fallom.prompts.FallomPrompts;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptListener;
 import com.fallom.prompts.PromptRefresher;
+import com.fallom.prompts.PromptSync;
 import com.fallom.prompts.PromptVersion;
 import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.sync.SnapshotFile;
@@ -35,6 +37,7 @@ import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
 import com.fallom.tracing.internal.GenAiAttributes;
+import com.fallom.tracing.internal.OtlpHttpExporter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -56,9 +59,11 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Without an API key it runs offline: bootstrap configs and prompts (and a snapshot
- * file) only, no thread, no socket. {@link #close()} flushes what is queued within the
- * shutdown timeout; after it, {@link #models()} and {@link #prompts()} keep answering from
- * the last configs and prompts, and nothing more is sent.
+ * file) only, no thread, no socket. {@link #stop()} pauses the background work and
+ * {@link #start()} resumes it; {@link #close()} flushes what is queued within the
+ * shutdown timeout and ends it for good: after it, {@link #models()} and
+ * {@link #prompts()} keep answering from the last configs and prompts, and nothing more
+ * is sent.
  */
 public final class Fallom implements AutoCloseable {
 
@@ -107,7 +112,17 @@ public final class Fallom implements AutoCloseable {
 
 	private final @Nullable FallomTraceExporter traceExporter;
 
-	private final AtomicBoolean started = new AtomicBoolean();
+	private final Duration shutdownTimeout;
+
+	private final PromptSync promptSync;
+
+	/** Whether prompt sync runs whenever the engine runs: set at once, or on first use. */
+	private final AtomicBoolean promptSyncWanted = new AtomicBoolean();
+
+	/** Guards start, stop and close; never held while waiting for a sync. */
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile boolean running;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -115,6 +130,8 @@ public final class Fallom implements AutoCloseable {
 		this.captureContent = builder.captureContent;
 		this.maxContentLength = builder.maxContentLength;
 		this.startupTimeout = builder.startupTimeout;
+		this.shutdownTimeout = builder.shutdownTimeout;
+		this.promptSync = builder.promptSync;
 		this.configsUrl = builder.serviceUrl(builder.configsUrl, "FALLOM_CONFIGS_URL",
 				DEFAULT_CONFIGS_URL);
 		this.tracesUrl = builder.serviceUrl(builder.tracesUrl, "FALLOM_TRACES_URL", DEFAULT_TRACES_URL);
@@ -127,7 +144,12 @@ public final class Fallom implements AutoCloseable {
 		if (snapshotFile != null) {
 			PromptRefresher.readSnapshot(snapshotFile, this.promptRegistry);
 		}
-		this.prompts = new FallomPrompts(this.promptRegistry, builder.promptListeners);
+		this.prompts = new FallomPrompts(this.promptRegistry, builder.promptListeners, this::promptsUsed);
+		if (this.promptSync == PromptSync.ALWAYS || !builder.bootstrapPrompts.isEmpty()
+				|| !builder.bootstrapPromptAbTests.isEmpty() || hasPrompts(this.promptRegistry)) {
+			// Prompts to serve from start-up: the app uses prompts, keep them fresh at once.
+			this.promptSyncWanted.set(true);
+		}
 		String apiKey = builder.apiKey;
 		if (apiKey == null) {
 			this.httpClient = null;
@@ -145,15 +167,18 @@ public final class Fallom implements AutoCloseable {
 					builder.maxRetryTime);
 			FallomHttpClient tracesClient = configsClient.forService(this.tracesUrl);
 			this.httpClient = configsClient;
+			// One thread for every sync, from start() to stop(), not one per endpoint
+			SyncScheduler syncScheduler = new SyncScheduler("fallom-sync");
 			this.configRefresher = new ConfigRefresher(configsClient, this.configRegistry, builder.refreshInterval,
-					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners);
+					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners, syncScheduler);
 			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
 					builder.sessionQueueCapacity, builder.recentSessions, builder.maxRequestsInFlight,
 					retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
 					builder.maxRequestsInFlight, retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
+			// One HTTP client for every service, the export included: no TLS set-up or threads of its own
 			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
-					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
+					new OtlpHttpExporter(tracesClient, builder.exportTimeout), builder.resource(),
 					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
 							builder.spanBatchSize, builder.maxSpanBatchBytes,
 							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
@@ -163,9 +188,10 @@ public final class Fallom implements AutoCloseable {
 					builder.missingVersionTtl, builder.clock);
 			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,
 					builder.assignmentListeners);
-			this.promptRefresher = builder.syncPrompts
+			this.promptRefresher = (this.promptSync != PromptSync.OFF)
 					? new PromptRefresher(configsClient.forService(this.promptsUrl), this.promptRegistry,
-							builder.refreshInterval, builder.startupTimeout, snapshotFile, builder.clock, List.of())
+							builder.refreshInterval, builder.startupTimeout, snapshotFile, builder.clock, List.of(),
+							syncScheduler)
 					: null;
 		}
 		this.trace = new FallomTrace(this.metricsSender);
@@ -192,37 +218,80 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
-	 * Start the background work: config and prompt sync, session recording, custom
-	 * metrics and span export. The first syncs of configs, prompts and prompt A/B tests
-	 * run together, and this waits for them at most the start-up timeout in all (not once
-	 * per endpoint, so a backend that is down costs one timeout). Called by
-	 * {@link Builder#build()}; starting twice does nothing.
+	 * Start the background work, or resume it after {@link #stop()}: config sync (and
+	 * prompt sync, once the app uses prompts, see {@link Builder#promptSync(PromptSync)}),
+	 * session recording, custom metrics and span export. Waits for the first sync only
+	 * when there is nothing to serve (no bootstrap config, no snapshot, nothing synced
+	 * yet), at most the start-up timeout for configs and prompts together; otherwise the
+	 * first sync runs in the background. Called by {@link Builder#build()}; starting while
+	 * running, or after {@link #close()}, does nothing.
 	 */
 	public void start() {
-		if (this.closed.get() || !this.started.compareAndSet(false, true)) {
-			return;
+		boolean awaitConfigs;
+		boolean awaitPrompts;
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed.get() || this.running) {
+				return;
+			}
+			this.running = true;
+			if (this.sessionRecorder != null) {
+				this.sessionRecorder.start();
+			}
+			if (this.metricsSender != null) {
+				this.metricsSender.start();
+			}
+			if (this.traceExporter != null) {
+				this.traceExporter.start();
+			}
+			awaitConfigs = this.configRefresher != null && this.configRegistry.getState().origin() == null;
+			if (this.configRefresher != null) {
+				this.configRefresher.startInBackground();
+			}
+			awaitPrompts = false;
+			if (this.promptRefresher != null && this.promptSyncWanted.get()) {
+				awaitPrompts = !hasPrompts(this.promptRegistry);
+				this.promptRefresher.startInBackground();
+			}
 		}
-		if (this.sessionRecorder != null) {
-			this.sessionRecorder.start();
-		}
-		if (this.metricsSender != null) {
-			this.metricsSender.start();
-		}
-		if (this.traceExporter != null) {
-			this.traceExporter.start();
-		}
+		// Outside the monitor: a first use of prompts on a request thread never waits on it
 		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
-		if (this.configRefresher != null) {
-			this.configRefresher.startInBackground();
-		}
-		if (this.promptRefresher != null) {
-			this.promptRefresher.startInBackground();
-		}
-		if (this.configRefresher != null) {
+		if (awaitConfigs) {
 			this.configRefresher.awaitFirstSync(remaining(deadline));
 		}
-		if (this.promptRefresher != null) {
+		if (awaitPrompts) {
 			this.promptRefresher.awaitFirstSync(remaining(deadline));
+		}
+	}
+
+	private static boolean hasPrompts(PromptRegistry registry) {
+		return !registry.snapshot().currentPrompts().isEmpty() || !registry.snapshot().abTests().isEmpty();
+	}
+
+	/**
+	 * Tell the engine that the app uses prompts, for {@link PromptSync#ON}: prompt sync
+	 * runs with the engine from now on, from the next {@link #start()} (which then waits
+	 * for the first prompt sync only when there is no prompt to serve), or at once,
+	 * without waiting, when the engine runs. Containers call it before starting the
+	 * engine when the app's beans use prompts; the first prompt lookup calls it too.
+	 */
+	public void usePrompts() {
+		promptsUsed();
+	}
+
+	/**
+	 * Called on the caller's thread by the first prompt or prompt A/B test lookup: start
+	 * prompt sync without waiting for it.
+	 */
+	private void promptsUsed() {
+		if (!this.promptSyncWanted.compareAndSet(false, true) || this.promptRefresher == null) {
+			return;
+		}
+		if (this.running) {
+			this.promptRefresher.startInBackground();
+			if (!this.running) {
+				// Stopped meanwhile: stop() may have missed the sync just started
+				this.promptRefresher.stop();
+			}
 		}
 	}
 
@@ -231,22 +300,63 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the background work runs: started and not closed.
+	 * Whether the background work runs: started, and neither stopped nor closed.
 	 * @return whether it runs
 	 */
 	public boolean isRunning() {
-		return this.started.get() && !this.closed.get();
+		return this.running;
 	}
 
 	/**
-	 * Stop syncing and flush what is queued within the shutdown timeout. Closing twice
-	 * does nothing; {@link #models()} still answers from the last configs afterwards.
+	 * Pause the background work: stop syncing, send what is queued within the shutdown
+	 * timeout, and end the engine's threads. Nothing is closed: records, metrics and spans
+	 * keep queueing (within their bounds) and {@link #start()} resumes everything, as a
+	 * Spring context stopped and started again (or paused by Spring's test context cache)
+	 * expects. Stopping while stopped does nothing.
+	 */
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			if (this.configRefresher != null) {
+				this.configRefresher.stop();
+			}
+			if (this.promptRefresher != null) {
+				this.promptRefresher.stop();
+			}
+			// One shutdown timeout for the three queues together, not one per queue
+			long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+			if (this.sessionRecorder != null) {
+				this.sessionRecorder.pause(remaining(deadline));
+			}
+			if (this.metricsSender != null) {
+				this.metricsSender.pause(remaining(deadline));
+			}
+			if (this.traceExporter != null) {
+				this.traceExporter.pause(remaining(deadline));
+			}
+		}
+	}
+
+	/**
+	 * Stop syncing and flush what is queued within the shutdown timeout, for good: the
+	 * engine cannot be started again. Closing twice does nothing; {@link #models()} still
+	 * answers from the last configs afterwards.
 	 */
 	@Override
 	public void close() {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
+		synchronized (this.lifecycleMonitor) {
+			if (!this.closed.compareAndSet(false, true)) {
+				return;
+			}
+			this.running = false;
+			closeResources();
 		}
+	}
+
+	private void closeResources() {
 		if (this.configRefresher != null) {
 			this.configRefresher.stop();
 		}
@@ -441,7 +551,7 @@ public final class Fallom implements AutoCloseable {
 
 		private final List<PromptListener> promptListeners = new ArrayList<>();
 
-		private boolean syncPrompts = true;
+		private PromptSync promptSync = PromptSync.ALWAYS;
 
 		private Duration refreshInterval = Duration.ofSeconds(30);
 
@@ -632,12 +742,26 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set whether prompts and prompt A/B tests are synced from the prompts service
-		 * when online (default {@code true}); off, only the bootstrap ones are served.
+		 * when online: {@code true} is {@link PromptSync#ALWAYS} (the default),
+		 * {@code false} {@link PromptSync#OFF}, where only the bootstrap ones are served.
 		 * @param syncPrompts whether to sync prompts
 		 * @return this builder
 		 */
 		public Builder syncPrompts(boolean syncPrompts) {
-			this.syncPrompts = syncPrompts;
+			return promptSync(syncPrompts ? PromptSync.ALWAYS : PromptSync.OFF);
+		}
+
+		/**
+		 * Set when prompts and prompt A/B tests are synced from the prompts service when
+		 * online (default {@link PromptSync#ALWAYS}, since {@link #build()} starts the
+		 * engine before the app can ask for a prompt; the Spring Boot starter uses
+		 * {@link PromptSync#ON}, see {@link Fallom#usePrompts()}).
+		 * @param promptSync when to sync prompts
+		 * @return this builder
+		 */
+		public Builder promptSync(PromptSync promptSync) {
+			Arguments.notNull(promptSync, "'promptSync' must not be null");
+			this.promptSync = promptSync;
 			return this;
 		}
 
@@ -674,7 +798,8 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set the longest {@link #build()} waits for the first syncs of configs, prompts
-		 * and prompt A/B tests, which run together (default 2 s); zero does not wait.
+		 * and prompt A/B tests, in all (default 2 s); zero does not wait. It waits only
+		 * when there is nothing to serve (no bootstrap config, no snapshot).
 		 * @param startupTimeout a duration, zero or more
 		 * @return this builder
 		 */
@@ -877,7 +1002,8 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the longest {@link Fallom#close()} flushes queued records (default 2 s).
+		 * Set the longest {@link Fallom#stop()} and {@link Fallom#close()} flush queued
+		 * records (default 2 s).
 		 * @param shutdownTimeout a duration, zero or more
 		 * @return this builder
 		 */
@@ -950,9 +1076,8 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Build the engine and, unless told otherwise, start it: the first syncs of
-		 * configs, prompts and prompt A/B tests are waited for at most the start-up
-		 * timeout in all.
+		 * Build the engine and, unless told otherwise, start it: when there is nothing to
+		 * serve yet, the first syncs are waited for at most the start-up timeout in all.
 		 * @return the engine
 		 * @throws IllegalArgumentException when an environment variable holds a bad value
 		 */

@@ -156,32 +156,57 @@ class FallomTests {
 	}
 
 	@Test
-	void backendDownAtBuildServesBootstrapConfigsWithinTheStartupTimeout() {
+	void backendDownAtBuildServesBootstrapConfigs() {
 		this.server.fault(Endpoint.CONFIGS, Fault.status(503));
 		try (Fallom fallom = online().bootstrapConfig(BOOTSTRAP).build()) {
 			assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
-			assertThat(fallom.configRefresher().getStatus().lastFailureReason()).isEqualTo("HTTP 503");
+			await().untilAsserted(() -> assertThat(fallom.configRefresher().getStatus().lastFailureReason())
+				.isEqualTo("HTTP 503"));
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
 		}
 	}
 
 	@Test
-	void buildSyncsConfigsPromptsAndPromptTestsTogetherNotOneAfterAnother() throws Exception {
-		// Configs never answer: one after another, /prompts would not be asked while
-		// build() waits for /configs.
-		this.server.fault(Endpoint.CONFIGS, Fault.delay(Duration.ofMinutes(5)));
-		this.server.putPrompt("greeting", 1, "Be kind.", "Hello {{ name }}");
+	void startReturnsWhileTheFirstSyncIsHeldWhenBootstrapConfigsCanServe() throws Exception {
+		this.server.fault(Endpoint.CONFIGS, Fault.hang());
 		ExecutorService builder = Executors.newSingleThreadExecutor();
 		try {
-			Future<Fallom> build = builder
-				.submit(() -> online().timeout(Duration.ofMinutes(5)).startupTimeout(Duration.ofMinutes(5)).build());
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> this.server.requestCount(Endpoint.PROMPTS) > 0
-						&& this.server.requestCount(Endpoint.PROMPT_AB_TESTS) > 0);
+			// Were start() to wait, it would wait for the held request's end: five minutes.
+			Future<Fallom> build = builder.submit(() -> online().bootstrapConfig(BOOTSTRAP)
+				.syncPrompts(false)
+				.timeout(Duration.ofMinutes(5))
+				.startupTimeout(Duration.ofMinutes(5))
+				.build());
+			await().until(build::isDone);
+			try (Fallom fallom = build.get()) {
+				assertThat(fallom.isRunning()).isTrue();
+				assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
+				await().until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
+				// The mock still holds the request: the sync has neither succeeded nor failed.
+				assertThat(fallom.configRefresher().getStatus().lastAttempt()).isNull();
+			}
+		}
+		finally {
+			builder.shutdownNow();
+		}
+	}
+
+	@Test
+	void startWaitsForTheFirstSyncWhenThereIsNothingToServe() throws Exception {
+		this.server.putConfig("support", 2, Map.of("gpt-4o", 100));
+		this.server.fault(Endpoint.CONFIGS, Fault.hang());
+		ExecutorService builder = Executors.newSingleThreadExecutor();
+		try {
+			Future<Fallom> build = builder.submit(() -> online().syncPrompts(false)
+				.timeout(Duration.ofMinutes(5))
+				.startupTimeout(Duration.ofMinutes(5))
+				.build());
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
 			assertThat(build).isNotDone();
-			// Closing the server ends the hanging /configs request, and so the wait.
-			this.server.close();
+			// Clearing the fault ends the held request, and with it the wait.
+			this.server.clearFaults();
 			try (Fallom fallom = build.get(30, TimeUnit.SECONDS)) {
-				assertThat(fallom.prompts().get("greeting", Map.of("name", "Ada")).user()).isEqualTo("Hello Ada");
+				assertThat(fallom.configRefresher().getStatus().lastAttempt()).isNotNull();
 			}
 		}
 		finally {
@@ -201,8 +226,6 @@ class FallomTests {
 			// One after another it takes three timeouts; the bound leaves room for a busy machine.
 			assertThat(took).isGreaterThanOrEqualTo(startupTimeout).isLessThan(startupTimeout.multipliedBy(2));
 			assertThat(this.server.requestCount(Endpoint.CONFIGS)).isOne();
-			assertThat(this.server.requestCount(Endpoint.PROMPTS)).isOne();
-			assertThat(this.server.requestCount(Endpoint.PROMPT_AB_TESTS)).isOne();
 		}
 	}
 

@@ -63,11 +63,23 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 	}
 
 	/**
-	 * Start sending. Starting twice does nothing.
+	 * Start sending, or resume after {@link #pause(Duration)}. Starting twice does
+	 * nothing.
 	 */
 	public void start() {
 		this.sender.start();
 		this.running = true;
+	}
+
+	/**
+	 * Pause: send what is queued within the given time, then end the thread; what is
+	 * left, and what is queued meanwhile, is sent on {@link #start()} or flushed by
+	 * {@link #stop()}.
+	 * @param flushTimeout the longest the flush may take
+	 */
+	public void pause(Duration flushTimeout) {
+		this.running = false;
+		this.sender.pause(flushTimeout);
 	}
 
 	/**

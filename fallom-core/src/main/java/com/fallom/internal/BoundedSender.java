@@ -110,6 +110,12 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private boolean awaited;
 
+	/** Set by {@link #pause}: the thread flushes what it can, then ends; {@link #start} resumes. */
+	private boolean pausing;
+
+	/** Set when a pause's flush time is up: the thread ends at once. */
+	private boolean parked;
+
 	// Read without the lock
 
 	private final AtomicLong queuedBytes = new AtomicLong();
@@ -190,7 +196,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Start the background thread. Starting twice, or after {@link #stop}, does nothing.
+	 * Start the background thread, or resume after {@link #pause}. Starting twice, or
+	 * after {@link #stop}, does nothing.
 	 */
 	public void start() {
 		this.lock.lock();
@@ -198,9 +205,61 @@ public final class BoundedSender<T> implements QueueStatistics {
 			if (this.thread != null || this.closed) {
 				return;
 			}
-			Thread thread = new DaemonThreadFactory("fallom-" + this.name).newThread(this::run);
-			this.thread = thread;
-			thread.start();
+			this.pausing = false;
+			this.parked = false;
+			startThread();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void startThread() {
+		Thread thread = new DaemonThreadFactory("fallom-" + this.name).newThread(this::run);
+		this.thread = thread;
+		thread.start();
+	}
+
+	/**
+	 * Pause: send what is queued or waiting for a retry within the timeout, then end the
+	 * thread. Unlike {@link #stop}, nothing is given up: items keep queueing (within the
+	 * bounds) and what is left is sent once {@link #start} resumes, or flushed by
+	 * {@link #stop}. Requests under way complete on the HTTP client's threads.
+	 * @param flushTimeout the longest time the flush may take
+	 */
+	public void pause(Duration flushTimeout) {
+		Thread thread;
+		this.lock.lock();
+		try {
+			thread = this.thread;
+			if (thread == null || this.closed) {
+				return;
+			}
+			this.pausing = true;
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		join(thread, Math.max(1, flushTimeout.toMillis()));
+		this.lock.lock();
+		try {
+			this.parked = true;
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		join(thread, INTERRUPT_GRACE_MILLIS);
+		if (thread.isAlive()) {
+			thread.interrupt();
+			join(thread, INTERRUPT_GRACE_MILLIS);
+		}
+		this.lock.lock();
+		try {
+			if (this.thread == thread) {
+				this.thread = null;
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -221,6 +280,12 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 			this.closed = true;
 			this.stopping = true;
+			if (this.thread == null && (this.pausing || this.parked)) {
+				// Paused: what is left, and what queued since, gets this flush as well
+				this.pausing = false;
+				this.parked = false;
+				startThread();
+			}
 			this.flushTimeoutMillis = Math.max(1, flushTimeout.toMillis());
 			this.stopDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.flushTimeoutMillis);
 			this.changed.signalAll();
@@ -349,7 +414,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		this.lock.lock();
 		try {
 			while (true) {
-				if (this.abandoned) {
+				if (this.abandoned || this.parked) {
 					return null;
 				}
 				boolean failing = this.failures > 0;
@@ -381,7 +446,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 						this.inFlight.add(batch);
 						return batch;
 					}
-					if (this.stopping && this.inFlight.isEmpty() && this.retries.isEmpty()) {
+					if ((this.stopping || this.pausing) && this.inFlight.isEmpty() && this.retries.isEmpty()) {
 						return null;
 					}
 				}

@@ -43,7 +43,8 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private final ExecutorService executor;
 
-	private final HttpClient client;
+	/** Built on first use, on a background thread, not on the thread that builds the engine. */
+	private final LazyClient client;
 
 	private final boolean ownsClient;
 
@@ -90,12 +91,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		this.authorization = "Bearer " + ApiKeys.clean(apiKey, "'apiKey'");
 		this.timeout = timeout;
 		this.executor = Executors.newFixedThreadPool(2, new DaemonThreadFactory("fallom-http"));
-		this.client = HttpClient.newBuilder()
-			.version(version(this.baseUrl))
-			.connectTimeout(timeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(this.executor)
-			.build();
+		this.client = new LazyClient(version(this.baseUrl), timeout, this.executor);
 		this.ownsClient = true;
 	}
 
@@ -192,8 +188,21 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return the response; completes exceptionally on a network failure or time-out
 	 */
 	public CompletableFuture<Response> postJsonAsync(String path, byte[] json, Duration timeout) {
-		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
+		return postAsync(path, "application/json", json, timeout);
+	}
+
+	/**
+	 * Start a POST request without waiting for the answer, for bodies other than JSON
+	 * (the OTLP export's protobuf), bounded end to end like every other request.
+	 * @param path the path below the base URL, starting with {@code /}
+	 * @param contentType the body's content type
+	 * @param body the body
+	 * @param timeout the request timeout
+	 * @return the response; completes exceptionally on a network failure or time-out
+	 */
+	public CompletableFuture<Response> postAsync(String path, String contentType, byte[] body, Duration timeout) {
+		HttpRequest request = newRequest(path, timeout).header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 			.build();
 		return exchange(request, timeout);
 	}
@@ -212,7 +221,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * out or is cancelled by the caller.
 	 */
 	private CompletableFuture<Response> exchange(HttpRequest request, Duration timeout) {
-		CompletableFuture<HttpResponse<byte[]>> exchange = this.client.sendAsync(request, this.bodyHandler);
+		CompletableFuture<HttpResponse<byte[]>> exchange = this.client.get().sendAsync(request, this.bodyHandler);
 		CompletableFuture<Response> response = exchange.thenApply(FallomHttpClient::toResponse)
 			.orTimeout(timeoutMillis(timeout), TimeUnit.MILLISECONDS);
 		response.whenComplete((result, failure) -> {
@@ -368,6 +377,47 @@ public final class FallomHttpClient implements AutoCloseable {
 		@Override
 		public CompletionStage<byte[]> getBody() {
 			return this.body;
+		}
+
+	}
+
+	/**
+	 * The JDK client, built on first use: building it sets up TLS and starts its selector
+	 * thread, which costs the app's start-up time when done where the engine is built.
+	 */
+	private static final class LazyClient {
+
+		private final HttpClient.Version version;
+
+		private final Duration connectTimeout;
+
+		private final ExecutorService executor;
+
+		private volatile @Nullable HttpClient client;
+
+		LazyClient(HttpClient.Version version, Duration connectTimeout, ExecutorService executor) {
+			this.version = version;
+			this.connectTimeout = connectTimeout;
+			this.executor = executor;
+		}
+
+		HttpClient get() {
+			HttpClient client = this.client;
+			if (client == null) {
+				synchronized (this) {
+					client = this.client;
+					if (client == null) {
+						client = HttpClient.newBuilder()
+							.version(this.version)
+							.connectTimeout(this.connectTimeout)
+							.followRedirects(HttpClient.Redirect.NEVER)
+							.executor(this.executor)
+							.build();
+						this.client = client;
+					}
+				}
+			}
+			return client;
 		}
 
 	}

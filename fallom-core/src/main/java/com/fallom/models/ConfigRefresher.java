@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.SyncScheduler;
 import com.fallom.models.internal.ConfigParser;
 import com.fallom.sync.BackgroundSync;
 import com.fallom.sync.OnDemandSync;
@@ -62,9 +63,28 @@ public class ConfigRefresher implements AutoCloseable {
 	 */
 	public ConfigRefresher(FallomHttpClient client, ModelConfigRegistry registry, Duration refreshInterval,
 			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners) {
+		this(client, registry, refreshInterval, startupTimeout, snapshotFile, clock, listeners,
+				new SyncScheduler("fallom-sync-config"));
+	}
+
+	/**
+	 * Create a refresher that syncs on a scheduler shared with other syncs; nothing runs
+	 * until {@link #start()}.
+	 * @param client the HTTP client of the configs service
+	 * @param registry the registry to update
+	 * @param refreshInterval the time between syncs
+	 * @param startupTimeout the longest {@link #start()} waits for the first sync
+	 * @param snapshotFile where to write every good sync, or {@code null}
+	 * @param clock the clock
+	 * @param listeners told of every sync, on the syncing thread
+	 * @param scheduler the scheduler whose thread runs the syncs
+	 */
+	public ConfigRefresher(FallomHttpClient client, ModelConfigRegistry registry, Duration refreshInterval,
+			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners,
+			SyncScheduler scheduler) {
 		this.registry = registry;
 		this.sync = new BackgroundSync<>(client, new Configs(registry), refreshInterval, startupTimeout, snapshotFile,
-				clock, listeners);
+				clock, listeners, scheduler);
 	}
 
 	/**

@@ -52,14 +52,32 @@ public class FallomPrompts {
 
 	private final Set<String> loggedAbTestFallbacks = ConcurrentHashMap.newKeySet();
 
+	private final Runnable firstUse;
+
+	private volatile boolean used;
+
 	/**
 	 * Create an instance.
 	 * @param registry the prompts and tests
 	 * @param listeners told of every prompt given
 	 */
 	public FallomPrompts(PromptRegistry registry, List<PromptListener> listeners) {
+		this(registry, listeners, () -> {
+		});
+	}
+
+	/**
+	 * Create an instance that tells the engine when the app first asks for a prompt or a
+	 * prompt A/B test, so that prompt sync starts only in apps that use prompts.
+	 * @param registry the prompts and tests
+	 * @param listeners told of every prompt given
+	 * @param firstUse run once, on the caller's thread, before the first prompt is looked
+	 * up; it must not block
+	 */
+	public FallomPrompts(PromptRegistry registry, List<PromptListener> listeners, Runnable firstUse) {
 		this.registry = registry;
 		this.listeners = listeners.toArray(PromptListener[]::new);
+		this.firstUse = firstUse;
 	}
 
 	/**
@@ -168,6 +186,7 @@ public class FallomPrompts {
 	private FallomPrompt prompt(String promptKey, @Nullable Map<String, ?> variables, int version,
 			@Nullable PromptFallback fallback) {
 		requireKey(promptKey, "Prompt key");
+		markUsed();
 		FallomPrompt prompt;
 		try {
 			PromptSnapshot snapshot = this.registry.snapshot();
@@ -192,6 +211,7 @@ public class FallomPrompts {
 	private FallomPrompt abTestPrompt(String abTestKey, String sessionId, @Nullable Map<String, ?> variables,
 			@Nullable PromptFallback fallback) {
 		requireKey(abTestKey, "Prompt A/B test key");
+		markUsed();
 		if (sessionId == null || sessionId.isEmpty()) {
 			throw new IllegalArgumentException("Session id of prompt A/B test '" + abTestKey
 					+ "' must not be null or empty: an empty id would put every such session in one bucket");
@@ -270,6 +290,18 @@ public class FallomPrompts {
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Fallom prompt listener failed", ex);
+			}
+		}
+	}
+
+	private void markUsed() {
+		if (!this.used) {
+			this.used = true;
+			try {
+				this.firstUse.run();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Fallom prompt sync could not start on first use", ex);
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.SyncScheduler;
 import com.fallom.prompts.internal.PromptParser;
 import com.fallom.prompts.internal.PromptRegistry;
 import com.fallom.prompts.internal.PromptSnapshot;
@@ -59,12 +60,34 @@ public class PromptRefresher implements AutoCloseable {
 	 */
 	public PromptRefresher(FallomHttpClient client, PromptRegistry registry, Duration refreshInterval,
 			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners) {
+		this(client, registry, refreshInterval, startupTimeout, snapshotFile, clock, listeners,
+				new SyncScheduler("fallom-sync-prompts"));
+	}
+
+	/**
+	 * Create a refresher whose two syncs run on a scheduler shared with other syncs;
+	 * nothing runs until {@link #start()}.
+	 * @param client the HTTP client of the prompts service
+	 * @param registry the registry to update
+	 * @param refreshInterval the time between syncs
+	 * @param startupTimeout the longest {@link #start()} waits for the first syncs
+	 * @param snapshotFile the config snapshot file, beside which the prompt snapshots are
+	 * written, or {@code null}
+	 * @param clock the clock
+	 * @param listeners told of every sync of either endpoint, on the syncing thread
+	 * @param scheduler the scheduler whose thread runs the syncs
+	 */
+	public PromptRefresher(FallomHttpClient client, PromptRegistry registry, Duration refreshInterval,
+			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners,
+			SyncScheduler scheduler) {
 		this.registry = registry;
 		this.promptSync = new BackgroundSync<>(client, new Prompts(registry), refreshInterval, startupTimeout,
-				(snapshotFile != null) ? snapshotFile.sibling(PROMPTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
+				(snapshotFile != null) ? snapshotFile.sibling(PROMPTS_SNAPSHOT_SUFFIX) : null, clock, listeners,
+				scheduler);
 		this.abTestSync = new BackgroundSync<>(client, new AbTests(registry, this.promptSync::requestSync),
 				refreshInterval, startupTimeout,
-				(snapshotFile != null) ? snapshotFile.sibling(AB_TESTS_SNAPSHOT_SUFFIX) : null, clock, listeners);
+				(snapshotFile != null) ? snapshotFile.sibling(AB_TESTS_SNAPSHOT_SUFFIX) : null, clock, listeners,
+				scheduler);
 	}
 
 	/**

@@ -13,21 +13,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fallom.internal.DaemonThreadFactory;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.SendResult;
+import com.fallom.internal.SyncScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps a {@link SyncedResource} in step with the backend on one private daemon thread:
+ * Keeps a {@link SyncedResource} in step with the backend on a {@link SyncScheduler}'s
+ * daemon thread, its own or one shared with the engine's other syncs:
  * one fetch at start-up bounded by a start-up timeout, then one every interval with
  * jitter, never two at once. Backs off on 401/403/404/429/5xx (honouring
  * {@code Retry-After}), sends the last ETag, skips invalid items one by one, writes every
@@ -57,7 +57,7 @@ public final class BackgroundSync<T> implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final String threadName;
+	private final SyncScheduler scheduler;
 
 	private final AtomicBoolean inProgress = new AtomicBoolean();
 
@@ -79,6 +79,8 @@ public final class BackgroundSync<T> implements AutoCloseable {
 
 	private @Nullable ScheduledExecutorService executor;
 
+	private @Nullable Future<?> nextTick;
+
 	private boolean failing;
 
 	private Future<?> firstSync = CompletableFuture.failedFuture(new CancellationException("Not started"));
@@ -95,6 +97,25 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	 */
 	public BackgroundSync(FallomHttpClient client, SyncedResource<T> resource, Duration interval,
 			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners) {
+		this(client, resource, interval, startupTimeout, snapshotFile, clock, listeners,
+				new SyncScheduler("fallom-sync-" + resource.itemName()));
+	}
+
+	/**
+	 * Create a sync that runs on a scheduler shared with other syncs; nothing runs until
+	 * {@link #start()}.
+	 * @param client the HTTP client of the service that serves the resource
+	 * @param resource the resource
+	 * @param interval the time between syncs
+	 * @param startupTimeout the longest {@link #start()} waits for the first sync
+	 * @param snapshotFile where to write every good body, or {@code null}
+	 * @param clock the clock
+	 * @param listeners told of every sync, on the syncing thread
+	 * @param scheduler the scheduler whose thread runs the syncs
+	 */
+	public BackgroundSync(FallomHttpClient client, SyncedResource<T> resource, Duration interval,
+			Duration startupTimeout, @Nullable SnapshotFile snapshotFile, Clock clock, List<SyncListener> listeners,
+			SyncScheduler scheduler) {
 		this.client = client;
 		this.resource = resource;
 		this.interval = interval;
@@ -102,7 +123,7 @@ public final class BackgroundSync<T> implements AutoCloseable {
 		this.snapshotFile = snapshotFile;
 		this.clock = clock;
 		this.listeners = listeners.toArray(SyncListener[]::new);
-		this.threadName = "fallom-sync-" + resource.itemName();
+		this.scheduler = scheduler;
 	}
 
 	/**
@@ -127,7 +148,7 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Start syncing without waiting: the first sync runs on the sync's own thread at once.
+	 * Start syncing without waiting: the first sync runs on the scheduler's thread at once.
 	 * Lets an owner of several syncs start them together and bound the wait for all of
 	 * them by one start-up timeout (see {@link #awaitFirstSync(Duration)}). Starting twice
 	 * does nothing.
@@ -138,12 +159,10 @@ public final class BackgroundSync<T> implements AutoCloseable {
 			if (this.executor != null) {
 				return this.firstSync;
 			}
-			ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1,
-					new DaemonThreadFactory(this.threadName));
-			scheduled.setRemoveOnCancelPolicy(true);
-			scheduled.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			ScheduledExecutorService scheduled = this.scheduler.acquire();
 			this.executor = scheduled;
 			this.firstSync = scheduled.submit(this::tick);
+			this.nextTick = this.firstSync;
 			return this.firstSync;
 		}
 	}
@@ -187,27 +206,26 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Stop syncing, waiting at most 2 s for a sync in progress. Stopping twice does
-	 * nothing.
+	 * Stop syncing: cancel the next sync, interrupt one in progress, and give the
+	 * scheduler back (the last sync to stop ends its thread, waiting at most 2 s). Stopping
+	 * twice does nothing; {@link #startInBackground()} starts again.
 	 */
 	public void stop() {
 		ScheduledExecutorService executor;
+		Future<?> nextTick;
 		synchronized (this.lifecycleMonitor) {
 			executor = this.executor;
+			nextTick = this.nextTick;
 			this.executor = null;
+			this.nextTick = null;
 		}
 		if (executor == null) {
 			return;
 		}
-		executor.shutdownNow();
-		try {
-			if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-				logger.warn("Fallom " + this.resource.itemName() + " sync thread did not stop within 2 s");
-			}
+		if (nextTick != null) {
+			nextTick.cancel(true);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.scheduler.release(executor);
 	}
 
 	@Override
@@ -329,7 +347,7 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	private void scheduleNext(Duration delay) {
 		synchronized (this.lifecycleMonitor) {
 			if (this.executor != null && !this.executor.isShutdown()) {
-				this.executor.schedule(this::tick, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+				this.nextTick = this.executor.schedule(this::tick, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
 			}
 		}
 	}

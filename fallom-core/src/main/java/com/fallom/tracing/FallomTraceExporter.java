@@ -97,11 +97,25 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	}
 
 	/**
-	 * Start exporting.
+	 * Start exporting, or resume after {@link #pause(Duration)}.
 	 */
 	public void start() {
+		if (this.shutdown.get()) {
+			return;
+		}
 		this.processor.start();
 		this.running = true;
+	}
+
+	/**
+	 * Pause: export what is queued within the given time, then end the export thread;
+	 * spans keep queueing and are exported on {@link #start()} or flushed by
+	 * {@link #close()}.
+	 * @param flushTimeout the longest the flush may take
+	 */
+	public void pause(Duration flushTimeout) {
+		this.running = false;
+		this.processor.pause(flushTimeout);
 	}
 
 	/**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link Fallom#prompts()}: the builder's prompt settings, online against a
@@ -53,6 +54,8 @@ class FallomBuilderPromptsTests {
 		this.server.putPrompt("greeting", 2, "Fetched for {{company}}.", "Hello {{name}}")
 			.putPromptAbTest("{\"key\": \"greeting-test\", \"variants\": [{\"prompt_key\": \"greeting\", \"weight\": 100}]}");
 		try (Fallom fallom = online().promptsUrl(this.server.baseUrl()).bootstrapPrompt(BOOTSTRAP).build()) {
+			// The bootstrap prompt serves at once; the first sync runs in the background
+			await().untilAsserted(() -> assertThat(fallom.promptRefresher().getAbTestStatus().successes()).isOne());
 			assertThat(fallom.prompts().get("greeting", Map.of("name", "Jo")).user()).isEqualTo("Hello Jo");
 			assertThat(fallom.prompts().get("greeting", Map.of("name", "Jo"), 1).user()).isEqualTo("Hi Jo");
 			FallomPrompt tested = fallom.prompts().getAb("greeting-test", "session-1", null);

@@ -4,12 +4,15 @@ import java.util.Map;
 
 import com.fallom.Fallom;
 import com.fallom.models.AssignmentListener;
+import com.fallom.prompts.FallomPrompts;
 import com.fallom.prompts.PromptListener;
+import com.fallom.prompts.PromptSync;
 import com.fallom.sync.SyncListener;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.resources.Resource;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -79,11 +82,14 @@ public final class FallomAutoConfiguration {
 			.exportTimeout(tracing.getExportTimeout())
 			.metricsQueueCapacity(tracing.getMetricsQueueCapacity())
 			.shutdownTimeout(properties.getShutdownTimeout())
-			.resource(resource.getIfAvailable(() -> defaultResource(environment)))
 			.startOnBuild(false);
+		if (connectionDetails.getApiKey() != null && tracing.isEnabled()) {
+			// Only spans sent to Fallom carry it: offline, nothing is worth computing it for
+			builder.resource(resource.getIfAvailable(() -> defaultResource(environment)));
+		}
 		FallomPropertiesValidator.bootstrapConfigs(models).forEach(builder::bootstrapConfig);
 		FallomProperties.Prompts prompts = properties.getPrompts();
-		builder.syncPrompts(prompts.isEnabled() && prompts.isSync());
+		builder.promptSync(prompts.isEnabled() ? prompts.getSync() : PromptSync.OFF);
 		if (prompts.isEnabled()) {
 			FallomPropertiesValidator.bootstrapPrompts(prompts).forEach(builder::bootstrapPrompt);
 			FallomPropertiesValidator.bootstrapPromptAbTests(prompts).forEach(builder::bootstrapPromptAbTest);
@@ -96,8 +102,32 @@ public final class FallomAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FallomLifecycle fallomLifecycle(Fallom fallom) {
-		return new FallomLifecycle(fallom);
+	FallomLifecycle fallomLifecycle(Fallom fallom, ConfigurableListableBeanFactory beanFactory) {
+		return new FallomLifecycle(fallom, () -> appUsesPrompts(beanFactory));
+	}
+
+	/**
+	 * Whether a bean of the app (not one of Fallom's auto-configured beans, such as the
+	 * prompt metrics) was given the {@link FallomPrompts}: asked once the singletons
+	 * exist, when the context starts.
+	 */
+	static boolean appUsesPrompts(ConfigurableListableBeanFactory beanFactory) {
+		for (String prompts : beanFactory.getBeanNamesForType(FallomPrompts.class, false, false)) {
+			for (String dependent : beanFactory.getDependentBeans(prompts)) {
+				if (!isFallomAutoConfigured(beanFactory, dependent)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean isFallomAutoConfigured(ConfigurableListableBeanFactory beanFactory, String beanName) {
+		if (!beanFactory.containsBeanDefinition(beanName)) {
+			return false;
+		}
+		String factoryBean = beanFactory.getBeanDefinition(beanName).getFactoryBeanName();
+		return factoryBean != null && factoryBean.startsWith("com.fallom.autoconfigure.");
 	}
 
 	private static Resource defaultResource(Environment environment) {

@@ -1,14 +1,18 @@
 package com.fallom.autoconfigure;
 
+import java.util.function.BooleanSupplier;
+
 import com.fallom.Fallom;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the {@link Fallom} engine's background work with the application context and
- * stops it, flushing queued records, when the context stops. Its phase starts it before
- * the web server takes traffic and stops it after the server has drained, so that what
- * in-flight requests queued is still sent.
+ * pauses it, flushing queued records, when the context stops; a context started again
+ * (after {@code stop()}, a pause by Spring's test context cache, or a CRaC restore)
+ * resumes it. Only the context's close closes the engine (its destroy method). Its phase
+ * starts it before the web server takes traffic and stops it after the server has
+ * drained, so that what in-flight requests queued is still sent.
  */
 public class FallomLifecycle implements SmartLifecycle {
 
@@ -17,18 +21,35 @@ public class FallomLifecycle implements SmartLifecycle {
 
 	private final Fallom fallom;
 
+	private final BooleanSupplier appUsesPrompts;
+
 	public FallomLifecycle(Fallom fallom) {
+		this(fallom, () -> false);
+	}
+
+	/**
+	 * Create a lifecycle that tells the engine, before it starts, whether the app's beans
+	 * use prompts, so that prompt sync runs from start-up in apps that do (see
+	 * {@link Fallom#usePrompts()}).
+	 * @param fallom the engine
+	 * @param appUsesPrompts whether the app's beans use prompts, asked on each start
+	 */
+	public FallomLifecycle(Fallom fallom, BooleanSupplier appUsesPrompts) {
 		this.fallom = fallom;
+		this.appUsesPrompts = appUsesPrompts;
 	}
 
 	@Override
 	public void start() {
+		if (this.appUsesPrompts.getAsBoolean()) {
+			this.fallom.usePrompts();
+		}
 		this.fallom.start();
 	}
 
 	@Override
 	public void stop() {
-		this.fallom.close();
+		this.fallom.stop();
 	}
 
 	@Override

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.prompts.PromptSync;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.Delimiter;
 import org.springframework.util.unit.DataSize;
@@ -294,8 +296,9 @@ public class FallomProperties {
 		private DataSize maxResponseSize = DataSize.ofMegabytes(32);
 
 		/**
-		 * Longest time start-up waits for the first syncs of configs, prompts and prompt
-		 * A/B tests, which run together. The application starts whatever happens.
+		 * Longest time start-up waits for the first syncs of configs (and of prompts, when
+		 * they are synced from start-up), in all; it waits only when there is nothing to
+		 * serve (no bootstrap config, no snapshot). The application starts whatever happens.
 		 */
 		private Duration startupTimeout = Duration.ofSeconds(2);
 
@@ -954,10 +957,12 @@ public class FallomProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Whether to sync prompts and prompt A/B tests from the prompts service when
-		 * online; when false, only the bootstrap templates and tests are served.
+		 * When to sync prompts and prompt A/B tests from the prompts service when online:
+		 * 'on' (true) once the app uses prompts (bootstrap templates or tests, a prompt
+		 * snapshot, or the first prompt lookup), 'always' from start-up, 'off' (false)
+		 * never, serving only the bootstrap templates and tests.
 		 */
-		private boolean sync = true;
+		private PromptSync sync = PromptSync.ON;
 
 		/**
 		 * Bootstrap prompts by prompt key, served until the backend first answers and
@@ -979,11 +984,11 @@ public class FallomProperties {
 			this.enabled = enabled;
 		}
 
-		public boolean isSync() {
+		public PromptSync getSync() {
 			return this.sync;
 		}
 
-		public void setSync(boolean sync) {
+		public void setSync(PromptSync sync) {
 			this.sync = sync;
 		}
 

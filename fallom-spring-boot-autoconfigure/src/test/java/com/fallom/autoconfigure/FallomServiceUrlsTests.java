@@ -31,6 +31,7 @@ class FallomServiceUrlsTests {
 				.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class,
 						FallomModelsAutoConfiguration.class, FallomTracingAutoConfiguration.class))
 				.withPropertyValues(services.propertyValues())
+				.withPropertyValues("fallom.prompts.sync=always")
 				.run((context) -> {
 					Fallom fallom = context.getBean(Fallom.class);
 					assertThat(fallom.getConfigsUrl()).hasToString(services.configsUrl());

@@ -113,8 +113,11 @@ public class FallomHealthIndicator extends AbstractHealthIndicator {
 		prompts.put("prompts", registry.currentPrompts().size());
 		prompts.put("abTests", registry.abTests().size());
 		PromptRefresher refresher = this.promptRefresher;
-		prompts.put("synced", refresher != null);
-		if (refresher != null) {
+		// Prompts sync once the app uses them: until then there is no sync to be stale
+		boolean synced = refresher != null && (refresher.isRunning()
+				|| refresher.getPromptStatus().lastAttempt() != null || refresher.getAbTestStatus().lastAttempt() != null);
+		prompts.put("synced", synced);
+		if (synced) {
 			SyncStatus promptStatus = refresher.getPromptStatus();
 			SyncStatus abTestStatus = refresher.getAbTestStatus();
 			prompts.put("stale", Staleness.isStale(promptStatus, refresher.getRefreshInterval(), this.clock)

@@ -108,6 +108,9 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 			return SendResult.sent();
 		}
 		Throwable failure = result.getFailureThrowable();
+		if (failure instanceof OtlpHttpExporter.HttpStatusException http) {
+			return SendResult.ofStatus(http.status(), http.retryAfter());
+		}
 		Integer status = ExportFailures.statusOf(failure);
 		if (status != null) {
 			return SendResult.ofStatus(status, null);
@@ -132,10 +135,19 @@ public final class BoundedExportSpanProcessor implements SpanProcessor {
 	}
 
 	/**
-	 * Start the export thread.
+	 * Start the export thread, or resume after {@link #pause(Duration)}.
 	 */
 	public void start() {
 		this.sender.start();
+	}
+
+	/**
+	 * Export what is queued within the given time, then end the export thread; spans
+	 * keep queueing and are exported on {@link #start()} or flushed by {@link #shutdown()}.
+	 * @param flushTimeout the longest the flush may take
+	 */
+	public void pause(Duration flushTimeout) {
+		this.sender.pause(flushTimeout);
 	}
 
 	@Override

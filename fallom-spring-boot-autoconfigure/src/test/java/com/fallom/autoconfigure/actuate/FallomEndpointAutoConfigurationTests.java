@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link FallomEndpointAutoConfiguration}.
@@ -89,6 +90,7 @@ class FallomEndpointAutoConfigurationTests {
 	void backendDownShowsBootstrapConfigsAndTheFailure(FallomMockServer server) {
 		server.fault(Endpoint.CONFIGS, Fault.status(503));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
 			assertThat(fallom.configs().get("support").origin()).isEqualTo("bootstrap");
 			assertThat(fallom.configs().get("support").variants()).extracting(ModelVariant::model)
@@ -115,6 +117,7 @@ class FallomEndpointAutoConfigurationTests {
 		server.putConfig(MockConfig.key("disabled").variant("gpt-4o", 100).customer("vip-1", 0).targetingDisabled());
 		server.putConfig(MockConfig.key("plain").variant("gpt-4o", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
 			assertThat(fallom.configs().get("support").targeting()).isEqualTo(new TargetingDescriptor(true, 2,
 					List.of(new RuleDescriptor(1,
@@ -148,6 +151,7 @@ class FallomEndpointAutoConfigurationTests {
 	void backendNeverReachedShowsTheNetworkFailure() {
 		this.runner.withPropertyValues("fallom.api-key=key-that-is-long-enough-42", "fallom.base-url=http://127.0.0.1:1")
 			.run((context) -> {
+				awaitFirstSyncs(context);
 				FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
 				assertThat(fallom.sync().failures()).isEqualTo(1);
 				assertThat(fallom.sync().lastFailureReason()).startsWith("request failed");
@@ -160,6 +164,7 @@ class FallomEndpointAutoConfigurationTests {
 		// A failure that is not a refusal: no back-off.
 		server.fault(Endpoint.CONFIGS, Fault.malformedBody());
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
 			assertThat(endpoint.fallom().sync().origin()).isEqualTo("bootstrap");
 			assertThat(endpoint.fallom().refresh()).as("only in the answer to a refresh").isNull();
@@ -218,8 +223,9 @@ class FallomEndpointAutoConfigurationTests {
 				+ "{\"prompt_key\": \"support-brief\", \"prompt_version\": null, \"weight\": 30},"
 				+ "{\"prompt_key\": \"not-synced\", \"prompt_version\": null, \"weight\": 20}]}");
 		this.runner.withPropertyValues(server.propertyValues())
-			.withPropertyValues("fallom.capture-content=false")
+			.withPropertyValues("fallom.capture-content=false", "fallom.prompts.sync=always")
 			.run((context) -> {
+				awaitFirstSyncs(context);
 				FallomEndpoint.PromptsDescriptor prompts = context.getBean(FallomEndpoint.class).fallom().prompts();
 				assertThat(prompts.prompts()).containsOnlyKeys("support-warm", "support-brief");
 				assertThat(prompts.prompts().get("support-warm").currentVersion()).isEqualTo(2);
@@ -316,6 +322,18 @@ class FallomEndpointAutoConfigurationTests {
 			return this.endpoint;
 		}
 
+	}
+
+	/**
+	 * Wait for the first syncs: with bootstrap configs to serve, start-up does not.
+	 */
+	private static void awaitFirstSyncs(org.springframework.context.ApplicationContext context) {
+		com.fallom.Fallom fallom = context.getBean(com.fallom.Fallom.class);
+		await().until(() -> fallom.configRefresher().getStatus().lastAttempt() != null);
+		if (fallom.promptRefresher() != null && fallom.promptRefresher().isRunning()) {
+			await().until(() -> fallom.promptRefresher().getPromptStatus().lastAttempt() != null
+					&& fallom.promptRefresher().getAbTestStatus().lastAttempt() != null);
+		}
 	}
 
 }

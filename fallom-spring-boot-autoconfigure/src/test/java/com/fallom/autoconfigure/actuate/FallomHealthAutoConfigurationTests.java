@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link FallomHealthAutoConfiguration}.
@@ -50,6 +51,7 @@ class FallomHealthAutoConfigurationTests {
 	void backendUpReportsFetchedConfigsThatAreFresh(FallomMockServer server) {
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			Health health = context.getBean(FallomHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("mode", "online")
@@ -69,7 +71,8 @@ class FallomHealthAutoConfigurationTests {
 	void showsThePromptSyncAndStaysUpWhenItFails(FallomMockServer server) {
 		server.putPrompt("greeting", 1, "s", "u");
 		server.fault(Endpoint.PROMPT_AB_TESTS, Fault.status(503));
-		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+		this.runner.withPropertyValues(server.propertyValues()).withPropertyValues("fallom.prompts.sync=always").run((context) -> {
+			awaitFirstSyncs(context);
 			Health health = context.getBean(FallomHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).extractingByKey("prompts").satisfies((details) -> {
@@ -84,6 +87,16 @@ class FallomHealthAutoConfigurationTests {
 				assertThat(prompts).extractingByKey("abTestSync", InstanceOfAssertFactories.MAP).containsEntry("consecutiveFailures", 1)
 					.containsEntry("lastFailureReason", "HTTP 503");
 			});
+		});
+	}
+
+	@Test
+	void appThatUsesNoPromptsShowsPromptsNotSyncedRatherThanStale(FallomMockServer server) {
+		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
+			Health health = context.getBean(FallomHealthIndicator.class).health();
+			assertThat(health.getDetails()).extractingByKey("prompts")
+				.isEqualTo(Map.of("prompts", 0, "abTests", 0, "synced", false));
 		});
 	}
 
@@ -107,6 +120,7 @@ class FallomHealthAutoConfigurationTests {
 	void backendDownReportsUpWithBootstrapConfigsAndTheFailure(FallomMockServer server) {
 		server.fault(Endpoint.CONFIGS, Fault.status(503));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			Health health = context.getBean(FallomHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("origin", "bootstrap")
@@ -122,6 +136,7 @@ class FallomHealthAutoConfigurationTests {
 	void backendGoingDownAfterASuccessKeepsFetchedConfigsAndReportsTheFailure(FallomMockServer server) {
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			server.fault(Endpoint.CONFIGS, Fault.malformedBody());
 			context.getBean(com.fallom.Fallom.class).configRefresher().refreshNow();
 			Health health = context.getBean(FallomHealthIndicator.class).health();
@@ -137,6 +152,7 @@ class FallomHealthAutoConfigurationTests {
 	@Test
 	void backendNeverReachedReportsUpAndStale() {
 		this.runner.withPropertyValues("fallom.api-key=k", "fallom.base-url=http://127.0.0.1:1").run((context) -> {
+			awaitFirstSyncs(context);
 			Health health = context.getBean(FallomHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("origin", "bootstrap")
@@ -204,6 +220,18 @@ class FallomHealthAutoConfigurationTests {
 			return this.indicator;
 		}
 
+	}
+
+	/**
+	 * Wait for the first syncs: with bootstrap configs to serve, start-up does not.
+	 */
+	private static void awaitFirstSyncs(org.springframework.context.ApplicationContext context) {
+		com.fallom.Fallom fallom = context.getBean(com.fallom.Fallom.class);
+		await().until(() -> fallom.configRefresher().getStatus().lastAttempt() != null);
+		if (fallom.promptRefresher() != null && fallom.promptRefresher().isRunning()) {
+			await().until(() -> fallom.promptRefresher().getPromptStatus().lastAttempt() != null
+					&& fallom.promptRefresher().getAbTestStatus().lastAttempt() != null);
+		}
 	}
 
 }

@@ -66,6 +66,7 @@ class FallomMetricsAutoConfigurationTests {
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		server.putConfig("support", 5, Map.of("gpt-4o-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			FallomModels models = context.getBean(FallomModels.class);
 			for (int i = 0; i < 3; i++) {
 				models.get("support", "session-" + i);
@@ -124,6 +125,7 @@ class FallomMetricsAutoConfigurationTests {
 	void timesConfigSyncsByOutcomeAndGaugesConfigAge(FallomMockServer server) {
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			ConfigRefresher refresher = context.getBean(Fallom.class).configRefresher();
 			refresher.refreshNow();
 			server.fault(Endpoint.CONFIGS, Fault.status(503).times(1));
@@ -235,6 +237,18 @@ class FallomMetricsAutoConfigurationTests {
 			return this.metrics;
 		}
 
+	}
+
+	/**
+	 * Wait for the first syncs: with bootstrap configs to serve, start-up does not.
+	 */
+	private static void awaitFirstSyncs(org.springframework.context.ApplicationContext context) {
+		com.fallom.Fallom fallom = context.getBean(com.fallom.Fallom.class);
+		await().until(() -> fallom.configRefresher().getStatus().lastAttempt() != null);
+		if (fallom.promptRefresher() != null && fallom.promptRefresher().isRunning()) {
+			await().until(() -> fallom.promptRefresher().getPromptStatus().lastAttempt() != null
+					&& fallom.promptRefresher().getAbTestStatus().lastAttempt() != null);
+		}
 	}
 
 }

@@ -102,7 +102,8 @@ class FallomModelsAutoConfigurationTests {
 			assertThat(context.getBean(Fallom.class).queues()).extracting(QueueStatistics::getQueueName)
 				.contains("sessions");
 			FallomModels models = context.getBean(FallomModels.class);
-			assertThat(models.assign("support", "s1").configVersion()).isEqualTo(5);
+			// Bootstrap configs serve until the first sync, which does not hold up start-up
+			await().untilAsserted(() -> assertThat(models.assign("support", "s1").configVersion()).isEqualTo(5));
 			assertThat(models.get("support", "s1")).isEqualTo("o3-mini");
 			await().until(() -> server.sessions().size() == 1);
 		});
@@ -128,7 +129,7 @@ class FallomModelsAutoConfigurationTests {
 		this.runner.withPropertyValues(BOOTSTRAP)
 			.withPropertyValues(server.propertyValues())
 			.withPropertyValues("fallom.models.snapshot-file=" + snapshot)
-			.run((context) -> assertThat(snapshot).exists());
+			.run((context) -> await().untilAsserted(() -> assertThat(snapshot).exists()));
 		server.fault(Endpoint.CONFIGS, com.fallom.test.Fault.status(500));
 		this.runner.withPropertyValues(BOOTSTRAP)
 			.withPropertyValues(server.propertyValues())

@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -76,13 +77,16 @@ class FallomPromptsAutoConfigurationTests {
 	}
 
 	@Test
-	void onlineSyncsPromptsAndTestsBeforeStartupEnds(FallomMockServer server) {
+	void onlineSyncsPromptsAndTestsAfterServingTheBootstrapOnes(FallomMockServer server) {
 		server.putPrompt("support-a", 7, "Synced system", "Synced {{ question }}");
 		server.putPromptAbTest("{\"key\": \"synced-test\", \"version\": 2, \"variants\": "
 				+ "[{\"prompt_key\": \"support-a\", \"prompt_version\": null, \"weight\": 100}]}");
 		this.runner.withPropertyValues(BOOTSTRAP).withPropertyValues(server.propertyValues()).run((context) -> {
 			FallomPrompts prompts = context.getBean(FallomPrompts.class);
 			assertThat(context.getBean(Fallom.class).promptRefresher()).isNotNull();
+			// Bootstrap prompts serve at once: the first sync does not hold up start-up.
+			await().untilAsserted(() -> assertThat(context.getBean(Fallom.class).promptRefresher().getAbTestStatus()
+				.successes()).isOne());
 			assertThat(prompts.get("support-a", Map.of("question", "Why?")).user()).isEqualTo("Synced Why?");
 			assertThat(prompts.getAb("synced-test", "s1", null).version()).isEqualTo(7);
 			// A synced list replaces the bootstrap one.

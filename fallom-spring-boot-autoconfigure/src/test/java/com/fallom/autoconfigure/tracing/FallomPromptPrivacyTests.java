@@ -85,7 +85,8 @@ class FallomPromptPrivacyTests {
 	private static String exercise(FallomMockServer server, UnaryOperator<ApplicationContextRunner> customizer) {
 		customizer
 			.apply(FallomTracingIntegrationTests.runner(server)
-				.withConfiguration(AutoConfigurations.of(FallomPromptsAutoConfiguration.class)))
+				.withConfiguration(AutoConfigurations.of(FallomPromptsAutoConfiguration.class))
+				.withPropertyValues("fallom.prompts.sync=always"))
 			.run((context) -> {
 				context.getBean(FallomModels.class).get("support", "privacy-user");
 				FallomPrompt prompt = context.getBean(FallomPrompts.class)

@@ -1,0 +1,158 @@
+package com.fallom;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fallom.test.Endpoint;
+import com.fallom.test.FallomMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the {@link Fallom} engine's lifecycle: {@link Fallom#stop()} pauses,
+ * {@link Fallom#start()} resumes, {@link Fallom#close()} ends it for good.
+ */
+class FallomLifecycleTests {
+
+	private FallomMockServer server;
+
+	@BeforeEach
+	void startServer() {
+		this.server = FallomMockServer.start();
+		this.server.putConfig("support", 1, Map.of("gpt-4o", 100));
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	private Fallom.Builder online() {
+		return Fallom.builder(Map.of()).apiKey(this.server.apiKey()).baseUrl(this.server.baseUrl());
+	}
+
+	@Test
+	void stopPausesAndStartResumesDeliveryAndSync() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		try (Fallom fallom = online().build()) {
+			fallom.models().get("support", "before-stop");
+			await().until(() -> this.server.sessions().size() == 1);
+			fallom.stop();
+			assertThat(fallom.isRunning()).isFalse();
+			assertThat(engineThreadsSince(before)).isEmpty();
+			int configSyncs = this.server.requestCount(Endpoint.CONFIGS);
+			assertThat(fallom.models().get("support", "while-stopped")).isEqualTo("gpt-4o");
+			fallom.trace().span(Map.of("score", 1), "support", "while-stopped");
+			fallom.tracer().spanBuilder("chat while stopped").startSpan().end();
+			assertThat(this.server.sessions()).hasSize(1);
+			fallom.start();
+			assertThat(fallom.isRunning()).isTrue();
+			fallom.models().get("support", "after-start");
+			await().untilAsserted(() -> {
+				assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
+					.containsExactlyInAnyOrder("before-stop", "while-stopped", "after-start");
+				assertThat(this.server.metrics()).hasSize(1);
+				assertThat(this.server.traceSpans()).hasSize(1);
+				assertThat(this.server.requestCount(Endpoint.CONFIGS)).isGreaterThan(configSyncs);
+			});
+		}
+	}
+
+	@Test
+	void stopFlushesWhatIsQueued() {
+		Fallom fallom = online().build();
+		for (int i = 0; i < 20; i++) {
+			fallom.models().get("support", "session-" + i);
+		}
+		fallom.stop();
+		assertThat(this.server.sessions()).hasSize(20);
+		fallom.close();
+	}
+
+	@Test
+	void closedEngineDoesNotStartAgain() {
+		Fallom fallom = online().build();
+		fallom.close();
+		fallom.start();
+		assertThat(fallom.isRunning()).isFalse();
+		assertThat(fallom.models().get("support", "after-close")).isEqualTo("gpt-4o");
+	}
+
+	@Test
+	void closeAfterStopFlushesWhatWasQueuedWhileStopped() {
+		Fallom fallom = online().build();
+		fallom.stop();
+		fallom.models().get("support", "while-stopped");
+		fallom.close();
+		assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
+			.containsExactly("while-stopped");
+	}
+
+	@Test
+	void onlineEngineRunsFourThreadsOfItsOwnAndOneHttpClientForEveryServiceAndTheExport() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		try (Fallom fallom = online().build()) {
+			fallom.models().get("support", "s1");
+			fallom.trace().span(Map.of("score", 1), "support", "s1");
+			fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
+			fallom.prompts().get("greeting", null, com.fallom.prompts.PromptFallback.of("s", "u"));
+			await().until(() -> this.server.sessions().size() == 1 && this.server.metrics().size() == 1
+					&& this.server.traceSpans().size() == 1);
+			List<String> started = Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.filter((thread) -> thread.isAlive() && !before.contains(thread))
+				.map(Thread::getName)
+				.filter((name) -> !name.startsWith("fallom-mock-"))
+				// The JDK's one delayer of CompletableFuture.orTimeout, shared by the whole JVM
+				.filter((name) -> !name.equals("CompletableFutureDelayScheduler"))
+				.toList();
+			// Three senders and one sync thread for configs, prompts and prompt A/B tests
+			assertThat(engineThreadsSince(before)).hasSize(4);
+			// The one HTTP client: its two threads and the JDK's selector; the export has none of its own
+			assertThat(started).filteredOn((name) -> name.startsWith("fallom-http")).hasSizeLessThanOrEqualTo(2);
+			assertThat(started).filteredOn((name) -> name.contains("SelectorManager")).hasSize(1);
+			assertThat(started).as(started.toString()).hasSizeLessThanOrEqualTo(7);
+		}
+	}
+
+	@Test
+	void httpClientIsBuiltOnFirstUseNotWhereTheEngineIsBuilt() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		try (Fallom fallom = online().startOnBuild(false).build()) {
+			// The JDK client starts its selector thread when it is built
+			assertThat(threadsSince(before)).noneMatch((name) -> name.contains("SelectorManager"));
+			fallom.start();
+			assertThat(threadsSince(before)).anyMatch((name) -> name.contains("SelectorManager"));
+		}
+	}
+
+	private static List<String> threadsSince(Set<Thread> before) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && !before.contains(thread))
+			.map(Thread::getName)
+			.toList();
+	}
+
+	/**
+	 * Return the engine's own threads (senders and sync) started since the given ones.
+	 */
+	static List<String> engineThreadsSince(Set<Thread> before) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && !before.contains(thread))
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("fallom-sessions") || name.startsWith("fallom-metrics")
+					|| name.startsWith("fallom-spans") || name.startsWith("fallom-sync"))
+			.toList();
+	}
+
+}

@@ -1,0 +1,134 @@
+package com.fallom.autoconfigure;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fallom.Fallom;
+import com.fallom.models.FallomModels;
+import com.fallom.test.Endpoint;
+import com.fallom.test.FallomMockServer;
+import io.opentelemetry.sdk.resources.Resource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link FallomLifecycle}: a context stopped and started again (as Spring's test
+ * context cache, {@code ConfigurableApplicationContext.stop()/start()} and CRaC do) pauses
+ * and resumes the engine; only closing the context closes it.
+ */
+class FallomLifecycleTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class));
+
+	private FallomMockServer server;
+
+	@BeforeEach
+	void startServer() {
+		this.server = FallomMockServer.start();
+		this.server.putConfig("support", 1, Map.of("gpt-4o", 100));
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	private ApplicationContextRunner online() {
+		return this.runner.withPropertyValues("fallom.api-key=" + this.server.apiKey(),
+				"fallom.base-url=" + this.server.baseUrl());
+	}
+
+	@Test
+	void contextStoppedAndStartedAgainResumesDeliveryAndSync() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		online().run((context) -> {
+			Fallom fallom = context.getBean(Fallom.class);
+			FallomModels models = fallom.models();
+			models.get("support", "before-stop");
+			await().until(() -> this.server.sessions().size() == 1);
+			ConfigurableApplicationContext app = context.getSourceApplicationContext(ConfigurableApplicationContext.class);
+			app.stop();
+			assertThat(fallom.isRunning()).isFalse();
+			assertThat(engineThreadsSince(before)).isEmpty();
+			int configSyncs = this.server.requestCount(Endpoint.CONFIGS);
+			// Served and queued while paused, sent once resumed
+			assertThat(models.get("support", "while-stopped")).isEqualTo("gpt-4o");
+			app.start();
+			assertThat(fallom.isRunning()).isTrue();
+			models.get("support", "after-start");
+			fallom.trace().span(Map.of("score", 1), "support", "after-start");
+			fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
+			await().untilAsserted(() -> {
+				assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
+					.contains("while-stopped", "after-start");
+				assertThat(this.server.metrics()).hasSize(1);
+				assertThat(this.server.traceSpans()).hasSize(1);
+				assertThat(this.server.requestCount(Endpoint.CONFIGS)).isGreaterThan(configSyncs);
+			});
+		});
+	}
+
+	@Test
+	void closingAStoppedContextFlushesWhatWasQueuedWhileStopped() {
+		online().run((context) -> {
+			Fallom fallom = context.getBean(Fallom.class);
+			context.getSourceApplicationContext(ConfigurableApplicationContext.class).stop();
+			fallom.models().get("support", "while-stopped");
+			assertThat(this.server.sessions()).isEmpty();
+		});
+		assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
+			.containsExactly("while-stopped");
+	}
+
+	@Test
+	void offlineEngineNeverAsksForTheResourceOfSpans() {
+		this.runner.withUserConfiguration(LazyResource.class).run((context) -> {
+			assertThat(context.getBean(Fallom.class).isOnline()).isFalse();
+			assertThat(context.getBean(LazyResource.class).created).isFalse();
+		});
+		online().withUserConfiguration(LazyResource.class)
+			.run((context) -> assertThat(context.getBean(LazyResource.class).created).isTrue());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyResource {
+
+		volatile boolean created;
+
+		@Bean
+		@Lazy
+		Resource resource() {
+			this.created = true;
+			return Resource.empty();
+		}
+
+	}
+
+	/**
+	 * Return the engine's own threads (senders and sync) started since the given ones.
+	 */
+	static List<String> engineThreadsSince(Set<Thread> before) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && !before.contains(thread))
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("fallom-sessions") || name.startsWith("fallom-metrics")
+					|| name.startsWith("fallom-spans") || name.startsWith("fallom-sync"))
+			.toList();
+	}
+
+}
