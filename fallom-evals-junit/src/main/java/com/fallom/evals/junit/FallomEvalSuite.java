@@ -21,6 +21,7 @@ import com.fallom.evals.stats.Gate;
 import com.fallom.evals.stats.PairedComparison;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
 
@@ -47,14 +48,14 @@ import org.opentest4j.AssertionFailedError;
  * }
  * </pre>
  */
-public final class FallomEvalSuite implements AfterAllCallback {
+public final class FallomEvalSuite implements BeforeAllCallback, AfterAllCallback {
 
 	/** The system property that, set to {@code true}, writes the baseline instead of comparing. */
 	public static final String UPDATE_BASELINE_PROPERTY = "fallom.evals.update-baseline";
 
 	private final String name;
 
-	private final Supplier<FallomEvals> evals;
+	private final Function<@Nullable ExtensionContext, FallomEvals> evals;
 
 	private final List<Metric> metrics;
 
@@ -73,6 +74,8 @@ public final class FallomEvalSuite implements AfterAllCallback {
 	private final Map<String, CaseResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	private volatile @Nullable SuiteReport report;
+
+	private volatile @Nullable ExtensionContext classContext;
 
 	private FallomEvalSuite(Builder builder) {
 		this.name = builder.name;
@@ -117,7 +120,7 @@ public final class FallomEvalSuite implements AfterAllCallback {
 		for (int i = 0; i < this.repeats; i++) {
 			items.add(evalCase.toItem(application.apply(evalCase.input())));
 		}
-		EvalRun run = this.evals.get()
+		EvalRun run = evals()
 			.evaluate(EvalRequest.items(items)
 				.metrics(this.metrics)
 				.upload(false)
@@ -145,6 +148,15 @@ public final class FallomEvalSuite implements AfterAllCallback {
 		return this.report;
 	}
 
+	private FallomEvals evals() {
+		return this.evals.apply(this.classContext);
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		this.classContext = context;
+	}
+
 	@Override
 	public void afterAll(ExtensionContext context) {
 		finish();
@@ -159,7 +171,7 @@ public final class FallomEvalSuite implements AfterAllCallback {
 		if (all.isEmpty()) {
 			return;
 		}
-		String judgeModel = this.evals.get().judge().model();
+		String judgeModel = evals().judge().model();
 		Baseline current = Baseline.of(this.name, judgeModel, all);
 		List<String> failures = new ArrayList<>();
 		List<PairedComparison> comparisons = List.of();
@@ -207,7 +219,7 @@ public final class FallomEvalSuite implements AfterAllCallback {
 
 		private final String name;
 
-		private @Nullable Supplier<FallomEvals> evals;
+		private @Nullable Function<@Nullable ExtensionContext, FallomEvals> evals;
 
 		private List<Metric> metrics = List.of(Metric.ANSWER_RELEVANCY);
 
@@ -238,7 +250,7 @@ public final class FallomEvalSuite implements AfterAllCallback {
 		 */
 		public Builder evals(FallomEvals evals) {
 			Objects.requireNonNull(evals, "evals must not be null");
-			this.evals = () -> evals;
+			this.evals = (context) -> evals;
 			return this;
 		}
 
@@ -248,6 +260,18 @@ public final class FallomEvalSuite implements AfterAllCallback {
 		 * @return this
 		 */
 		public Builder evals(Supplier<FallomEvals> evals) {
+			Objects.requireNonNull(evals, "evals must not be null");
+			this.evals = (context) -> evals.get();
+			return this;
+		}
+
+		/**
+		 * Set the evals engine, taken from the test class's JUnit context on first use, e.g.
+		 * the {@code FallomEvals} bean of a Spring test's application context.
+		 * @param evals the engine from the class context ({@code null} outside JUnit)
+		 * @return this
+		 */
+		public Builder evalsFrom(Function<@Nullable ExtensionContext, FallomEvals> evals) {
 			this.evals = Objects.requireNonNull(evals, "evals must not be null");
 			return this;
 		}
