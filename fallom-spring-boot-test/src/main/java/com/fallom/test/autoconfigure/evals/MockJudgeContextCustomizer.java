@@ -13,13 +13,17 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Starts a {@link MockJudgeServer} with the context, registers it as the bean
- * {@value #JUDGE_BEAN_NAME}, and points {@code fallom.evals.judge-base-url} at it with the
- * lowest precedence, so that a judge the app or a profile configures wins. The judge is
+ * {@value #JUDGE_BEAN_NAME}, and points {@code fallom.evals.judge-base-url} at it (judge model
+ * {@code mock-judge}) with the lowest precedence, so that a judge the app or a profile
+ * configures wins. The judge is
  * started here, not lazily, because its URL must be a property before the beans are made.
  */
 class MockJudgeContextCustomizer implements ContextCustomizer {
 
 	static final String JUDGE_BEAN_NAME = "fallomMockJudge";
+
+	// The judge model's name in reports and baselines, so that a mock run is never taken for a real one
+	static final String MOCK_JUDGE_MODEL = "mock-judge";
 
 	@Override
 	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
@@ -34,7 +38,7 @@ class MockJudgeContextCustomizer implements ContextCustomizer {
 			.getPropertySources()
 			.addLast(new MapPropertySource("fallomMockJudge",
 					Map.of("fallom.evals.judge-base-url", judge.openAiBaseUrl(), "fallom.evals.judge-api-key",
-							"mock-judge-key")));
+							"mock-judge-key", "fallom.evals.judge-model", MOCK_JUDGE_MODEL)));
 	}
 
 	@Override

@@ -82,7 +82,7 @@ class FallomEvalTestTests {
 			EvalAssertions.assertThat(suite.evaluate(evalCase, (input) -> this.assistant.answer(evalCase.id(), input)))
 				.metric("answer_relevancy")
 				.isAtLeast(0.9);
-			assertThat(this.judge.judgeRequests()).isNotEmpty();
+			assertThat(this.judge.judgeRequests()).isNotEmpty().allSatisfy((request) -> assertThat(request.model()).isEqualTo("mock-judge"));
 		}
 
 		@Test
