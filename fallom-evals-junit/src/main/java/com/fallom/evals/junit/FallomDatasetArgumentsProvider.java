@@ -17,6 +17,9 @@ class FallomDatasetArgumentsProvider extends AnnotationBasedArgumentsProvider<Fa
 	/** The system property naming the Fallom app's URL for {@code fallom:} datasets. */
 	static final String APP_URL_PROPERTY = "fallom.evals.app-url";
 
+	/** The system property of the Fallom API key for {@code fallom:} datasets, else {@code FALLOM_API_KEY}. */
+	static final String API_KEY_PROPERTY = "fallom.api-key";
+
 	@Override
 	protected Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context,
 			FallomDatasetSource source) {
@@ -29,6 +32,10 @@ class FallomDatasetArgumentsProvider extends AnnotationBasedArgumentsProvider<Fa
 			String appUrl = System.getProperty(APP_URL_PROPERTY);
 			if (appUrl != null) {
 				builder.appUrl(appUrl);
+			}
+			String apiKey = System.getProperty(API_KEY_PROPERTY);
+			if (apiKey != null) {
+				builder.apiKey(apiKey);
 			}
 			return EvalCases.of(builder.build().dataset(location.substring("fallom:".length())));
 		}

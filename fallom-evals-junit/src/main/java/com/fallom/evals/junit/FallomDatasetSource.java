@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
  * The cases of an eval dataset as the arguments of a {@code @ParameterizedTest}, one
  * {@link EvalCase} per invocation: {@code classpath:evals/support.jsonl} (or a file path;
  * JSONL, JSON or CSV, see {@link EvalCases}), or {@code fallom:<key>} for a dataset of the
- * Fallom app (with {@code FALLOM_API_KEY}, and the app URL of the system property
- * {@code fallom.evals.app-url} when set).
+ * Fallom app (with the API key of the system property {@code fallom.api-key}, else
+ * {@code FALLOM_API_KEY}, and the app URL of the system property {@code fallom.evals.app-url}
+ * when set).
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
