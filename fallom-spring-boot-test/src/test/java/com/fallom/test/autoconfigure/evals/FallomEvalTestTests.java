@@ -54,6 +54,15 @@ class FallomEvalTestTests {
 		tests.assertStatistics((stats) -> stats.started(1).succeeded(1));
 	}
 
+	@Test
+	void aChatModelBeanTheAppNamesJudgesInsteadOfTheMockJudge() {
+		Events tests = EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(ChatModelJudgeEvals.class))
+			.execute()
+			.testEvents();
+		tests.assertStatistics((stats) -> stats.started(1).succeeded(1));
+	}
+
 	@FallomEvalTest(classes = ChatApplication.class)
 	static class SupportEvals {
 
@@ -108,6 +117,26 @@ class FallomEvalTestTests {
 			EvalRun run = this.evals.evaluate(EvalRequest.items(EvalItem.of("q", "a")).metrics("toxicity").upload(false));
 			assertThat(run.results().get(0).errors()).containsKey("toxicity");
 			assertThat(this.judge.requests()).isEmpty();
+			assertThat(this.evals.judge().model()).isEqualTo("openai/gpt-4o-mini");
+		}
+
+	}
+
+	@FallomEvalTest(classes = ChatApplication.class, properties = "fallom.evals.judge-chat-model=chatModel")
+	static class ChatModelJudgeEvals {
+
+		@Autowired
+		FallomEvals evals;
+
+		@Autowired
+		MockJudgeServer judge;
+
+		@Test
+		void theChatModelIsAsked() {
+			EvalRun run = this.evals.evaluate(EvalRequest.items(EvalItem.of("q", "a")).metrics("toxicity").upload(false));
+			assertThat(run.results().get(0).reasoning()).containsKey("toxicity");
+			assertThat(this.judge.requests()).isEmpty();
+			assertThat(this.evals.judge().model()).isNotEqualTo("mock-judge");
 		}
 
 	}
