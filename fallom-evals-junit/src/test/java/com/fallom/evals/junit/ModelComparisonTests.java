@@ -45,12 +45,17 @@ class ModelComparisonTests {
 		Candidate a = Candidate.of("model-a", (messages) -> ChatReply.of("terse answer"));
 		Candidate b = Candidate.of("model-b", (messages) -> ChatReply.of("a full answer to "
 				+ messages.stream().map(ChatMessage::content).reduce("", String::concat)));
+		// tag::compare[]
 		EvalRun run = evals.compare(EvalRequest.items(items).metrics("answer_relevancy").upload(false), List.of(a, b));
-
-		Baseline modelA = Baseline.ofModel(run, "model-a");
+		Baseline modelA = Baseline.ofModel(run, "model-a"); // scores by case id, or item-N
 		Baseline modelB = Baseline.ofModel(run, "model-b");
-		assertThat(modelA.cases()).containsKeys("q0", "q9");
 		PairedComparison bOverA = modelA.compare(modelB, List.of("answer_relevancy"), Gate.DEFAULT).get(0);
+		boolean better = bOverA.significantGain(); // B higher, one-sided Wilcoxon p < alpha
+		String line = bOverA.describe(); // means, difference with 95 % CI, p-values, rank-biserial r
+		// end::compare[]
+		assertThat(better).isTrue();
+		assertThat(line).startsWith("answer_relevancy: 0.400 -> 0.900 (+0.500");
+		assertThat(modelA.cases()).containsKeys("q0", "q9");
 		assertThat(bOverA.shared()).isEqualTo(10);
 		assertThat(bOverA.meanDifference()).isCloseTo(0.5, within(1e-9));
 		assertThat(bOverA.significantGain()).isTrue();
