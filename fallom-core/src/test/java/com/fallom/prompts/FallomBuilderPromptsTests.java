@@ -131,6 +131,9 @@ class FallomBuilderPromptsTests {
 			.bootstrapPrompt(farewell)
 			.bootstrapPromptAbTest(test)
 			.build()) {
+			// Bootstrap prompts can serve, so start-up does not wait for the first syncs
+			await().untilAsserted(() -> assertThat(fallom.promptRefresher().getPromptStatus().successes()).isOne());
+			await().untilAsserted(() -> assertThat(fallom.promptRefresher().getAbTestStatus().successes()).isOne());
 			assertThat(fallom.prompts().get("greeting", null).version()).isEqualTo(3);
 			assertThat(fallom.prompts().getAb("farewell-test", "s1", null).context().promptKey())
 				.as("the invalid fetched test keeps the bootstrap one served")
