@@ -63,6 +63,7 @@ class FallomEndpointAutoConfigurationTests {
 		server.putConfig("support", 5, Map.of("gpt-4o-mini", 100));
 		server.putConfig("support", 7, Map.of("o3-mini", 100));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			context.getBean(FallomModels.class).get("support", "s1", ModelOptions.version(5));
 			FallomDescriptor fallom = context.getBean(FallomEndpoint.class).fallom();
 			assertThat(fallom.mode()).isEqualTo("online");
@@ -184,6 +185,7 @@ class FallomEndpointAutoConfigurationTests {
 	void refreshDuringABackOffDoesNotReachTheBackendAndSaysWhenTheBackOffEnds(FallomMockServer server) {
 		server.fault(Endpoint.CONFIGS, Fault.status(503));
 		this.runner.withPropertyValues(server.propertyValues()).run((context) -> {
+			awaitFirstSyncs(context);
 			FallomEndpoint endpoint = context.getBean(FallomEndpoint.class);
 			int requests = server.requestCount(Endpoint.CONFIGS);
 			server.clearFaults();
