@@ -33,6 +33,9 @@ import com.fallom.sync.SyncListener;
 import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
+import com.fallom.tracing.TracingProtocol;
+import com.fallom.tracing.internal.RecordExportSpanProcessor;
+import com.fallom.tracing.internal.TraceRecordMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -144,13 +147,22 @@ public final class Fallom implements AutoCloseable {
 					builder.retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
 					builder.maxRequestsInFlight, builder.retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
-			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
-					FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout), builder.resource(),
-					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
-							builder.spanBatchSize, builder.maxSpanBatchBytes,
-							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,
-							builder.exportTimeout, builder.shutdownTimeout))
-					: null;
+			this.traceExporter = !builder.exportSpans ? null
+					: (builder.tracingProtocol == TracingProtocol.RECORDS) ? new FallomTraceExporter(
+							new RecordExportSpanProcessor(tracesClient,
+									new TraceRecordMapper(this.captureContent, builder.maxContentLength,
+											builder.maxRecordBytes),
+									builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
+									RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,
+									builder.exportTimeout, builder.shutdownTimeout),
+							builder.resource(), builder.shutdownTimeout)
+					: new FallomTraceExporter(
+							FallomTraceExporter.otlpExporter(this.tracesUrl, apiKey, builder.exportTimeout),
+							builder.resource(),
+							new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
+									builder.spanBatchSize, builder.maxSpanBatchBytes,
+									FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, builder.retryBackoff,
+									builder.exportTimeout, builder.shutdownTimeout));
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
 					builder.missingVersionTtl, builder.clock);
 			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,
@@ -441,6 +453,12 @@ public final class Fallom implements AutoCloseable {
 
 		private boolean exportSpans = true;
 
+		private TracingProtocol tracingProtocol = TracingProtocol.RECORDS;
+
+		private int maxContentLength = TraceRecordMapper.DEFAULT_MAX_CONTENT_LENGTH;
+
+		private int maxRecordBytes = TraceRecordMapper.DEFAULT_MAX_RECORD_BYTES;
+
 		private int spanQueueCapacity = 2048;
 
 		private long maxQueuedSpanBytes = 16L * 1024 * 1024;
@@ -702,6 +720,52 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder exportSpans(boolean exportSpans) {
 			this.exportSpans = exportSpans;
+			return this;
+		}
+
+		/**
+		 * Set the wire format of exported spans (default {@code records}, one JSON trace
+		 * record per call as today's SDKs send; {@code otlp} for OTLP/HTTP protobuf).
+		 * @param tracingProtocol {@code records} or {@code otlp}, in any case
+		 * @return this builder
+		 * @throws IllegalArgumentException naming the setting for any other value
+		 */
+		public Builder tracingProtocol(String tracingProtocol) {
+			this.tracingProtocol = TracingProtocol.of(tracingProtocol, "tracingProtocol");
+			return this;
+		}
+
+		/**
+		 * Set the wire format of exported spans (default {@link TracingProtocol#RECORDS}).
+		 * @param tracingProtocol the protocol
+		 * @return this builder
+		 */
+		public Builder tracingProtocol(TracingProtocol tracingProtocol) {
+			Arguments.notNull(tracingProtocol, "'tracingProtocol' must not be null");
+			this.tracingProtocol = tracingProtocol;
+			return this;
+		}
+
+		/**
+		 * Set the most characters of one content value of a trace record (a message, a
+		 * tool's arguments, a completion; default 32,768); longer values are cut and the
+		 * record says so.
+		 * @param maxContentLength a positive count
+		 * @return this builder
+		 */
+		public Builder maxContentLength(int maxContentLength) {
+			this.maxContentLength = positive("maxContentLength", maxContentLength);
+			return this;
+		}
+
+		/**
+		 * Set the most bytes of one trace record (default 1 MB); a bigger record sheds its
+		 * content, never its session, model, usage or status, and says so.
+		 * @param maxRecordBytes a positive size in bytes
+		 * @return this builder
+		 */
+		public Builder maxRecordBytes(int maxRecordBytes) {
+			this.maxRecordBytes = positive("maxRecordBytes", maxRecordBytes);
 			return this;
 		}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
+import com.fallom.tracing.internal.ExportingSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -34,7 +35,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	/** Spans with long conversations carry two attributes per message. */
 	private static final int MAX_ATTRIBUTES = 1024;
 
-	private final BoundedExportSpanProcessor processor;
+	private final ExportingSpanProcessor processor;
 
 	private final SdkTracerProvider tracerProvider;
 
@@ -53,9 +54,21 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	 * @param settings the queue and timeout settings
 	 */
 	public FallomTraceExporter(SpanExporter spanExporter, Resource resource, Settings settings) {
-		this.processor = new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(),
-				settings.maxQueuedBytes(), settings.batchSize(), settings.maxBatchBytes(), settings.maxInFlight(),
-				settings.backoff(), settings.exportTimeout(), settings.shutdownTimeout());
+		this(new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(), settings.maxQueuedBytes(),
+				settings.batchSize(), settings.maxBatchBytes(), settings.maxInFlight(), settings.backoff(),
+				settings.exportTimeout(), settings.shutdownTimeout()), resource, settings.shutdownTimeout());
+	}
+
+	/**
+	 * Create an exporter around a processor that sends in its own wire format, such as
+	 * the trace records of {@code RecordExportSpanProcessor}; nothing is sent until
+	 * {@link #start()}.
+	 * @param processor the exporting processor
+	 * @param resource the resource of the spans, with the service name
+	 * @param shutdownTimeout the longest stopping flushes
+	 */
+	public FallomTraceExporter(ExportingSpanProcessor processor, Resource resource, Duration shutdownTimeout) {
+		this.processor = processor;
 		this.tracerProvider = SdkTracerProvider.builder()
 			.setSampler(Sampler.alwaysOn())
 			.setResource(resource)
@@ -63,7 +76,15 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 			.addSpanProcessor(this.processor)
 			.build();
 		this.tracer = this.tracerProvider.get(INSTRUMENTATION_SCOPE);
-		this.shutdownTimeout = settings.shutdownTimeout();
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Return the processor that sends the spans.
+	 * @return the processor
+	 */
+	public ExportingSpanProcessor getProcessor() {
+		return this.processor;
 	}
 
 	/**

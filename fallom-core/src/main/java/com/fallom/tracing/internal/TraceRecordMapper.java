@@ -180,7 +180,8 @@ public final class TraceRecordMapper {
 				json.writeStringProperty("session_id", call.sessionId);
 				json.writeStringProperty("trace_id", call.traceId);
 				json.writeStringProperty("span_id", call.spanId);
-				json.writeStringProperty("name", call.name);
+				String name = name(call);
+				json.writeStringProperty("name", name);
 				json.writeStringProperty("start_time", isoTime(start));
 				json.writeStringProperty("end_time", isoTime(end));
 				json.writeNumberProperty("duration_ms", end - start);
@@ -216,7 +217,7 @@ public final class TraceRecordMapper {
 				json.writeName("attributes");
 				json.writeStartObject();
 				json.writeStringProperty("fallom.sdk_version", SDK_VERSION);
-				json.writeStringProperty("fallom.method", call.name);
+				json.writeStringProperty("fallom.method", name);
 				if (call.integration != null) {
 					json.writeStringProperty("fallom.integration", call.integration);
 				}
@@ -272,6 +273,14 @@ public final class TraceRecordMapper {
 				json.writeEndObject();
 			}
 			return out.toByteArray();
+		}
+
+		private String name(TracedCall call) {
+			// A tool span is named after its tool, and tool names are content
+			if (!this.content && call.kind == TracedCall.Kind.TOOL && !call.manual) {
+				return "tool";
+			}
+			return call.name;
 		}
 
 		private @Nullable String model(TracedCall call, boolean error) {
