@@ -645,6 +645,25 @@ public class FallomProperties {
 		private boolean includeNonChat = true;
 
 		/**
+		 * Wire format of exported spans: 'records' (one JSON trace record per call, as
+		 * today's Fallom SDKs send) or 'otlp' (OTLP/HTTP protobuf, e.g. through a
+		 * collector).
+		 */
+		private String protocol = "records";
+
+		/**
+		 * Most characters of one content value of a trace record (a message, a tool's
+		 * arguments, a completion); longer values are cut and the record says so.
+		 */
+		private int maxContentLength = 32_768;
+
+		/**
+		 * Most bytes of one trace record; a bigger record sheds its content, never its
+		 * session, model, usage or status, and says so.
+		 */
+		private DataSize maxRecordBytes = DataSize.ofMegabytes(1);
+
+		/**
 		 * Most spans waiting to be exported; more are dropped and counted.
 		 */
 		private int queueCapacity = 2048;
@@ -691,6 +710,30 @@ public class FallomProperties {
 
 		public void setIncludeNonChat(boolean includeNonChat) {
 			this.includeNonChat = includeNonChat;
+		}
+
+		public String getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(String protocol) {
+			this.protocol = protocol;
+		}
+
+		public int getMaxContentLength() {
+			return this.maxContentLength;
+		}
+
+		public void setMaxContentLength(int maxContentLength) {
+			this.maxContentLength = maxContentLength;
+		}
+
+		public DataSize getMaxRecordBytes() {
+			return this.maxRecordBytes;
+		}
+
+		public void setMaxRecordBytes(DataSize maxRecordBytes) {
+			this.maxRecordBytes = maxRecordBytes;
 		}
 
 		public int getQueueCapacity() {

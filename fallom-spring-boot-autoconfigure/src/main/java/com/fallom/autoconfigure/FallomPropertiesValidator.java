@@ -13,6 +13,7 @@ import com.fallom.models.ModelTargeting;
 import com.fallom.models.ModelVariant;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
+import com.fallom.tracing.TracingProtocol;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -54,6 +55,13 @@ public final class FallomPropertiesValidator {
 		positive("fallom.tracing.export-timeout", tracing.getExportTimeout());
 		positive("fallom.tracing.max-queued-bytes", tracing.getMaxQueuedBytes());
 		positive("fallom.tracing.max-batch-bytes", tracing.getMaxBatchBytes());
+		positive("fallom.tracing.max-content-length", tracing.getMaxContentLength());
+		positive("fallom.tracing.max-record-bytes", tracing.getMaxRecordBytes());
+		if (tracing.getMaxRecordBytes().toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationPropertyValueException("fallom.tracing.max-record-bytes",
+					tracing.getMaxRecordBytes(), "Must be at most 2 GB");
+		}
+		tracingProtocol(tracing);
 		FallomProperties.Delivery delivery = properties.getDelivery();
 		positive("fallom.delivery.max-requests-in-flight", delivery.getMaxRequestsInFlight());
 		positive("fallom.delivery.initial-backoff", delivery.getInitialBackoff());
@@ -301,6 +309,23 @@ public final class FallomPropertiesValidator {
 	private static void positive(String name, int value) {
 		if (value <= 0) {
 			throw new InvalidConfigurationPropertyValueException(name, value, "The value must be positive.");
+		}
+	}
+
+	/**
+	 * Return the wire format of exported spans.
+	 * @param tracing the tracing properties
+	 * @return the protocol
+	 * @throws InvalidConfigurationPropertyValueException naming
+	 * {@code fallom.tracing.protocol} for a value other than {@code records} or {@code otlp}
+	 */
+	static TracingProtocol tracingProtocol(FallomProperties.Tracing tracing) {
+		try {
+			return TracingProtocol.of(tracing.getProtocol(), "fallom.tracing.protocol");
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("fallom.tracing.protocol", tracing.getProtocol(),
+					"Must be 'records' or 'otlp'");
 		}
 	}
 
