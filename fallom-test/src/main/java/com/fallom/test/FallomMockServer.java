@@ -75,10 +75,11 @@ public final class FallomMockServer implements AutoCloseable {
 	private static final System.Logger logger = System.getLogger(FallomMockServer.class.getName());
 
 	/**
-	 * Enough for a client with 64 requests in flight against a delay fault on one endpoint
-	 * while the others still answer; idle threads end after a few seconds.
+	 * Enough for a client with 128 requests in flight (the trace records' default) against
+	 * a delay fault on one endpoint while the others still answer; idle threads end after a
+	 * few seconds.
 	 */
-	private static final int THREADS = 128;
+	private static final int THREADS = 256;
 
 	private static final AtomicInteger threadNumber = new AtomicInteger();
 
@@ -625,6 +626,16 @@ public final class FallomMockServer implements AutoCloseable {
 		}
 		records.sort(Comparator.comparing((TraceRecord record) -> String.valueOf(record.startTime())));
 		return Collections.unmodifiableList(records);
+	}
+
+	/**
+	 * Return how many trace records were accepted, without copying them: for polling.
+	 * @return the number of records
+	 */
+	public int traceRecordCount() {
+		synchronized (this.recordingLock) {
+			return this.traceRecords.size();
+		}
 	}
 
 	/**
