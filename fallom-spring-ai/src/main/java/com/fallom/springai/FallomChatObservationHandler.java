@@ -7,6 +7,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
+import com.fallom.tracing.internal.SpanCalls;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -103,6 +104,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
 		span.setAttribute(GenAiAttributes.OPERATION_NAME, context.getOperationMetadata().operationType());
+		span.setAttribute(SpanCalls.INTEGRATION, GenAiSpans.INTEGRATION);
 		span.setAttribute(GenAiAttributes.SYSTEM, context.getOperationMetadata().provider());
 		ChatOptions options = context.getRequest().getOptions();
 		if (options != null && options.getModel() != null) {
@@ -159,6 +161,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 				span.setAttribute(GenAiAttributes.RESPONSE_MODEL, model);
 			}
 			GenAiSpans.usage(span, response.getMetadata().getUsage());
+			GenAiSpans.responseIdAndFinishReason(span, response);
 			if (this.captureContent) {
 				GenAiSpans.completions(span, response);
 			}

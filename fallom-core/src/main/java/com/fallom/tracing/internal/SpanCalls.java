@@ -3,6 +3,7 @@ package com.fallom.tracing.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +45,8 @@ public final class SpanCalls {
 
 	private static final AttributeKey<String> QUERY = AttributeKey.stringKey("db.vector.query.content");
 
-	private static final AttributeKey<String> INTEGRATION = AttributeKey.stringKey("fallom.integration");
+	/** Which integration made a span, e.g. {@code spring-ai} or {@code langchain4j}. */
+	public static final AttributeKey<String> INTEGRATION = AttributeKey.stringKey("fallom.integration");
 
 	private static final AttributeKey<String> SPRING_AI_KIND = AttributeKey.stringKey("spring.ai.kind");
 
@@ -153,8 +155,10 @@ public final class SpanCalls {
 		call.requestModel(attributes.get(GenAiAttributes.REQUEST_MODEL));
 		List<String> finishReasons = attributes.get(GenAiAttributes.FINISH_REASONS);
 		String completion = attributes.get(AttributeKey.stringKey("gen_ai.completion.0.content"));
+		// Chat Completions names finish reasons in lower case (stop, length, tool_calls)
 		call.response(attributes.get(GenAiAttributes.RESPONSE_MODEL), completion,
-				(finishReasons != null && !finishReasons.isEmpty()) ? finishReasons.get(0) : null,
+				(finishReasons != null && !finishReasons.isEmpty())
+						? finishReasons.get(0).toLowerCase(Locale.ROOT) : null,
 				attributes.get(GenAiAttributes.RESPONSE_ID));
 		for (int i = 0;; i++) {
 			String role = attributes.get(AttributeKey.stringKey("gen_ai.prompt." + i + ".role"));

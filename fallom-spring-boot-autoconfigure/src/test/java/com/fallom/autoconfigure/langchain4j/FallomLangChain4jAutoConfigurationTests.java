@@ -97,6 +97,7 @@ class FallomLangChain4jAutoConfigurationTests {
 				assertThat(record.model()).startsWith("gpt-4o-mini");
 				assertThat(record.tokens("prompt_tokens")).isEqualTo(9);
 				assertThat(record.sessionId()).isEqualTo("s-1");
+				assertThat(record.attribute("fallom.integration")).isEqualTo("langchain4j");
 			});
 		}
 	}

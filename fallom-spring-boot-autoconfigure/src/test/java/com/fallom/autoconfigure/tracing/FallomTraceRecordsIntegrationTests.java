@@ -14,6 +14,7 @@ import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.TraceRecord;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.internal.RecordExportSpanProcessor;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,10 @@ class FallomTraceRecordsIntegrationTests {
 			assertThat(record.startTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00");
 			assertThat(record.messages()).containsExactly(Map.of("role", "user", "content", "What is 2+2?"));
 			assertThat(record.responseText()).isEqualTo("Hello from the model");
+			assertThat(record.rawResponse()).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("responseId", ObservedChatModel.RESPONSE_ID)
+				.containsEntry("finishReason", "stop");
+			assertThat(record.attribute("fallom.integration")).isEqualTo("spring-ai");
 			assertThat(record.rawUsage()).containsEntry("prompt_tokens", 12).containsEntry("completion_tokens", 34);
 			assertThat(server).receivedChatRecord().forSession("user-1").hasPromptTokens(12).hasCompletionTokens(34);
 			assertThat(server.requests(Endpoint.TRACES).get(0).header("Content-Type")).startsWith("application/json");
