@@ -172,7 +172,7 @@ public final class Fallom implements AutoCloseable {
 							builder.refreshInterval, builder.startupTimeout, snapshotFile, builder.clock, List.of())
 					: null;
 		}
-		this.trace = new FallomTrace(this.metricsSender);
+		this.trace = new FallomTrace(this.metricsSender, tracer(), this.captureContent);
 	}
 
 	/**
