@@ -20,9 +20,10 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 /**
  * Fallom's private trace pipeline: a tracer provider of its own that samples every span,
- * feeding a bounded queue that one daemon thread exports over OTLP/HTTP to
- * {@code {base-url}/v1/traces}, in requests bounded by span count and estimated bytes,
- * retrying failed exports with back-off until they are delivered or the queue overflows. Being private, it reaches Fallom whatever the
+ * feeding a bounded queue that one daemon thread sends to {@code {base-url}/v1/traces},
+ * as one JSON trace record per span (the default, {@code RecordExportSpanProcessor}) or
+ * over OTLP/HTTP in requests bounded by span count and estimated bytes, retrying failed
+ * sends with back-off until they are delivered or the queue overflows. Being private, it reaches Fallom whatever the
  * application samples or exports, and it leaves the application's own pipeline alone;
  * its spans still join the application's traces because their parent is the
  * application's current span.
