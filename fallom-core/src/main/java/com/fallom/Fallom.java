@@ -36,8 +36,11 @@ import com.fallom.sync.SyncListener;
 import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
+import com.fallom.tracing.TracingProtocol;
 import com.fallom.tracing.internal.GenAiAttributes;
 import com.fallom.tracing.internal.OtlpHttpExporter;
+import com.fallom.tracing.internal.RecordExportSpanProcessor;
+import com.fallom.tracing.internal.TraceRecordMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -177,13 +180,21 @@ public final class Fallom implements AutoCloseable {
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
 					builder.maxRequestsInFlight, retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
 			// One HTTP client for every service, the export included: no TLS set-up or threads of its own
-			this.traceExporter = builder.exportSpans ? new FallomTraceExporter(
-					new OtlpHttpExporter(tracesClient, builder.exportTimeout), builder.resource(),
-					new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
-							builder.spanBatchSize, builder.maxSpanBatchBytes,
-							FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
-							builder.exportTimeout, builder.shutdownTimeout))
-					: null;
+			this.traceExporter = !builder.exportSpans ? null
+					: (builder.tracingProtocol == TracingProtocol.RECORDS) ? new FallomTraceExporter(
+							new RecordExportSpanProcessor(tracesClient,
+									new TraceRecordMapper(this.captureContent, builder.maxContentLength,
+											builder.maxRecordBytes),
+									builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
+									RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
+									builder.exportTimeout, builder.shutdownTimeout),
+							builder.resource(), builder.shutdownTimeout)
+					: new FallomTraceExporter(new OtlpHttpExporter(tracesClient, builder.exportTimeout),
+							builder.resource(),
+							new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
+									builder.spanBatchSize, builder.maxSpanBatchBytes,
+									FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
+									builder.exportTimeout, builder.shutdownTimeout));
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
 					builder.missingVersionTtl, builder.clock);
 			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,
@@ -194,7 +205,7 @@ public final class Fallom implements AutoCloseable {
 							syncScheduler)
 					: null;
 		}
-		this.trace = new FallomTrace(this.metricsSender);
+		this.trace = new FallomTrace(this.metricsSender, tracer(), this.captureContent);
 	}
 
 	/**
@@ -571,6 +582,10 @@ public final class Fallom implements AutoCloseable {
 
 		private boolean exportSpans = true;
 
+		private TracingProtocol tracingProtocol = TracingProtocol.RECORDS;
+
+		private int maxRecordBytes = TraceRecordMapper.DEFAULT_MAX_RECORD_BYTES;
+
 		private int spanQueueCapacity = 2048;
 
 		private long maxQueuedSpanBytes = 16L * 1024 * 1024;
@@ -683,11 +698,12 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the most characters of one content value sent with a span: a prompt
+		 * Set the most characters of one content value sent with a call: a prompt
 		 * message, completion, tool argument or result (default 32,768). Longer values are
-		 * cut and the span marked {@code fallom.content_truncated}; the content of one
-		 * span is at most {@value GenAiAttributes#MAX_CONTENT_CHARS_PER_SPAN} characters in
-		 * all, whatever this is.
+		 * cut, and the trace record (or the OTLP span, marked
+		 * {@code fallom.content_truncated}) says so; the content of one span is at most
+		 * {@value GenAiAttributes#MAX_CONTENT_CHARS_PER_SPAN} characters in all, whatever
+		 * this is.
 		 * @param maxContentLength between 1 and
 		 * {@value GenAiAttributes#MAX_CONTENT_CHARS_PER_SPAN}
 		 * @return this builder
@@ -875,6 +891,40 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder exportSpans(boolean exportSpans) {
 			this.exportSpans = exportSpans;
+			return this;
+		}
+
+		/**
+		 * Set the wire format of exported spans (default {@code records}, one JSON trace
+		 * record per call as today's SDKs send; {@code otlp} for OTLP/HTTP protobuf).
+		 * @param tracingProtocol {@code records} or {@code otlp}, in any case
+		 * @return this builder
+		 * @throws IllegalArgumentException naming the setting for any other value
+		 */
+		public Builder tracingProtocol(String tracingProtocol) {
+			this.tracingProtocol = TracingProtocol.of(tracingProtocol, "tracingProtocol");
+			return this;
+		}
+
+		/**
+		 * Set the wire format of exported spans (default {@link TracingProtocol#RECORDS}).
+		 * @param tracingProtocol the protocol
+		 * @return this builder
+		 */
+		public Builder tracingProtocol(TracingProtocol tracingProtocol) {
+			Arguments.notNull(tracingProtocol, "'tracingProtocol' must not be null");
+			this.tracingProtocol = tracingProtocol;
+			return this;
+		}
+
+		/**
+		 * Set the most bytes of one trace record (default 1 MB); a bigger record sheds its
+		 * content, never its session, model, usage or status, and says so.
+		 * @param maxRecordBytes a positive size in bytes
+		 * @return this builder
+		 */
+		public Builder maxRecordBytes(int maxRecordBytes) {
+			this.maxRecordBytes = positive("maxRecordBytes", maxRecordBytes);
 			return this;
 		}
 

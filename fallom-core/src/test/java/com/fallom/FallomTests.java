@@ -20,6 +20,7 @@ import com.fallom.models.ModelVariant;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.Fault;
+import com.fallom.test.TraceRecord;
 import io.opentelemetry.api.trace.Span;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,10 +100,30 @@ class FallomTests {
 			.contains(Map.of("config_key", "support", "config_version", 2, "session_id", "session-7",
 					"assigned_model", "gpt-4o"));
 		assertThat(this.server.metrics()).hasSize(1);
-		assertThat(this.server.traceSpans()).extracting(io.opentelemetry.proto.trace.v1.Span::getName)
-			.containsExactly("chat gpt-4o");
+		assertThat(this.server.traceRecords()).extracting(TraceRecord::name).containsExactly("chat gpt-4o");
+		assertThat(this.server.traceSpans()).isEmpty();
 		assertThat(this.server.requests(Endpoint.CONFIGS).get(0).header("Authorization"))
 			.isEqualTo("Bearer " + this.server.apiKey());
+	}
+
+	@Test
+	void exportsOtlpSpansInsteadOfRecordsWhenThatProtocolIsChosen() {
+		Fallom fallom = online().tracingProtocol("OTLP").build();
+		Span span = fallom.tracer().spanBuilder("chat gpt-4o").startSpan();
+		span.end();
+		fallom.close();
+		assertThat(this.server.traceSpans()).extracting(io.opentelemetry.proto.trace.v1.Span::getName)
+			.containsExactly("chat gpt-4o");
+		assertThat(this.server.traceRecords()).isEmpty();
+	}
+
+	@Test
+	void rejectsAnUnknownTracingProtocolNamingTheSetting() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).tracingProtocol("zipkin"))
+			.withMessageContaining("tracingProtocol")
+			.withMessageContaining("zipkin");
+		assertThatIllegalArgumentException().isThrownBy(() -> Fallom.builder(Map.of()).maxRecordBytes(0))
+			.withMessageContaining("maxRecordBytes");
 	}
 
 	@Test
@@ -326,7 +347,7 @@ class FallomTests {
 			fallom.close();
 			assertThat(services.sessions()).hasSize(1);
 			assertThat(services.metrics()).hasSize(1);
-			assertThat(services.traceSpans()).hasSize(1);
+			assertThat(services.traceRecords()).hasSize(1);
 			assertThat(services.requests(Endpoint.PROMPTS)).isNotEmpty();
 			assertThat(services.misroutedCount()).as("requests sent to the wrong service").isZero();
 		}

@@ -16,8 +16,14 @@ import com.fallom.models.SessionRecorder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.Fault;
+import com.fallom.test.RecordedRequest;
 import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTraceExporter;
+import com.fallom.tracing.internal.RecordExportSpanProcessor;
+import com.fallom.tracing.internal.TraceRecordMapper;
+import com.fallom.tracing.internal.TracedCall;
+import com.fallom.tracing.internal.TracedCalls;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.resources.Resource;
 
@@ -28,7 +34,10 @@ import io.opentelemetry.sdk.resources.Resource;
  * <li>{@code throughput [records] [rttMillis]}: session records and custom metrics
  * offered at once against a backend that answers after the round trip; logs records/s
  * from the first offer to the last arrival.</li>
- * <li>{@code outage [seconds]}: 500 new sessions/s, 500 metric records/s and 100 spans/s
+ * <li>{@code records [records] [rttMillis]}: chat calls ended at once, each a trace record
+ * with content, against a backend that answers after the round trip; logs records/s from
+ * the first span's end to the last arrival, bytes per record and Fallom's threads.</li>
+ * <li>{@code outage [seconds]}: 500 new sessions/s, 500 metric records/s and 100 trace records/s
  * with Fallom's default queue settings, the backend answering 500 for the first
  * {@code seconds}; logs what was offered, delivered and dropped per queue.</li>
  * </ul>
@@ -43,7 +52,11 @@ public final class DeliveryLoadRun {
 
 	public static void main(String[] args) throws Exception {
 		String mode = (args.length > 0) ? args[0] : "throughput";
-		if (mode.equals("outage")) {
+		if (mode.equals("records")) {
+			records((args.length > 1) ? Integer.parseInt(args[1]) : 20_000,
+					Duration.ofMillis((args.length > 2) ? Long.parseLong(args[2]) : 50));
+		}
+		else if (mode.equals("outage")) {
 			outage(Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 12));
 		}
 		else {
@@ -83,6 +96,43 @@ public final class DeliveryLoadRun {
 		}
 	}
 
+	private static void records(int records, Duration rtt) {
+		try (FallomMockServer server = FallomMockServer.start();
+				FallomHttpClient client = new FallomHttpClient(URI.create(server.baseUrl()), server.apiKey(),
+						Duration.ofSeconds(2))) {
+			server.fault(Endpoint.TRACES, Fault.delay(rtt));
+			FallomTraceExporter exporter = recordExporter(client, records);
+			exporter.start();
+			Tracer tracer = exporter.getTracer();
+			long start = System.nanoTime();
+			for (int i = 0; i < records; i++) {
+				Span span = tracer.spanBuilder("chat").startSpan();
+				TracedCalls.attach(span, TraceRecordBenchmark.chatCall(i));
+				span.end();
+			}
+			await(() -> server.traceRecordCount() >= records, Duration.ofMinutes(5));
+			long nanos = System.nanoTime() - start;
+			Map<String, Integer> threads = threadCensus();
+			long bytes = 0;
+			for (RecordedRequest request : server.requests(Endpoint.TRACES)) {
+				bytes += request.body().length;
+			}
+			exporter.stop();
+			logger.log(Level.INFO, "{0} trace records at {1} ms round trip: {2} records/s, {3} bytes/record, "
+					+ "{4} requests in flight, {5} dropped; threads {6}", records, rtt.toMillis(),
+					perSecond(records, nanos), bytes / Math.max(1, server.requests(Endpoint.TRACES).size()),
+					RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, exporter.getDroppedCount(), threads);
+		}
+	}
+
+	/** The trace record exporter with Fallom.Builder's defaults. */
+	private static FallomTraceExporter recordExporter(FallomHttpClient client, int queueCapacity) {
+		return new FallomTraceExporter(new RecordExportSpanProcessor(client, new TraceRecordMapper(true),
+				queueCapacity, 64L * 1024 * 1024, RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT,
+				RetryBackoff.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(2)), Resource.getDefault(),
+				Duration.ofSeconds(2));
+	}
+
 	private static long perSecond(int records, long nanos) {
 		return Math.round(records / (nanos / 1e9));
 	}
@@ -99,11 +149,7 @@ public final class DeliveryLoadRun {
 					Duration.ofSeconds(2));
 			CustomMetricsSender metrics = new CustomMetricsSender(client, 10_000, Duration.ofSeconds(5),
 					Duration.ofSeconds(2));
-			FallomTraceExporter spans = new FallomTraceExporter(
-					FallomTraceExporter.otlpExporter(URI.create(server.baseUrl()), server.apiKey(),
-							Duration.ofSeconds(5)),
-					Resource.getDefault(), new FallomTraceExporter.Settings(2048, 16L * 1024 * 1024, 256,
-							Duration.ofSeconds(5), Duration.ofSeconds(2)));
+			FallomTraceExporter spans = recordExporter(client, 2048);
 			recorder.start();
 			metrics.start();
 			spans.start();
@@ -126,9 +172,10 @@ public final class DeliveryLoadRun {
 				recorder.record("support", 1, "s" + i, "gpt-4o", i + 1);
 				metrics.send(new CustomMetricsSender.MetricRecord("support", "s" + i, Map.of("score", i)));
 				if (i % 5 == 0) {
-					tracer.spanBuilder("chat " + spanCount++).setAttribute("gen_ai.prompt.0.content", prompt)
-						.startSpan()
-						.end();
+					Span span = tracer.spanBuilder("chat").startSpan();
+					TracedCalls.attach(span, new TracedCall().kind(TracedCall.Kind.CUSTOM, "chat " + spanCount++)
+						.input(prompt));
+					span.end();
 				}
 			}
 			int offered = (int) ticks;
@@ -143,7 +190,7 @@ public final class DeliveryLoadRun {
 			Set<Object> metricRecords = new HashSet<>();
 			server.metrics().forEach((metric) -> metricRecords.add(metric.get("session_id")));
 			Set<String> spanNames = new HashSet<>();
-			server.traceSpans().forEach((span) -> spanNames.add(span.getName()));
+			server.traceRecords().forEach((record) -> spanNames.add(record.name()));
 			logger.log(Level.INFO, "Outage of {0} s with default settings, back-off {1}: sessions {2} offered, "
 					+ "{3} delivered, {4} dropped; metrics {5} offered, {6} delivered, {7} dropped; spans {8} "
 					+ "offered, {9} delivered, {10} dropped", outage.toSeconds(), RetryBackoff.DEFAULT, offered,

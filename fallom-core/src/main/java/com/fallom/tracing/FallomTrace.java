@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.internal.Arguments;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +44,10 @@ public class FallomTrace {
 
 	private final AtomicBoolean nonBlockingLogged = new AtomicBoolean();
 
+	private final Tracer tracer;
+
+	private final boolean captureContent;
+
 	/**
 	 * Create an instance that validates custom metrics and drops them, as when offline.
 	 */
@@ -50,11 +56,45 @@ public class FallomTrace {
 	}
 
 	/**
-	 * Create an instance.
+	 * Create an instance whose manual spans go nowhere.
 	 * @param metricsSender sends custom metrics, or {@code null} to drop them (offline)
 	 */
 	public FallomTrace(@Nullable CustomMetricsSender metricsSender) {
+		this(metricsSender, TracerProvider.noop().get(FallomTraceExporter.INSTRUMENTATION_SCOPE), false);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param metricsSender sends custom metrics, or {@code null} to drop them (offline)
+	 * @param tracer the tracer of Fallom's spans, for manual spans
+	 * @param captureContent whether manual spans may send their input, output and error
+	 * messages
+	 */
+	public FallomTrace(@Nullable CustomMetricsSender metricsSender, Tracer tracer, boolean captureContent) {
 		this.metricsSender = metricsSender;
+		this.tracer = tracer;
+		this.captureContent = captureContent;
+	}
+
+	/**
+	 * Start a step of your own, {@link FallomSpan.Kind#CUSTOM}, in the current session and
+	 * run; close it (try-with-resources) to send it.
+	 * @param name the step's name, e.g. {@code search-docs}
+	 * @return the open span
+	 */
+	public FallomSpan startSpan(String name) {
+		return startSpan(name, FallomSpan.Kind.CUSTOM);
+	}
+
+	/**
+	 * Start a step of your own in the current session and run; close it
+	 * (try-with-resources) to send it.
+	 * @param name the step's name, e.g. {@code search-docs}
+	 * @param kind what the step is
+	 * @return the open span
+	 */
+	public FallomSpan startSpan(String name, FallomSpan.Kind kind) {
+		return new FallomSpan(this.tracer, name, kind, this.captureContent);
 	}
 
 	/**

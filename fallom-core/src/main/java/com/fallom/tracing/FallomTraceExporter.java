@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
+import com.fallom.tracing.internal.ExportingSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
@@ -20,9 +21,10 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 /**
  * Fallom's private trace pipeline: a tracer provider of its own that samples every span,
- * feeding a bounded queue that one daemon thread exports over OTLP/HTTP to
- * {@code {base-url}/v1/traces}, in requests bounded by span count and estimated bytes,
- * retrying failed exports with back-off until they are delivered or the queue overflows. Being private, it reaches Fallom whatever the
+ * feeding a bounded queue that one daemon thread sends to {@code {base-url}/v1/traces},
+ * as one JSON trace record per span (the default, {@code RecordExportSpanProcessor}) or
+ * over OTLP/HTTP in requests bounded by span count and estimated bytes, retrying failed
+ * sends with back-off until they are delivered or the queue overflows. Being private, it reaches Fallom whatever the
  * application samples or exports, and it leaves the application's own pipeline alone;
  * its spans still join the application's traces because their parent is the
  * application's current span.
@@ -35,7 +37,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	/** Spans with long conversations carry two attributes per message. */
 	private static final int MAX_ATTRIBUTES = GenAiAttributes.MAX_SPAN_ATTRIBUTES;
 
-	private final BoundedExportSpanProcessor processor;
+	private final ExportingSpanProcessor processor;
 
 	private final SdkTracerProvider tracerProvider;
 
@@ -54,9 +56,21 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	 * @param settings the queue and timeout settings
 	 */
 	public FallomTraceExporter(SpanExporter spanExporter, Resource resource, Settings settings) {
-		this.processor = new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(),
-				settings.maxQueuedBytes(), settings.batchSize(), settings.maxBatchBytes(), settings.maxInFlight(),
-				settings.backoff(), settings.exportTimeout(), settings.shutdownTimeout());
+		this(new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(), settings.maxQueuedBytes(),
+				settings.batchSize(), settings.maxBatchBytes(), settings.maxInFlight(), settings.backoff(),
+				settings.exportTimeout(), settings.shutdownTimeout()), resource, settings.shutdownTimeout());
+	}
+
+	/**
+	 * Create an exporter around a processor that sends in its own wire format, such as
+	 * the trace records of {@code RecordExportSpanProcessor}; nothing is sent until
+	 * {@link #start()}.
+	 * @param processor the exporting processor
+	 * @param resource the resource of the spans, with the service name
+	 * @param shutdownTimeout the longest stopping flushes
+	 */
+	public FallomTraceExporter(ExportingSpanProcessor processor, Resource resource, Duration shutdownTimeout) {
+		this.processor = processor;
 		this.tracerProvider = SdkTracerProvider.builder()
 			.setSampler(Sampler.alwaysOn())
 			.setResource(resource)
@@ -64,7 +78,15 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 			.addSpanProcessor(this.processor)
 			.build();
 		this.tracer = this.tracerProvider.get(INSTRUMENTATION_SCOPE);
-		this.shutdownTimeout = settings.shutdownTimeout();
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Return the processor that sends the spans.
+	 * @return the processor
+	 */
+	public ExportingSpanProcessor getProcessor() {
+		return this.processor;
 	}
 
 	/**

@@ -12,6 +12,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
+import com.fallom.tracing.internal.SpanCalls;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -147,6 +148,7 @@ public final class FallomChatModelListener implements ChatModelListener {
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
 		span.setAttribute(GenAiAttributes.OPERATION_NAME, "chat");
+		span.setAttribute(SpanCalls.INTEGRATION, "langchain4j");
 		span.setAttribute(GenAiAttributes.SYSTEM, system(requestContext.modelProvider()));
 		if (model != null) {
 			span.setAttribute(GenAiAttributes.REQUEST_MODEL, model);

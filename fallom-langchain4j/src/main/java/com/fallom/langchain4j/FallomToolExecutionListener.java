@@ -15,6 +15,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
+import com.fallom.tracing.internal.SpanCalls;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.service.tool.ToolExecution;
 import io.opentelemetry.api.trace.Span;
@@ -122,6 +123,7 @@ public final class FallomToolExecutionListener implements Consumer<ToolExecution
 			.setStartTimestamp(start)
 			.startSpan();
 		span.setAttribute(GenAiAttributes.OPERATION_NAME, "execute_tool");
+		span.setAttribute(SpanCalls.INTEGRATION, "langchain4j");
 		span.setAttribute(GenAiAttributes.TOOL_NAME, request.name());
 		span.setAttribute(GenAiAttributes.TOOL_TYPE, "function");
 		if (request.id() != null) {

@@ -125,6 +125,8 @@ class FallomAiServicesTests {
 
 	private Assistant assistant(boolean captureContent, Object tools) {
 		this.fallom = Fallom.builder(Map.of())
+			// These tests read the OTLP span attributes the integration writes
+			.tracingProtocol("otlp")
 			.apiKey(fallomServer.server().apiKey())
 			.baseUrl(fallomServer.server().baseUrl())
 			.captureContent(captureContent)

@@ -368,6 +368,8 @@ class FallomChatModelListenerTests {
 		if (this.fallom == null) {
 			FallomMockServer server = fallomServer.server();
 			this.fallom = Fallom.builder(Map.of())
+				// These tests read the OTLP span attributes the integration writes
+				.tracingProtocol("otlp")
 				.apiKey(server.apiKey())
 				.baseUrl(server.baseUrl())
 				.captureContent(captureContent)

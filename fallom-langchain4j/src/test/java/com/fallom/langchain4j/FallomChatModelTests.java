@@ -68,6 +68,8 @@ class FallomChatModelTests {
 	@BeforeEach
 	void startFallom() {
 		this.fallom = Fallom.builder(Map.of())
+			// These tests read the OTLP span attributes the integration writes
+			.tracingProtocol("otlp")
 			.apiKey(fallomServer.server().apiKey())
 			.baseUrl(fallomServer.server().baseUrl())
 			.captureContent(false)

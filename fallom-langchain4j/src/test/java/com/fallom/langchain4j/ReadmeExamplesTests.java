@@ -91,9 +91,11 @@ class ReadmeExamplesTests {
 		// end::plain-java[]
 		this.fallom = fallom;
 		fallom.close();
-		assertThat(fallomServer.server().receivedSpans()).singleElement()
-			.satisfies((span) -> assertThat(span.attributes()).containsEntry("fallom.session_id", "user-1")
-				.containsEntry("gen_ai.request.model", "gpt-4o-mini"));
+		assertThat(fallomServer.server().traceRecords()).singleElement().satisfies((record) -> {
+			assertThat(record.sessionId()).isEqualTo("user-1");
+			assertThat(record.kind()).isEqualTo("llm");
+			assertThat(record.model()).startsWith("gpt-4o-mini");
+		});
 	}
 
 	@Test
@@ -129,8 +131,8 @@ class ReadmeExamplesTests {
 		// end::ab-test[]
 		fallom.close();
 		assertThat(provider.server().requests()).allSatisfy((request) -> assertThat(request.model()).isEqualTo("gpt-4o"));
-		assertThat(fallomServer.server().receivedSpans()).extracting((span) -> span.name())
-			.containsExactlyInAnyOrder("chat gpt-4o", "execute_tool orderStatus", "chat gpt-4o");
+		assertThat(fallomServer.server().traceRecords()).extracting((record) -> record.name())
+			.containsExactlyInAnyOrder("chat.completions.create", "tool.orderStatus", "chat.completions.create");
 	}
 
 	interface Assistant {

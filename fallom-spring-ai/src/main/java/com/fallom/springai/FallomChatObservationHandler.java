@@ -8,6 +8,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
+import com.fallom.tracing.internal.SpanCalls;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -121,6 +122,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			.setSpanKind(SpanKind.CLIENT)
 			.startSpan();
 		span.setAttribute(GenAiAttributes.OPERATION_NAME, context.getOperationMetadata().operationType());
+		span.setAttribute(SpanCalls.INTEGRATION, GenAiSpans.INTEGRATION);
 		span.setAttribute(GenAiAttributes.SYSTEM, context.getOperationMetadata().provider());
 		ChatOptions options = context.getRequest().getOptions();
 		if (options != null && options.getModel() != null) {
@@ -180,6 +182,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 				span.setAttribute(GenAiAttributes.RESPONSE_MODEL, model);
 			}
 			GenAiSpans.usage(span, response.getMetadata().getUsage());
+			GenAiSpans.responseIdAndFinishReason(span, response);
 			if (this.captureContent) {
 				GenAiAttributes.Content content = context.get(GenAiAttributes.Content.class);
 				GenAiSpans.completions((content != null) ? content : GenAiAttributes.content(span, this.maxContentLength),

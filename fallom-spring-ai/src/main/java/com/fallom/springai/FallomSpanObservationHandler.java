@@ -7,6 +7,7 @@ import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
+import com.fallom.tracing.internal.SpanCalls;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -74,6 +75,7 @@ abstract class FallomSpanObservationHandler<T extends Observation.Context> imple
 				.setParent(ParentSpans.parentOf(context))
 				.setSpanKind(spanKind(context))
 				.startSpan();
+			span.setAttribute(SpanCalls.INTEGRATION, GenAiSpans.INTEGRATION);
 			FallomSessionContext session = FallomSessionHolder.get();
 			if (session == null) {
 				session = ParentSpans.ofParent(context, FallomSessionContext.class);

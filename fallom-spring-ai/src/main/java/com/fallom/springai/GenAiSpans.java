@@ -24,7 +24,28 @@ public final class GenAiSpans {
 	/** The customer the call was made for. */
 	public static final AttributeKey<String> CUSTOMER_ID = AttributeKey.stringKey(CallMetadata.CUSTOMER_ID);
 
+	/** The name of this integration in a trace record's {@code fallom.integration}. */
+	public static final String INTEGRATION = "spring-ai";
+
 	private GenAiSpans() {
+	}
+
+	/**
+	 * Write the provider's id of the response and why the model stopped; not content, so
+	 * in privacy mode too.
+	 * @param span the span
+	 * @param response the response
+	 */
+	public static void responseIdAndFinishReason(Span span, ChatResponse response) {
+		String id = response.getMetadata().getId();
+		if (id != null && !id.isEmpty()) {
+			span.setAttribute(GenAiAttributes.RESPONSE_ID, id);
+		}
+		Generation result = response.getResult();
+		String finishReason = (result != null) ? result.getMetadata().getFinishReason() : null;
+		if (finishReason != null && !finishReason.isEmpty()) {
+			span.setAttribute(GenAiAttributes.FINISH_REASONS, List.of(finishReason));
+		}
 	}
 
 	/**

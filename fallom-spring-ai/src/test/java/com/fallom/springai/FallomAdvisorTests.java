@@ -101,6 +101,8 @@ class FallomAdvisorTests {
 
 	private void start(boolean captureContent) {
 		this.fallom = Fallom.builder(Map.of())
+			// These tests read the OTLP span attributes the integration writes
+			.tracingProtocol("otlp")
 			.apiKey(fallomServer.server().apiKey())
 			.baseUrl(fallomServer.server().baseUrl())
 			.captureContent(captureContent)

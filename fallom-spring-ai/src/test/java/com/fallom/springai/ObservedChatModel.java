@@ -10,6 +10,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.model.ChatModel;
@@ -36,6 +37,9 @@ public class ObservedChatModel implements ChatModel {
 
 	/** The model it reports as having answered. */
 	public static final String RESPONSE_MODEL = "gpt-4o-2024-08-06";
+
+	/** The provider's id of every response. */
+	public static final String RESPONSE_ID = "chatcmpl-observed";
 
 	/** Input tokens it reports. */
 	public static final int PROMPT_TOKENS = 12;
@@ -145,10 +149,13 @@ public class ObservedChatModel implements ChatModel {
 			int completionTokens) {
 		AssistantMessage message = AssistantMessage.builder().content(text).toolCalls(toolCalls).build();
 		ChatResponseMetadata metadata = ChatResponseMetadata.builder()
+			.id(RESPONSE_ID)
 			.model(RESPONSE_MODEL)
 			.usage(new DefaultUsage(promptTokens, completionTokens))
 			.build();
-		return new ChatResponse(List.of(new Generation(message)), metadata);
+		return new ChatResponse(List.of(new Generation(message,
+				ChatGenerationMetadata.builder().finishReason(toolCalls.isEmpty() ? "STOP" : "TOOL_CALLS").build())),
+				metadata);
 	}
 
 	@Override

@@ -697,6 +697,26 @@ public class FallomProperties {
 		private boolean includeNonChat = true;
 
 		/**
+		 * Wire format of exported spans: 'records' (one JSON trace record per call, as
+		 * today's Fallom SDKs send) or 'otlp' (OTLP/HTTP protobuf, e.g. through a
+		 * collector).
+		 */
+		private String protocol = "records";
+
+		/**
+		 * Most characters of each content value sent with a call (a prompt message, a
+		 * completion, a tool's arguments or result); longer ones are cut, and the trace
+		 * record (or the span, marked fallom.content_truncated) says so.
+		 */
+		private int maxContentLength = 32_768;
+
+		/**
+		 * Most bytes of one trace record; a bigger record sheds its content, never its
+		 * session, model, usage or status, and says so.
+		 */
+		private DataSize maxRecordBytes = DataSize.ofMegabytes(1);
+
+		/**
 		 * Most spans waiting to be exported; more are dropped and counted.
 		 */
 		private int queueCapacity = 2048;
@@ -729,21 +749,6 @@ public class FallomProperties {
 		 */
 		private int metricsQueueCapacity = 10_000;
 
-		/**
-		 * Most characters of each prompt message, completion, tool argument or tool
-		 * result sent with a span; longer ones are cut and the span marked
-		 * fallom.content_truncated.
-		 */
-		private int maxContentLength = 32_768;
-
-		public int getMaxContentLength() {
-			return this.maxContentLength;
-		}
-
-		public void setMaxContentLength(int maxContentLength) {
-			this.maxContentLength = maxContentLength;
-		}
-
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -758,6 +763,30 @@ public class FallomProperties {
 
 		public void setIncludeNonChat(boolean includeNonChat) {
 			this.includeNonChat = includeNonChat;
+		}
+
+		public String getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(String protocol) {
+			this.protocol = protocol;
+		}
+
+		public int getMaxContentLength() {
+			return this.maxContentLength;
+		}
+
+		public void setMaxContentLength(int maxContentLength) {
+			this.maxContentLength = maxContentLength;
+		}
+
+		public DataSize getMaxRecordBytes() {
+			return this.maxRecordBytes;
+		}
+
+		public void setMaxRecordBytes(DataSize maxRecordBytes) {
+			this.maxRecordBytes = maxRecordBytes;
 		}
 
 		public int getQueueCapacity() {

@@ -15,6 +15,7 @@ import com.fallom.models.ModelVariant;
 import com.fallom.models.SessionRecorder;
 import com.fallom.prompts.PromptAbTest;
 import com.fallom.prompts.PromptVersion;
+import com.fallom.tracing.TracingProtocol;
 import com.fallom.tracing.internal.GenAiAttributes;
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +66,12 @@ public final class FallomPropertiesValidator {
 		positive("fallom.tracing.max-batch-bytes", tracing.getMaxBatchBytes());
 		between("fallom.tracing.max-content-length", tracing.getMaxContentLength(), 1,
 				GenAiAttributes.MAX_CONTENT_CHARS_PER_SPAN, "(the most content characters of one span)");
+		positive("fallom.tracing.max-record-bytes", tracing.getMaxRecordBytes());
+		if (tracing.getMaxRecordBytes().toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationPropertyValueException("fallom.tracing.max-record-bytes",
+					tracing.getMaxRecordBytes(), "Must be at most 2 GB");
+		}
+		tracingProtocol(tracing);
 		FallomProperties.Delivery delivery = properties.getDelivery();
 		positive("fallom.delivery.max-requests-in-flight", delivery.getMaxRequestsInFlight());
 		positive("fallom.delivery.initial-backoff", delivery.getInitialBackoff());
@@ -406,6 +413,23 @@ public final class FallomPropertiesValidator {
 		if (!(evals.getMaxCost() >= 0) || Double.isInfinite(evals.getMaxCost())) {
 			throw new InvalidConfigurationPropertyValueException("fallom.evals.max-cost", evals.getMaxCost(),
 					"The dollar budget must be a finite number >= 0; 0 means no limit.");
+		}
+	}
+
+	/**
+	 * Return the wire format of exported spans.
+	 * @param tracing the tracing properties
+	 * @return the protocol
+	 * @throws InvalidConfigurationPropertyValueException naming
+	 * {@code fallom.tracing.protocol} for a value other than {@code records} or {@code otlp}
+	 */
+	static TracingProtocol tracingProtocol(FallomProperties.Tracing tracing) {
+		try {
+			return TracingProtocol.of(tracing.getProtocol(), "fallom.tracing.protocol");
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("fallom.tracing.protocol", tracing.getProtocol(),
+					"Must be 'records' or 'otlp'");
 		}
 	}
 

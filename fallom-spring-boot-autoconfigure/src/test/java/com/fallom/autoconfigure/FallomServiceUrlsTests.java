@@ -44,7 +44,7 @@ class FallomServiceUrlsTests {
 			// Closing the context flushed every queue.
 			assertThat(services.sessions()).hasSize(1);
 			assertThat(services.metrics()).hasSize(1);
-			assertThat(services.traceSpans()).hasSize(1);
+			assertThat(services.traceRecords()).hasSize(1);
 			assertThat(services.requests(Endpoint.PROMPTS)).isNotEmpty();
 			assertThat(services.misroutedCount()).as("requests sent to the wrong service").isZero();
 		}

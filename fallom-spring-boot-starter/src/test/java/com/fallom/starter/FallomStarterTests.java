@@ -6,7 +6,7 @@ import com.fallom.annotation.FallomSession;
 import com.fallom.models.FallomModels;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServer;
-import com.fallom.test.ReceivedSpan;
+import com.fallom.test.TraceRecord;
 import com.fallom.tracing.FallomTrace;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -50,10 +50,11 @@ class FallomStarterTests {
 				.build();
 			Observation.createNotStarted("gen_ai.client.operation", () -> chat, registry).observe(() -> {
 			});
-			await().atMost(Duration.ofSeconds(10)).until(() -> !backend.receivedSpans().isEmpty());
-			ReceivedSpan span = backend.receivedSpans().get(0);
-			assertThat(span.attribute("gen_ai.request.model")).isEqualTo("gpt-4o");
-			assertThat(span.attribute("fallom.session_id")).isEqualTo("starter-session");
+			await().atMost(Duration.ofSeconds(10)).until(() -> !backend.traceRecords().isEmpty());
+			TraceRecord record = backend.traceRecords().get(0);
+			assertThat(record.kind()).isEqualTo("llm");
+			assertThat(record.model()).isEqualTo("gpt-4o");
+			assertThat(record.sessionId()).isEqualTo("starter-session");
 		}
 	}
 

@@ -4,7 +4,7 @@ package com.fallom.test;
  * Entry point of AssertJ assertions on what a {@link FallomMockServer} received, in one
  * line: <pre class="code">
  * assertThat(mock).recordedSession("s1").withModel("gpt-4o");
- * assertThat(mock).exportedChatSpan().forSession("s1").hasInputTokens(12).hasNoContent();
+ * assertThat(mock).receivedChatRecord().forSession("s1").hasPromptTokens(12).hasNoContent();
  * </pre> Needs {@code org.assertj:assertj-core} on the test classpath. The assertions
  * check what has arrived so far; the app sends in the background, so wrap them in
  * Awaitility's {@code untilAsserted} where they may run first.

@@ -51,8 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
  * protocol, records what it receives, and injects faults on demand.
  * <p>
  * It serves {@code GET /configs}, {@code GET /configs/{key}/version/{n}},
- * {@code POST /sessions}, {@code POST /spans} and {@code POST /v1/traces} (OTLP/HTTP
- * protobuf, optionally gzip), each behind {@code Authorization: Bearer <apiKey>}. Typical
+ * {@code POST /sessions}, {@code POST /spans} and {@code POST /v1/traces} (JSON trace
+ * records, one per request, as today's SDKs send them; or OTLP/HTTP protobuf, optionally
+ * gzip), each behind {@code Authorization: Bearer <apiKey>}. Typical
  * use: <pre class="code">
  * try (FallomMockServer fallom = FallomMockServer.start()) {
  *     fallom.putConfig("summarizer", 1, variant("gpt-4o", 100));
@@ -75,10 +76,11 @@ public final class FallomMockServer implements AutoCloseable {
 	private static final System.Logger logger = System.getLogger(FallomMockServer.class.getName());
 
 	/**
-	 * Enough for a client with 64 requests in flight against a delay fault on one endpoint
-	 * while the others still answer; idle threads end after a few seconds.
+	 * Enough for a client with 128 requests in flight (the trace records' default) against
+	 * a delay fault on one endpoint while the others still answer; idle threads end after a
+	 * few seconds.
 	 */
-	private static final int THREADS = 128;
+	private static final int THREADS = 256;
 
 	private static final AtomicInteger threadNumber = new AtomicInteger();
 
@@ -149,6 +151,8 @@ public final class FallomMockServer implements AutoCloseable {
 	private final List<Map<String, Object>> metrics = new ArrayList<>();
 
 	private final List<ExportTraceServiceRequest> traceRequests = new ArrayList<>();
+
+	private final List<Map<String, Object>> traceRecords = new ArrayList<>();
 
 	private int unauthorized;
 
@@ -614,6 +618,31 @@ public final class FallomMockServer implements AutoCloseable {
 	}
 
 	/**
+	 * Return the trace records of the accepted JSON {@code POST /v1/traces} requests, one
+	 * per call, in the order their calls started: records are sent concurrently, so their
+	 * arrival order says nothing.
+	 * @return the records by start time
+	 */
+	public List<TraceRecord> traceRecords() {
+		List<TraceRecord> records;
+		synchronized (this.recordingLock) {
+			records = new ArrayList<>(this.traceRecords.stream().map(TraceRecord::new).toList());
+		}
+		records.sort(Comparator.comparing((TraceRecord record) -> String.valueOf(record.startTime())));
+		return Collections.unmodifiableList(records);
+	}
+
+	/**
+	 * Return how many trace records were accepted, without copying them: for polling.
+	 * @return the number of records
+	 */
+	public int traceRecordCount() {
+		synchronized (this.recordingLock) {
+			return this.traceRecords.size();
+		}
+	}
+
+	/**
 	 * Return every span of the accepted {@code POST /v1/traces} requests, with typed
 	 * attributes.
 	 * @return the spans in arrival order
@@ -703,6 +732,7 @@ public final class FallomMockServer implements AutoCloseable {
 			this.sessions.clear();
 			this.metrics.clear();
 			this.traceRequests.clear();
+			this.traceRecords.clear();
 			this.unauthorized = 0;
 		}
 	}
@@ -1033,9 +1063,14 @@ public final class FallomMockServer implements AutoCloseable {
 
 	private void acceptTraces(HttpExchange exchange, byte[] body) throws IOException {
 		String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+		if (contentType != null && isJson(contentType)) {
+			// One trace record per request, as today's SDKs send them
+			acceptRecord(exchange, body);
+			return;
+		}
 		if (contentType != null && !isProtobuf(contentType)) {
-			// OTLP/JSON could parse as protobuf with unknown fields; refuse it outright
-			send(exchange, 415, "text/plain", ConfigStore.utf8("Only application/x-protobuf is supported"));
+			send(exchange, 415, "text/plain",
+					ConfigStore.utf8("Only application/json trace records and application/x-protobuf are supported"));
 			return;
 		}
 		ExportTraceServiceRequest request;
@@ -1050,6 +1085,34 @@ public final class FallomMockServer implements AutoCloseable {
 			this.traceRequests.add(request);
 		}
 		send(exchange, 200, PROTOBUF, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+	}
+
+	private void acceptRecord(HttpExchange exchange, byte[] body) throws IOException {
+		Map<String, Object> json = null;
+		try {
+			JsonNode node = this.mapper.readTree(body);
+			if (node != null && node.isObject() && node.path("trace_id").isString() && node.path("span_id").isString()
+					&& node.path("name").isString()) {
+				json = this.mapper.treeToValue(node, MAP_TYPE);
+			}
+		}
+		catch (JacksonException ex) {
+			// Not JSON, answered below
+		}
+		if (json == null) {
+			// OTLP/JSON is not decoded: it would look like a record without its fields
+			send(exchange, 400, JSON, ConfigStore.utf8(
+					"{\"error\":\"Body must be one trace record: a JSON object with trace_id, span_id and name\"}"));
+			return;
+		}
+		synchronized (this.recordingLock) {
+			this.traceRecords.add(Collections.unmodifiableMap(json));
+		}
+		send(exchange, 200, JSON, EMPTY_JSON_OBJECT);
+	}
+
+	private static boolean isJson(String contentType) {
+		return contentType.split(";", 2)[0].strip().equalsIgnoreCase(JSON);
 	}
 
 	private static boolean isProtobuf(String contentType) {

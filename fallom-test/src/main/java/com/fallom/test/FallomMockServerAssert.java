@@ -80,6 +80,24 @@ public class FallomMockServerAssert extends AbstractAssert<FallomMockServerAsser
 	}
 
 	/**
+	 * Verify that the mock received the trace record of a chat call (kind {@code llm}),
+	 * and continue with the chat records; narrow them with
+	 * {@link TraceRecordAssert#forSession(String)}.
+	 * @return assertions on the chat records
+	 */
+	public TraceRecordAssert receivedChatRecord() {
+		isNotNull();
+		List<TraceRecord> chat = this.actual.traceRecords()
+			.stream()
+			.filter((record) -> "llm".equals(record.kind()))
+			.toList();
+		if (chat.isEmpty()) {
+			failWithMessage("Expected a chat trace record but the mock received %s", this.actual.traceRecords());
+		}
+		return new TraceRecordAssert(chat);
+	}
+
+	/**
 	 * Verify that no request reached the mock without the right API key.
 	 * @return this
 	 */

@@ -117,9 +117,36 @@ class FallomMockServerTraceTests {
 	}
 
 	@Test
-	void rejectsJsonExportWith415() {
-		assertThat(this.http.postJson("/v1/traces", "{\"resourceSpans\": []}").statusCode()).isEqualTo(415);
+	void rejectsOtlpJsonWith400AsItIsNotATraceRecord() {
+		assertThat(this.http.postJson("/v1/traces", "{\"resourceSpans\": []}").statusCode()).isEqualTo(400);
 		assertThat(this.server.traceRequests()).isEmpty();
+		assertThat(this.server.traceRecords()).isEmpty();
+	}
+
+	@Test
+	void decodesJsonTraceRecordsOnePerRequest() {
+		String record = """
+				{"config_key": "support", "session_id": "s-1", "trace_id": "0af7651916cd43dd8448eb211c80319c",
+				 "span_id": "b7ad6b7169203331", "name": "chat.completions.create",
+				 "start_time": "2026-01-05T10:11:12.345000+00:00", "end_time": "2026-01-05T10:11:12.845000+00:00",
+				 "duration_ms": 500, "status": "OK", "kind": "llm", "model": "gpt-4o", "metadata": {"plan": "pro"},
+				 "tags": ["beta"], "attributes": {"fallom.sdk_version": "2", "fallom.method": "chat.completions.create",
+				 "fallom.raw.usage": "{\\"prompt_tokens\\": 12, \\"completion_tokens\\": 3, \\"total_tokens\\": 15}",
+				 "fallom.raw.response": "{\\"text\\": \\"Hello\\"}"}}""";
+		assertThat(this.http.postJson("/v1/traces", record).statusCode()).isEqualTo(200);
+		assertThat(this.server.traceRequests()).isEmpty();
+		assertThat(this.server.traceRecords()).singleElement().satisfies((received) -> {
+			assertThat(received.sessionId()).isEqualTo("s-1");
+			assertThat(received.kind()).isEqualTo("llm");
+			assertThat(received.durationMs()).isEqualTo(500);
+			assertThat(received.metadata()).containsEntry("plan", "pro");
+			assertThat(received.tags()).containsExactly("beta");
+			assertThat(received.tokens("total_tokens")).isEqualTo(15);
+			assertThat(received.responseText()).isEqualTo("Hello");
+			assertThat(received.hasContent()).isTrue();
+		});
+		this.server.reset();
+		assertThat(this.server.traceRecords()).isEmpty();
 	}
 
 	@Test

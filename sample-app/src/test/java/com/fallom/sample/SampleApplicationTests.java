@@ -14,7 +14,8 @@ import com.fallom.sample.support.ChatController.ChatRequest;
 import com.fallom.sample.support.SupportAssistant.ChatAnswer;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
-import com.fallom.test.ReceivedSpan;
+import com.fallom.test.TraceRecord;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,16 +94,17 @@ class SampleApplicationTests {
 				.containsEntry("assigned_model", modelBySession.get(sessionId));
 		}
 
-		await().atMost(DELIVERY).untilAsserted(() -> assertThat(chatSpans()).hasSize(2 * SESSIONS));
+		await().atMost(DELIVERY).untilAsserted(() -> assertThat(chatRecords()).hasSize(2 * SESSIONS));
 		Map<String, Integer> spansPerSession = new HashMap<>();
-		for (ReceivedSpan span : chatSpans()) {
-			String sessionId = span.attribute("fallom.session_id");
-			assertThat(span.attribute("fallom.config_key")).isEqualTo("support-assistant");
-			assertThat(span.attribute("gen_ai.request.model")).isEqualTo(modelBySession.get(sessionId));
-			assertThat(span.attribute("gen_ai.response.model")).isEqualTo(modelBySession.get(sessionId));
-			assertThat(span.attribute("fallom.prompt_key")).isEqualTo(promptBySession.get(sessionId));
-			assertThat(span.attribute("fallom.prompt_version")).isEqualTo("1");
-			assertThat(span.attribute("fallom.prompt_ab_test")).isEqualTo("support-system-prompt");
+		for (TraceRecord record : chatRecords()) {
+			String sessionId = record.sessionId();
+			assertThat(record.configKey()).isEqualTo("support-assistant");
+			assertThat(record.rawRequest()).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("model", modelBySession.get(sessionId));
+			assertThat(record.model()).isEqualTo(modelBySession.get(sessionId));
+			assertThat(record.string("prompt_key")).isEqualTo(promptBySession.get(sessionId));
+			assertThat(record.body()).containsEntry("prompt_version", 1);
+			assertThat(record.string("prompt_ab_test_key")).isEqualTo("support-system-prompt");
 			spansPerSession.merge(sessionId, 1, Integer::sum);
 		}
 		assertThat(spansPerSession).hasSize(SESSIONS).allSatisfy((sessionId, spans) -> assertThat(spans).isEqualTo(2));
@@ -148,11 +150,11 @@ class SampleApplicationTests {
 			assertThat(answer.assignedBy()).isEqualTo("individual_target");
 		}
 		await().atMost(DELIVERY)
-			.untilAsserted(() -> assertThat(this.fallom.receivedSpans()
+			.untilAsserted(() -> assertThat(this.fallom.traceRecords()
 				.stream()
-				.filter((span) -> "vip-session-0".equals(span.attribute("fallom.session_id"))))
+				.filter((record) -> "vip-session-0".equals(record.sessionId())))
 				.isNotEmpty()
-				.allSatisfy((span) -> assertThat(span.attribute("fallom.customer_id")).isEqualTo("vip-1")));
+				.allSatisfy((record) -> assertThat(record.customerId()).isEqualTo("vip-1")));
 	}
 
 	@Test
@@ -194,13 +196,13 @@ class SampleApplicationTests {
 			.toList();
 	}
 
-	private List<ReceivedSpan> chatSpans() {
+	private List<TraceRecord> chatRecords() {
 		Set<String> ids = new HashSet<>();
-		return this.fallom.receivedSpans()
+		return this.fallom.traceRecords()
 			.stream()
-			.filter((span) -> String.valueOf(span.attribute("fallom.session_id")).startsWith("e2e-"))
-			.filter((span) -> span.attribute("gen_ai.request.model") != null)
-			.filter((span) -> ids.add(span.spanId()))
+			.filter((record) -> String.valueOf(record.sessionId()).startsWith("e2e-"))
+			.filter((record) -> "llm".equals(record.kind()))
+			.filter((record) -> ids.add(record.spanId()))
 			.toList();
 	}
 

@@ -15,7 +15,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -38,7 +37,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * so spans of an outage of a minute are lost, and the batch processor bounds neither the
  * queued bytes nor the bytes of one request.
  */
-public final class BoundedExportSpanProcessor implements SpanProcessor {
+public final class BoundedExportSpanProcessor implements ExportingSpanProcessor {
 
 	/** Fixed cost of a span in the estimate: ids, times, name, status, a few attributes. */
 	private static final long SPAN_OVERHEAD_BYTES = 256;

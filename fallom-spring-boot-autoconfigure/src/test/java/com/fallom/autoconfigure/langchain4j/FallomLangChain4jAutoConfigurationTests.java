@@ -7,7 +7,6 @@ import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.langchain4j.FallomChatModelListener;
 import com.fallom.langchain4j.FallomToolExecutionListener;
 import com.fallom.test.FallomMockServer;
-import com.fallom.test.ReceivedSpan;
 import com.fallom.test.provider.MockProviderServer;
 import com.fallom.test.provider.ProviderReply;
 import com.fallom.tracing.FallomTrace;
@@ -92,12 +91,14 @@ class FallomLangChain4jAutoConfigurationTests {
 					model.chat("Hi");
 				}
 			});
-			List<ReceivedSpan> spans = fallom.receivedSpans();
-			assertThat(spans).singleElement().satisfies((span) -> assertThat(span.attributes())
-				.containsEntry("gen_ai.system", "openai")
-				.containsEntry("gen_ai.request.model", "gpt-4o-mini")
-				.containsEntry("gen_ai.usage.input_tokens", 9L)
-				.containsEntry("fallom.session_id", "s-1"));
+			assertThat(fallom.traceRecords()).singleElement().satisfies((record) -> {
+				assertThat(record.kind()).isEqualTo("llm");
+				assertThat(record.name()).isEqualTo("chat.completions.create");
+				assertThat(record.model()).startsWith("gpt-4o-mini");
+				assertThat(record.tokens("prompt_tokens")).isEqualTo(9);
+				assertThat(record.sessionId()).isEqualTo("s-1");
+				assertThat(record.attribute("fallom.integration")).isEqualTo("langchain4j");
+			});
 		}
 	}
 

@@ -10,7 +10,6 @@ import com.fallom.models.FallomModels;
 import com.fallom.springai.ObservedChatModel;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
-import com.fallom.test.ReceivedSpan;
 import com.fallom.tracing.FallomTrace;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Privacy mode end to end: distinctive prompt, completion, tool-call and tool-result
- * strings go through call, stream and failing calls, and every raw byte the mock backend
- * received (traces, sessions, custom metrics) is searched for them.
+ * Privacy mode end to end: distinctive prompt, completion, tool-name, tool-call and
+ * tool-result strings go through call, stream and failing calls, and every raw byte the
+ * mock backend received (trace records, sessions, custom metrics) is searched for them
+ * and for the raw request and response attributes.
  */
 @FallomMockServerTest
 class FallomPrivacyTests {
@@ -49,8 +49,10 @@ class FallomPrivacyTests {
 
 	private static final String ERROR_PROMPT = "ERRORPROMPT-3b8e11";
 
+	private static final String TOOL_NAME = "TOOLNAME_lookup_e41d";
+
 	private static final List<String> SECRETS = List.of(SYSTEM, PROMPT, COMPLETION, TOOL_ARGUMENTS, TOOL_RESULT,
-			ERROR_PROMPT);
+			ERROR_PROMPT, TOOL_NAME);
 
 	@BeforeAll
 	static void configs(FallomMockServer server) {
@@ -61,16 +63,21 @@ class FallomPrivacyTests {
 	void captureContentFalseSendsModelsTokensLatencyAndSessionButNeverContent(FallomMockServer server) {
 		String received = exercise(server, (runner) -> runner.withPropertyValues("fallom.capture-content=false"));
 		assertThat(SECRETS).noneMatch(received::contains);
-		assertThat(server.receivedSpans()).allSatisfy((span) -> {
-			assertThat(span.attribute("gen_ai.request.model")).isEqualTo("gpt-4o");
-			assertThat(span.attribute("fallom.config_key")).isEqualTo("support");
-			assertThat(span.attribute("fallom.session_id")).isEqualTo("privacy-user");
-			assertThat(span.duration()).isPositive();
-			assertThat(span.attributes().keySet())
-				.noneMatch((key) -> key.startsWith("gen_ai.prompt.") || key.startsWith("gen_ai.completion."));
+		assertThat(received).doesNotContain("fallom.raw.request", "fallom.raw.response");
+		assertThat(server.traceRecords()).allSatisfy((record) -> {
+			// The model that answered, or the one asked for when the call failed
+			assertThat(record.model()).isIn("gpt-4o-2024-08-06", "gpt-4o");
+			assertThat(record.configKey()).isEqualTo("support");
+			assertThat(record.sessionId()).isEqualTo("privacy-user");
+			assertThat(record.durationMs()).isNotNegative();
+			assertThat(record.hasContent()).isFalse();
 		});
-		assertThat(server.receivedSpans()).filteredOn((span) -> "UNSET".equals(span.statusCode()))
-			.allSatisfy((span) -> assertThat(span.attribute("gen_ai.usage.output_tokens")).isEqualTo("34"));
+		assertThat(server.traceRecords()).filteredOn((record) -> "OK".equals(record.status()))
+			.hasSize(2)
+			.allSatisfy((record) -> assertThat(record.tokens("completion_tokens")).isEqualTo(34));
+		assertThat(server.traceRecords()).filteredOn((record) -> "ERROR".equals(record.status()))
+			.singleElement()
+			.satisfies((record) -> assertThat(record.errorMessage()).isEqualTo("java.lang.IllegalArgumentException"));
 	}
 
 	@ParameterizedTest
@@ -86,6 +93,7 @@ class FallomPrivacyTests {
 	void captureContentOnByDefaultDoesSendContentSoTheScanCanFail(FallomMockServer server) {
 		String received = exercise(server, UnaryOperator.identity());
 		assertThat(SECRETS).allMatch(received::contains);
+		assertThat(received).contains("fallom.raw.request", "fallom.raw.response");
 	}
 
 	/**
@@ -95,15 +103,16 @@ class FallomPrivacyTests {
 	 * @return every byte the backend received, as text
 	 */
 	private static String exercise(FallomMockServer server, UnaryOperator<ApplicationContextRunner> customizer) {
-		customizer.apply(FallomTracingIntegrationTests.runner(server)).run((context) -> {
+		customizer.apply(FallomTracingIntegrationTests.runner(server).withPropertyValues("fallom.tracing.protocol=records"))
+			.run((context) -> {
 			context.getBean(FallomModels.class).get("support", "privacy-user");
 			ObservedChatModel chatModel = context.getBean(ObservedChatModel.class)
 				.answering(COMPLETION)
-				.callingTools(List.of(new AssistantMessage.ToolCall("call-1", "function", "lookup",
+				.callingTools(List.of(new AssistantMessage.ToolCall("call-1", "function", TOOL_NAME,
 						"{\"query\":\"" + TOOL_ARGUMENTS + "\"}")));
 			Prompt prompt = new Prompt(List.of(new SystemMessage(SYSTEM), new UserMessage(PROMPT),
 					ToolResponseMessage.builder()
-						.responses(List.of(new ToolResponseMessage.ToolResponse("call-1", "lookup", TOOL_RESULT)))
+						.responses(List.of(new ToolResponseMessage.ToolResponse("call-1", TOOL_NAME, TOOL_RESULT)))
 						.build()),
 					ChatOptions.builder().model("gpt-4o").build());
 			chatModel.call(prompt);
@@ -117,11 +126,11 @@ class FallomPrivacyTests {
 			}
 			context.getBean(FallomTrace.class).span(Map.of("satisfaction", 4));
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> server.receivedSpans().size() == 3 && server.metrics().size() == 1
+				.until(() -> server.traceRecords().size() == 3 && server.metrics().size() == 1
 						&& server.sessions().size() == 1);
 		});
-		List<ReceivedSpan> spans = server.receivedSpans();
-		assertThat(spans).hasSize(3);
+		assertThat(server.traceRecords()).hasSize(3);
+		assertThat(server.traceSpans()).isEmpty();
 		return new String(server.allReceivedBytes(), StandardCharsets.UTF_8);
 	}
 

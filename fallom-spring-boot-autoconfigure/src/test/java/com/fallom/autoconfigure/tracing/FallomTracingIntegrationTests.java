@@ -16,6 +16,7 @@ import com.fallom.test.FallomMockServer;
 import com.fallom.test.FallomMockServerTest;
 import com.fallom.test.Fault;
 import com.fallom.test.ReceivedSpan;
+import com.fallom.test.TraceRecord;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
 import io.micrometer.observation.Observation;
@@ -85,7 +86,8 @@ class FallomTracingIntegrationTests {
 		return new ApplicationContextRunner().withConfiguration(BOOT_AND_FALLOM)
 			.withUserConfiguration(ChatConfiguration.class)
 			.withPropertyValues(server.propertyValues())
-			.withPropertyValues("spring.application.name=tracing-test");
+			// These tests read the OTLP span attributes; FallomTraceRecordsIntegrationTests reads records
+			.withPropertyValues("spring.application.name=tracing-test", "fallom.tracing.protocol=otlp");
 	}
 
 	@Test
@@ -238,10 +240,12 @@ class FallomTracingIntegrationTests {
 			.run((context) -> {
 				context.getBean(FallomTrace.class).setSession("support", "user-4");
 				context.getBean(ObservedChatModel.class).call(prompt("hi"));
-				ReceivedSpan span = onlyFallomSpan(server);
-				assertThat(span.isRoot()).isTrue();
-				assertThat(span.attribute("fallom.session_id")).isEqualTo("user-4");
-				assertThat(span.attribute("gen_ai.usage.output_tokens")).isEqualTo("34");
+				// The default protocol: one trace record
+				await().atMost(WAIT).until(() -> server.traceRecords().size() == 1);
+				TraceRecord record = server.traceRecords().get(0);
+				assertThat(record.parentSpanId()).isNull();
+				assertThat(record.sessionId()).isEqualTo("user-4");
+				assertThat(record.tokens("completion_tokens")).isEqualTo(34);
 			});
 	}
 

@@ -73,6 +73,8 @@ class FallomSessionWebFilterCustomerIdTests {
 					MockConfig.condition("region", "startsWith", "eu-")));
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
 			.properties(backend.propertyValues())
+			// Reads the session from OTLP span attributes
+			.properties("fallom.tracing.protocol=otlp")
 			.properties("server.port=0", "spring.reactor.context-propagation=auto",
 					"fallom.web.default-config-key=support", "fallom.web.customer-id-header=X-Fallom-Customer-Id",
 					"management.otlp.metrics.export.enabled=false")

@@ -67,6 +67,8 @@ class FallomSessionFilterConcurrencyTests {
 				+ "{\"model\": \"claude-3-5-sonnet\", \"weight\": 50}]}");
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
 			.properties(backend.propertyValues())
+			// Reads the session from OTLP span attributes
+			.properties("fallom.tracing.protocol=otlp")
 			.properties("server.port=0", "fallom.tracing.queue-capacity=" + (REQUESTS * 2), "server.tomcat.threads.max=" + REQUESTS,
 					"fallom.web.default-config-key=support", "fallom.models.configs.support.variants[0].model=gpt-4o",
 					"fallom.models.configs.support.variants[0].weight=50",

@@ -80,6 +80,8 @@ class FallomSessionFilterCustomerIdTests {
 					MockConfig.condition("region", "startsWith", "eu-")));
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
 			.properties(backend.propertyValues())
+			// Reads the session from OTLP span attributes
+			.properties("fallom.tracing.protocol=otlp")
 			// One request thread, so a request runs on the thread the last one ran on.
 			.properties("server.port=0", "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1",
 					"fallom.web.default-config-key=support",

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import com.fallom.test.FallomMockServer;
-import com.fallom.test.ReceivedSpan;
+import com.fallom.test.TraceRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,13 +21,14 @@ import org.jspecify.annotations.Nullable;
  * of each custom metric. The sample's {@code /} page draws it.
  * <p>
  * A config's variant is the model a session was assigned ({@code POST /sessions}); its
- * calls are the chat spans ({@code POST /v1/traces}) tagged with the config key, counted
- * for the session's assigned model (the span's requested model when the session was
- * never recorded). A prompt test's variant is the {@value #PROMPT_VARIANT} attribute of
- * the spans tagged {@value #PROMPT_AB_TEST}; its sessions are the distinct session ids of
- * those spans. Custom metrics ({@code POST /spans}) count for the variant of their
- * session: per session the latest value of a field wins, as on Fallom's backend, and the
- * mean is over the sessions that sent the field. Booleans count as 1 and 0.
+ * calls are the chat trace records ({@code POST /v1/traces}, kind {@code llm}) of the
+ * config key, counted for the session's assigned model (the record's model when the
+ * session was never recorded). A prompt test's variant is the
+ * {@code prompt_variant_index} of the records with a {@code prompt_ab_test_key}; its
+ * sessions are the distinct session ids of those records. Custom metrics
+ * ({@code POST /spans}) count for the variant of their session: per session the latest
+ * value of a field wins, as on Fallom's backend, and the mean is over the sessions that
+ * sent the field. Booleans count as 1 and 0.
  *
  * @param baseUrl the base URL of the mock backend
  * @param metricNames the custom metric fields seen, sorted
@@ -36,26 +37,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record ExperimentReport(String baseUrl, List<String> metricNames, List<Experiment> configs,
 		List<Experiment> promptTests) {
-
-	/** The span attribute of the config key. */
-	public static final String CONFIG_KEY = "fallom.config_key";
-
-	/** The span attribute of the session id. */
-	public static final String SESSION_ID = "fallom.session_id";
-
-	/** The span attribute of a prompt A/B test's key. */
-	public static final String PROMPT_AB_TEST = "fallom.prompt_ab_test";
-
-	/** The span attribute of a prompt A/B test's variant index. */
-	public static final String PROMPT_VARIANT = "fallom.prompt_variant";
-
-	/** The span attribute of the managed prompt's key. */
-	public static final String PROMPT_KEY = "fallom.prompt_key";
-
-	/** The span attribute of the managed prompt's version. */
-	public static final String PROMPT_VERSION = "fallom.prompt_version";
-
-	private static final String REQUEST_MODEL = "gen_ai.request.model";
 
 	/**
 	 * One experiment: a model config or a prompt A/B test.
@@ -81,7 +62,7 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 	 * calls
 	 * @param latencyP95Ms the 95th percentile call duration in milliseconds (nearest rank),
 	 * {@code null} with no calls
-	 * @param errors the calls whose span status is {@code ERROR}
+	 * @param errors the calls whose record status is {@code ERROR}
 	 * @param metricMeans the mean of each custom metric over the sessions that sent it
 	 */
 	public record Variant(String name, int sessions, int calls, double share, long inputTokens, long outputTokens,
@@ -95,19 +76,20 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 	 * @return the report
 	 */
 	public static ExperimentReport of(FallomMockServer server) {
-		return of(server.baseUrl(), server.sessions(), server.receivedSpans(), server.metrics());
+		return of(server.baseUrl(), server.sessions(), server.traceRecords(), server.metrics());
 	}
 
 	/**
 	 * Compute the report from received records.
 	 * @param baseUrl the backend's base URL
 	 * @param sessionRecords the bodies of {@code POST /sessions}
-	 * @param spans the spans of {@code POST /v1/traces}
+	 * @param records the trace records of {@code POST /v1/traces}
 	 * @param metricRecords the bodies of {@code POST /spans}
 	 * @return the report
 	 */
-	static ExperimentReport of(String baseUrl, List<Map<String, Object>> sessionRecords, List<ReceivedSpan> spans,
+	static ExperimentReport of(String baseUrl, List<Map<String, Object>> sessionRecords, List<TraceRecord> records,
 			List<Map<String, Object>> metricRecords) {
+		List<TraceRecord> calls = records.stream().filter((record) -> "llm".equals(record.kind())).toList();
 		// Per session, the latest value of each numeric or boolean field wins
 		Map<String, Map<String, Map<String, Double>>> metricsByConfigAndSession = new HashMap<>();
 		Map<String, Map<String, Double>> metricsBySession = new HashMap<>();
@@ -133,10 +115,10 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 			});
 		}
 		return new ExperimentReport(baseUrl, List.copyOf(metricNames),
-				configs(sessionRecords, spans, metricsByConfigAndSession), promptTests(spans, metricsBySession));
+				configs(sessionRecords, calls, metricsByConfigAndSession), promptTests(calls, metricsBySession));
 	}
 
-	private static List<Experiment> configs(List<Map<String, Object>> sessionRecords, List<ReceivedSpan> spans,
+	private static List<Experiment> configs(List<Map<String, Object>> sessionRecords, List<TraceRecord> calls,
 			Map<String, Map<String, Map<String, Double>>> metrics) {
 		// config key -> session id -> assigned model, latest record wins
 		Map<String, Map<String, String>> assignments = new TreeMap<>();
@@ -154,18 +136,18 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 			.computeIfAbsent(model, (key) -> new Tally())
 			.sessions
 			.add(sessionId)));
-		for (ReceivedSpan span : spans) {
-			String configKey = span.attribute(CONFIG_KEY);
-			String requested = span.attribute(REQUEST_MODEL);
-			if (configKey == null || requested == null) {
+		for (TraceRecord call : calls) {
+			String configKey = call.configKey();
+			String model = call.model();
+			if (configKey == null || model == null) {
 				continue;
 			}
-			String sessionId = span.attribute(SESSION_ID);
+			String sessionId = call.sessionId();
 			String assigned = (sessionId != null) ? assignments.getOrDefault(configKey, Map.of()).get(sessionId)
 					: null;
 			tallies.computeIfAbsent(configKey, (key) -> new TreeMap<>())
-				.computeIfAbsent((assigned != null) ? assigned : requested, (key) -> new Tally())
-				.add(span);
+				.computeIfAbsent((assigned != null) ? assigned : model, (key) -> new Tally())
+				.add(call);
 		}
 		List<Experiment> experiments = new ArrayList<>();
 		tallies.forEach((configKey, variants) -> experiments
@@ -173,18 +155,18 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 		return experiments;
 	}
 
-	private static List<Experiment> promptTests(List<ReceivedSpan> spans, Map<String, Map<String, Double>> metrics) {
+	private static List<Experiment> promptTests(List<TraceRecord> calls, Map<String, Map<String, Double>> metrics) {
 		Map<String, Map<String, Tally>> tallies = new TreeMap<>();
-		for (ReceivedSpan span : spans) {
-			String test = span.attribute(PROMPT_AB_TEST);
-			String variant = span.attribute(PROMPT_VARIANT);
+		for (TraceRecord call : calls) {
+			String test = call.string("prompt_ab_test_key");
+			Object variant = call.body().get("prompt_variant_index");
 			if (test == null || variant == null) {
 				continue;
 			}
 			Tally tally = tallies.computeIfAbsent(test, (key) -> new TreeMap<>())
-				.computeIfAbsent(promptVariantName(variant, span), (key) -> new Tally());
-			tally.add(span);
-			String sessionId = span.attribute(SESSION_ID);
+				.computeIfAbsent(promptVariantName(String.valueOf(variant), call), (key) -> new Tally());
+			tally.add(call);
+			String sessionId = call.sessionId();
 			if (sessionId != null) {
 				tally.sessions.add(sessionId);
 			}
@@ -194,12 +176,12 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 		return experiments;
 	}
 
-	private static String promptVariantName(String index, ReceivedSpan span) {
-		String promptKey = span.attribute(PROMPT_KEY);
+	private static String promptVariantName(String index, TraceRecord call) {
+		String promptKey = call.string("prompt_key");
 		if (promptKey == null) {
 			return "#" + index;
 		}
-		String version = span.attribute(PROMPT_VERSION);
+		Object version = call.body().get("prompt_version");
 		return "#" + index + " " + promptKey + ((version != null) ? " v" + version : "");
 	}
 
@@ -226,14 +208,6 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 		return null;
 	}
 
-	private static long longAttribute(ReceivedSpan span, String key, String olderKey) {
-		Object value = span.attributes().get(key);
-		if (value == null) {
-			value = span.attributes().get(olderKey);
-		}
-		return (value instanceof Number number) ? number.longValue() : 0;
-	}
-
 	/**
 	 * The nearest-rank percentile of sorted values.
 	 */
@@ -257,11 +231,13 @@ public record ExperimentReport(String baseUrl, List<String> metricNames, List<Ex
 
 		private int errors;
 
-		void add(ReceivedSpan span) {
-			this.durationsMs.add(span.duration().toNanos() / 1_000_000.0);
-			this.inputTokens += longAttribute(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
-			this.outputTokens += longAttribute(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
-			if ("ERROR".equals(span.statusCode())) {
+		void add(TraceRecord call) {
+			this.durationsMs.add((double) Math.max(0, call.durationMs()));
+			Long input = call.tokens("prompt_tokens");
+			Long output = call.tokens("completion_tokens");
+			this.inputTokens += (input != null) ? input : 0;
+			this.outputTokens += (output != null) ? output : 0;
+			if ("ERROR".equals(call.status())) {
 				this.errors++;
 			}
 		}

@@ -12,14 +12,8 @@ import java.util.Map;
 import com.fallom.sample.backend.ExperimentReport.Experiment;
 import com.fallom.sample.backend.ExperimentReport.Variant;
 import com.fallom.test.FallomMockServer;
-import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.Status;
+import com.fallom.tracing.internal.TraceRecordMapper;
+import com.fallom.tracing.internal.TracedCall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,17 +23,18 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Tests for {@link ExperimentReport}, from records sent over HTTP to a mock backend as
- * the SDK sends them: JSON session and metric records, OTLP protobuf spans.
+ * the SDK sends them: JSON session and metric records, JSON trace records written by the
+ * SDK's own record mapper.
  */
 class ExperimentReportTests {
-
-	private static final long MS = 1_000_000L;
 
 	private final FallomMockServer server = FallomMockServer.start();
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private final List<Span> spans = new ArrayList<>();
+	private final TraceRecordMapper mapper = new TraceRecordMapper(true);
+
+	private int sent;
 
 	@AfterEach
 	void close() {
@@ -55,9 +50,8 @@ class ExperimentReportTests {
 		chat("support", "s1", "gpt-4o", 30, 8, 20, false);
 		chat("support", "s2", "gpt-4o", 20, 5, 5, true);
 		chat("support", "s3", "claude-3-5-sonnet", 40, 7, 9, false);
-		// Not a chat call: no requested model
-		span("support", "s1", 500, List.of(), false);
-		sendSpans();
+		// Not a chat call
+		send(call("support", "s1", 500).kind(TracedCall.Kind.TOOL, "tool.lookup"));
 		metric("support", "s1", Map.of("satisfaction", 5, "resolved", true));
 		// The latest value of a field wins for its session
 		metric("support", "s1", Map.of("satisfaction", 3));
@@ -78,8 +72,9 @@ class ExperimentReportTests {
 		assertThat(gpt.sessions()).isEqualTo(2);
 		assertThat(gpt.calls()).isEqualTo(3);
 		assertThat(gpt.share()).isCloseTo(2.0 / 3, within(1e-9));
-		assertThat(gpt.inputTokens()).isEqualTo(25);
-		assertThat(gpt.outputTokens()).isEqualTo(55);
+		// A failed call's record carries no usage, as the SDKs send it
+		assertThat(gpt.inputTokens()).isEqualTo(20);
+		assertThat(gpt.outputTokens()).isEqualTo(50);
 		assertThat(gpt.latencyP50Ms()).isEqualTo(20.0);
 		assertThat(gpt.latencyP95Ms()).isEqualTo(30.0);
 		assertThat(gpt.errors()).isEqualTo(1);
@@ -93,13 +88,12 @@ class ExperimentReportTests {
 	}
 
 	@Test
-	void groupsPromptTestsByTheirSpanAttributes() throws Exception {
+	void groupsPromptTestsByTheirRecordsPromptFields() throws Exception {
 		promptCall("s1", "onboarding", 0, "welcome", 1, 10);
 		promptCall("s1", "onboarding", 0, "welcome", 1, 20);
 		promptCall("s2", "onboarding", 1, "welcome-short", 3, 30);
 		promptCall("s3", "onboarding", 1, "welcome-short", 3, 50);
 		promptCall("s4", "tone", 0, "friendly", 2, 5);
-		sendSpans();
 		metric("other-config", "s2", Map.of("resolved", true));
 		metric("other-config", "s3", Map.of("resolved", false));
 
@@ -143,54 +137,32 @@ class ExperimentReportTests {
 	}
 
 	private void chat(String configKey, String sessionId, String model, long durationMs, long inputTokens,
-			long outputTokens, boolean error) {
-		span(configKey, sessionId, durationMs, List.of(attribute("gen_ai.request.model", model),
-				attribute("gen_ai.usage.input_tokens", inputTokens),
-				attribute("gen_ai.usage.output_tokens", outputTokens)), error);
+			long outputTokens, boolean error) throws Exception {
+		TracedCall call = call(configKey, sessionId, durationMs).requestModel(model)
+			.response(model, "answer", "stop", "chatcmpl-" + this.sent)
+			.usage(new TracedCall.Usage((int) inputTokens, (int) outputTokens, null));
+		send(error ? call.error(new IllegalStateException("provider is down")) : call);
 	}
 
-	private void promptCall(String sessionId, String test, long variant, String promptKey, long promptVersion,
-			long durationMs) {
-		span("other-config", sessionId, durationMs,
-				List.of(attribute("gen_ai.request.model", "gpt-4o"), attribute("fallom.prompt_key", promptKey),
-						attribute("fallom.prompt_version", promptVersion), attribute("fallom.prompt_ab_test", test),
-						attribute("fallom.prompt_variant", variant),
-						// The older attribute names count too
-						attribute("gen_ai.usage.prompt_tokens", 3L), attribute("gen_ai.usage.completion_tokens", 4L)),
-				false);
+	private void promptCall(String sessionId, String test, int variant, String promptKey, int promptVersion,
+			long durationMs) throws Exception {
+		send(call("other-config", sessionId, durationMs).requestModel("gpt-4o")
+			.prompt(promptKey, promptVersion, test, variant)
+			.response("gpt-4o", "answer", "stop", "chatcmpl-" + this.sent)
+			.usage(new TracedCall.Usage(3, 4, null)));
 	}
 
-	private void span(String configKey, String sessionId, long durationMs, List<KeyValue> attributes,
-			boolean error) {
-		long start = 1_700_000_000_000L * MS + this.spans.size() * 1000 * MS;
-		Span.Builder span = Span.newBuilder()
-			.setName("chat")
-			.setTraceId(ByteString.copyFrom(new byte[16]))
-			.setSpanId(ByteString.copyFrom(new byte[] { 1, 2, 3, 4, 5, 6, 7, (byte) this.spans.size() }))
-			.setStartTimeUnixNano(start)
-			.setEndTimeUnixNano(start + durationMs * MS)
-			.addAttributes(attribute("fallom.config_key", configKey))
-			.addAttributes(attribute("fallom.session_id", sessionId))
-			.addAllAttributes(attributes);
-		if (error) {
-			span.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
-		}
-		this.spans.add(span.build());
+	private TracedCall call(String configKey, String sessionId, long durationMs) {
+		long start = 1_700_000_000_000L + this.sent * 1000L;
+		return new TracedCall().ids("0af7651916cd43dd8448eb211c80319c", String.format("%016x", this.sent + 1), null)
+			.times(start, start + durationMs)
+			.session(configKey, sessionId, null, null, null);
 	}
 
-	private static KeyValue attribute(String key, String value) {
-		return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
-	}
-
-	private static KeyValue attribute(String key, long value) {
-		return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
-	}
-
-	private void sendSpans() throws IOException, InterruptedException {
-		ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
-			.addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addAllSpans(this.spans)))
-			.build();
-		post("/v1/traces", "application/x-protobuf", request.toByteArray());
+	/** Post one trace record, written as the SDK writes it. */
+	private void send(TracedCall call) throws IOException, InterruptedException {
+		this.sent++;
+		post("/v1/traces", "application/json", this.mapper.toJson(call));
 	}
 
 	private void session(String configKey, String sessionId, String model) throws Exception {

@@ -22,7 +22,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Runs each example, the code the README quotes, against the embedded mock backend.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = "sample.mock-backend.port=0")
+// The examples' spans are checked by their OTLP attributes
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sample.mock-backend.port=0", "fallom.tracing.protocol=otlp" })
 class ExamplesTests {
 
 	private static final Duration DELIVERY = Duration.ofSeconds(20);

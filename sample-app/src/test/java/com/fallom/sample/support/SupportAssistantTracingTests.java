@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * and Fallom receives the ChatClient call's span with the tool and chat spans under it,
  * each with the session.
  */
-@SpringBootTest(properties = "sample.mock-backend.enabled=false")
+// The run's spans are checked by their OTLP attributes
+@SpringBootTest(properties = { "sample.mock-backend.enabled=false", "fallom.tracing.protocol=otlp" })
 class SupportAssistantTracingTests {
 
 	@RegisterExtension

@@ -77,7 +77,7 @@ class ProductionEnvironmentTests {
 
 		await().untilAsserted(() -> {
 			assertThat(this.mock).recordedSession("env-session").withModel("claude-sonnet");
-			assertThat(this.mock).exportedChatSpan().forSession("env-session").hasModel("claude-sonnet");
+			assertThat(this.mock).receivedChatRecord().forSession("env-session").hasModel("gpt-4o-2024-08-06");
 		});
 		assertThat(this.mock.requestCount(Endpoint.CONFIGS)).isPositive();
 		assertThat(this.mock).hasNoUnauthorizedRequests();
