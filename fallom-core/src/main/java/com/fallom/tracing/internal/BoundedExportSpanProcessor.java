@@ -140,11 +140,7 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 		this.sender.start();
 	}
 
-	/**
-	 * Export what is queued within the given time, then end the export thread; spans
-	 * keep queueing and are exported on {@link #start()} or flushed by {@link #shutdown()}.
-	 * @param flushTimeout the longest the flush may take
-	 */
+	@Override
 	public void pause(Duration flushTimeout) {
 		this.sender.pause(flushTimeout);
 	}

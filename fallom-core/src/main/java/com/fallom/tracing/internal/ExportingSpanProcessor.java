@@ -1,5 +1,7 @@
 package com.fallom.tracing.internal;
 
+import java.time.Duration;
+
 import com.fallom.internal.QueueStatistics;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 
@@ -14,6 +16,13 @@ public interface ExportingSpanProcessor extends SpanProcessor, QueueStatistics {
 	 * Start sending.
 	 */
 	void start();
+
+	/**
+	 * Send what is queued within the given time, then end the sending thread; spans keep
+	 * queueing and are sent on {@link #start()} or flushed at shutdown.
+	 * @param flushTimeout the longest the flush may take
+	 */
+	void pause(Duration flushTimeout);
 
 	/**
 	 * Stop accepting spans and start flushing, without waiting.

@@ -93,6 +93,11 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	}
 
 	@Override
+	public void pause(Duration flushTimeout) {
+		this.sender.pause(flushTimeout);
+	}
+
+	@Override
 	public void onStart(Context parentContext, ReadWriteSpan span) {
 	}
 
@@ -161,6 +166,16 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	@Override
 	public long getRetriedCount() {
 		return this.sender.getRetriedCount();
+	}
+
+	@Override
+	public long getExpiredByAttemptsCount() {
+		return this.sender.getExpiredByAttemptsCount();
+	}
+
+	@Override
+	public long getExpiredByTimeCount() {
+		return this.sender.getExpiredByTimeCount();
 	}
 
 	/**
