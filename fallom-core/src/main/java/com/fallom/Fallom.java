@@ -87,6 +87,8 @@ public final class Fallom implements AutoCloseable {
 
 	private final Duration startupTimeout;
 
+	private final boolean awaitFirstSync;
+
 	private final URI configsUrl;
 
 	private final URI tracesUrl;
@@ -133,6 +135,7 @@ public final class Fallom implements AutoCloseable {
 		this.captureContent = builder.captureContent;
 		this.maxContentLength = builder.maxContentLength;
 		this.startupTimeout = builder.startupTimeout;
+		this.awaitFirstSync = builder.awaitFirstSync;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.promptSync = builder.promptSync;
 		this.configsUrl = builder.serviceUrl(builder.configsUrl, "FALLOM_CONFIGS_URL",
@@ -254,13 +257,14 @@ public final class Fallom implements AutoCloseable {
 			if (this.traceExporter != null) {
 				this.traceExporter.start();
 			}
-			awaitConfigs = this.configRefresher != null && this.configRegistry.getState().origin() == null;
+			awaitConfigs = this.configRefresher != null
+					&& (this.awaitFirstSync || this.configRegistry.getState().origin() == null);
 			if (this.configRefresher != null) {
 				this.configRefresher.startInBackground();
 			}
 			awaitPrompts = false;
 			if (this.promptRefresher != null && this.promptSyncWanted.get()) {
-				awaitPrompts = !hasPrompts(this.promptRegistry);
+				awaitPrompts = this.awaitFirstSync || !hasPrompts(this.promptRegistry);
 				this.promptRefresher.startInBackground();
 			}
 		}
@@ -570,6 +574,8 @@ public final class Fallom implements AutoCloseable {
 
 		private Duration startupTimeout = Duration.ofSeconds(2);
 
+		private boolean awaitFirstSync;
+
 		private Duration missingVersionTtl = Duration.ofMinutes(1);
 
 		private boolean recordSessions = true;
@@ -821,6 +827,19 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder startupTimeout(Duration startupTimeout) {
 			this.startupTimeout = notNegative("startupTimeout", startupTimeout);
+			return this;
+		}
+
+		/**
+		 * Set whether {@link #build()} waits for the first syncs (within the start-up
+		 * timeout) even when bootstrap configs, prompts or a snapshot could serve at once
+		 * (default false). For tests against a local mock backend, whose first call should
+		 * see the mock's configs rather than the bootstrap ones.
+		 * @param awaitFirstSync whether to wait
+		 * @return this builder
+		 */
+		public Builder awaitFirstSync(boolean awaitFirstSync) {
+			this.awaitFirstSync = awaitFirstSync;
 			return this;
 		}
 

@@ -236,6 +236,31 @@ class FallomTests {
 	}
 
 	@Test
+	void startWaitsForTheFirstSyncDespiteBootstrapConfigsWhenAskedTo() throws Exception {
+		this.server.putConfig("support", 2, Map.of("gpt-4o", 100));
+		this.server.fault(Endpoint.CONFIGS, Fault.hang());
+		ExecutorService builder = Executors.newSingleThreadExecutor();
+		try {
+			Future<Fallom> build = builder.submit(() -> online().bootstrapConfig(BOOTSTRAP)
+				.awaitFirstSync(true)
+				.syncPrompts(false)
+				.timeout(Duration.ofMinutes(5))
+				.startupTimeout(Duration.ofMinutes(5))
+				.build());
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
+			assertThat(build).isNotDone();
+			this.server.clearFaults();
+			try (Fallom fallom = build.get(30, TimeUnit.SECONDS)) {
+				assertThat(fallom.models().get("support", "s1")).as("the backend's config, not the bootstrap one")
+					.isEqualTo("gpt-4o");
+			}
+		}
+		finally {
+			builder.shutdownNow();
+		}
+	}
+
+	@Test
 	void backendThatNeverAnswersCostsOneStartupTimeoutNotOnePerEndpoint() {
 		for (Endpoint endpoint : List.of(Endpoint.CONFIGS, Endpoint.PROMPTS, Endpoint.PROMPT_AB_TESTS)) {
 			this.server.fault(endpoint, Fault.delay(Duration.ofMinutes(5)));

@@ -65,6 +65,7 @@ public final class FallomAutoConfiguration {
 			.timeout(models.getTimeout())
 			.maxResponseSize(models.getMaxResponseSize().toBytes())
 			.startupTimeout(models.getStartupTimeout())
+			.awaitFirstSync(models.isAwaitFirstSync())
 			.missingVersionTtl(models.getMissingVersionTtl())
 			.recordSessions(models.isRecordSessions())
 			.sessionQueueCapacity(models.getSessionQueueCapacity())

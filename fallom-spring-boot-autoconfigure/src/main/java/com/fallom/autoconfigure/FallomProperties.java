@@ -303,6 +303,13 @@ public class FallomProperties {
 		private Duration startupTimeout = Duration.ofSeconds(2);
 
 		/**
+		 * Whether start-up waits for the first syncs (within the start-up timeout) even
+		 * when bootstrap configs, prompts or a snapshot could serve at once. The test
+		 * support turns it on, so that a test's first call sees the mock backend's configs.
+		 */
+		private boolean awaitFirstSync;
+
+		/**
 		 * Whether to record each session's assignment with the backend.
 		 */
 		private boolean recordSessions = true;
@@ -363,6 +370,14 @@ public class FallomProperties {
 
 		public Duration getStartupTimeout() {
 			return this.startupTimeout;
+		}
+
+		public boolean isAwaitFirstSync() {
+			return this.awaitFirstSync;
+		}
+
+		public void setAwaitFirstSync(boolean awaitFirstSync) {
+			this.awaitFirstSync = awaitFirstSync;
 		}
 
 		public void setStartupTimeout(Duration startupTimeout) {

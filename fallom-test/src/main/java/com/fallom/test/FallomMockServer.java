@@ -754,7 +754,9 @@ public final class FallomMockServer implements AutoCloseable {
 
 	/**
 	 * Return the properties that point a Fallom client at this server:
-	 * {@code fallom.base-url} and {@code fallom.api-key}.
+	 * {@code fallom.base-url} and {@code fallom.api-key}, and
+	 * {@code fallom.models.await-first-sync}, so that start-up waits for the mock's
+	 * configs even where the app has bootstrap ones.
 	 * @return the properties by name
 	 */
 	public Map<String, String> properties() {
@@ -768,6 +770,8 @@ public final class FallomMockServer implements AutoCloseable {
 			properties.put("fallom.base-url", baseUrl());
 		}
 		properties.put("fallom.api-key", this.apiKey);
+		// A test's first call sees the mock's configs, not the app's bootstrap ones
+		properties.put("fallom.models.await-first-sync", "true");
 		return Collections.unmodifiableMap(properties);
 	}
 

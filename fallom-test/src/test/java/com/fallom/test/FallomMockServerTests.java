@@ -321,10 +321,11 @@ class FallomMockServerTests {
 
 	@Test
 	void exposesPropertiesThatPointAtTheServer() {
-		Map<String, String> expected = Map.of("fallom.base-url", this.server.baseUrl(), "fallom.api-key", "test-api-key");
+		Map<String, String> expected = Map.of("fallom.base-url", this.server.baseUrl(), "fallom.api-key", "test-api-key",
+				"fallom.models.await-first-sync", "true");
 		assertThat(this.server.properties()).containsExactlyInAnyOrderEntriesOf(expected);
 		assertThat(this.server.propertyValues()).containsExactly("fallom.base-url=" + this.server.baseUrl(),
-				"fallom.api-key=test-api-key");
+				"fallom.api-key=test-api-key", "fallom.models.await-first-sync=true");
 	}
 
 	@Test

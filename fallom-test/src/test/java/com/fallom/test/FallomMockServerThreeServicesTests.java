@@ -39,7 +39,7 @@ class FallomMockServerThreeServicesTests {
 			assertThat(server.misroutedCount()).isEqualTo(2);
 			assertThat(server.metrics()).hasSize(1);
 			assertThat(server.properties()).containsOnlyKeys("fallom.configs-url", "fallom.traces-url",
-					"fallom.prompts-url", "fallom.api-key");
+					"fallom.prompts-url", "fallom.api-key", "fallom.models.await-first-sync");
 		}
 	}
 

@@ -34,10 +34,13 @@ class FallomMockServerContextCustomizer implements ContextCustomizer {
 
 	@Override
 	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
-		// Last, so that any property the test or the app sets wins
+		// Last, so that any property the test or the app sets wins; with the mock, a test's
+		// first call sees the mock's configs, not the app's bootstrap ones
 		context.getEnvironment()
 			.getPropertySources()
-			.addLast(new MapPropertySource("fallomTest", Map.of("fallom.test.forbid-production", "true")));
+			.addLast(new MapPropertySource("fallomTest",
+					this.mockServer ? Map.of("fallom.test.forbid-production", "true", "fallom.models.await-first-sync", "true")
+							: Map.of("fallom.test.forbid-production", "true")));
 		if (!this.mockServer) {
 			return;
 		}
