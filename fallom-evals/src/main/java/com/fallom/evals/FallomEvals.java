@@ -81,6 +81,8 @@ public final class FallomEvals {
 
 	private final @Nullable Path reportDirectory;
 
+	private final boolean uploads;
+
 	private final Clock clock;
 
 	private FallomEvals(Builder builder) {
@@ -96,6 +98,7 @@ public final class FallomEvals {
 		this.cache = (builder.cacheDirectory != null) ? new JudgeCache(builder.cacheDirectory) : null;
 		this.listener = builder.listener;
 		this.reportDirectory = builder.reportDirectory;
+		this.uploads = builder.uploads;
 		this.clock = builder.clock;
 	}
 
@@ -244,6 +247,9 @@ public final class FallomEvals {
 			Map<String, List<EvalResult>> resultsByModel) {
 		if (!request.upload()) {
 			return new EvalUpload(false, null, null, "upload not asked");
+		}
+		if (!this.uploads) {
+			return new EvalUpload(false, null, null, "uploads are off (privacy mode: content capture is off)");
 		}
 		FallomAppClient app = this.app;
 		if (app == null) {
@@ -659,6 +665,8 @@ public final class FallomEvals {
 
 		private @Nullable Path reportDirectory;
 
+		private boolean uploads = true;
+
 		private Clock clock = Clock.systemUTC();
 
 		private @Nullable HttpClient httpClient;
@@ -819,6 +827,19 @@ public final class FallomEvals {
 		 */
 		public Builder listener(EvalListener listener) {
 			this.listener = Objects.requireNonNull(listener, "listener must not be null");
+			return this;
+		}
+
+		/**
+		 * Set whether runs may upload their results (inputs, outputs, scores and
+		 * reasoning) to the Fallom dashboard (default true). False keeps every result in
+		 * the process, as privacy mode asks: Spring Boot sets it from
+		 * {@code fallom.capture-content}.
+		 * @param uploads whether uploads are allowed
+		 * @return this builder
+		 */
+		public Builder uploads(boolean uploads) {
+			this.uploads = uploads;
 			return this;
 		}
 

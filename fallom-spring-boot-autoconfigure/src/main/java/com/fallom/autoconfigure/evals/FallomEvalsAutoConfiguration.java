@@ -59,7 +59,9 @@ public final class FallomEvalsAutoConfiguration {
 			.maxCalls(evals.getMaxCalls())
 			.maxCost(evals.getMaxCost())
 			.cacheDirectory(evals.getCacheDirectory())
-			.reportDirectory(evals.getReportDirectory());
+			.reportDirectory(evals.getReportDirectory())
+			// Privacy mode: the inputs and outputs of a run stay in the process
+			.uploads(properties.isCaptureContent());
 		OpenAiCompatibleClient.Builder client = OpenAiCompatibleClient.builder()
 			.baseUrl(evals.getJudgeBaseUrl())
 			.timeout(evals.getJudgeTimeout());

@@ -60,6 +60,25 @@ class FallomEvalsAutoConfigurationTests {
 	}
 
 	@Test
+	void privacyModeKeepsTheResultsInTheProcess() {
+		try (FallomMockServer fallom = FallomMockServer.start(); MockJudgeServer judge = MockJudgeServer.start()) {
+			fallom.evals().putDataset("faq", "FAQ", 1, List.of(DatasetEntry.of("Q?", "A.")));
+			this.runner
+				.withPropertyValues("fallom.api-key=" + fallom.apiKey(), "fallom.evals.app-url=" + fallom.baseUrl(),
+						"fallom.evals.judge-base-url=" + judge.openAiBaseUrl(), "fallom.evals.judge-api-key=sk-judge",
+						"fallom.capture-content=false")
+				.run((context) -> {
+					EvalRun run = context.getBean(FallomEvals.class)
+						.evaluate(EvalRequest.dataset("faq").metrics("toxicity").name("Private"));
+					assertThat(run.results()).hasSize(1);
+					assertThat(run.upload().uploaded()).isFalse();
+					assertThat(run.upload().error()).contains("privacy mode");
+					assertThat(fallom.evals().uploads()).isEmpty();
+				});
+		}
+	}
+
+	@Test
 	void judgesWithTheLangChain4jChatModelBeanItIsNamed() {
 		try (MockJudgeServer judge = MockJudgeServer.start()) {
 			judge.score("bias", 0.6);
