@@ -57,7 +57,7 @@ class FallomLifecycleTests {
 				assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
 					.containsExactlyInAnyOrder("before-stop", "while-stopped", "after-start");
 				assertThat(this.server.metrics()).hasSize(1);
-				assertThat(this.server.traceSpans()).hasSize(1);
+				assertThat(this.server.traceRecords()).hasSize(1);
 				assertThat(this.server.requestCount(Endpoint.CONFIGS)).isGreaterThan(configSyncs);
 			});
 		}
@@ -102,7 +102,7 @@ class FallomLifecycleTests {
 			fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
 			fallom.prompts().get("greeting", null, com.fallom.prompts.PromptFallback.of("s", "u"));
 			await().until(() -> this.server.sessions().size() == 1 && this.server.metrics().size() == 1
-					&& this.server.traceSpans().size() == 1);
+					&& this.server.traceRecords().size() == 1);
 			List<String> started = Thread.getAllStackTraces()
 				.keySet()
 				.stream()

@@ -75,7 +75,7 @@ class FallomLifecycleTests {
 				assertThat(this.server.sessions()).extracting((session) -> session.get("session_id"))
 					.contains("while-stopped", "after-start");
 				assertThat(this.server.metrics()).hasSize(1);
-				assertThat(this.server.traceSpans()).hasSize(1);
+				assertThat(this.server.traceRecords()).hasSize(1);
 				assertThat(this.server.requestCount(Endpoint.CONFIGS)).isGreaterThan(configSyncs);
 			});
 		});
