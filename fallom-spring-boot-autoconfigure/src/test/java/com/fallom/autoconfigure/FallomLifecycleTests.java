@@ -127,7 +127,8 @@ class FallomLifecycleTests {
 			.filter((thread) -> thread.isAlive() && !before.contains(thread))
 			.map(Thread::getName)
 			.filter((name) -> name.startsWith("fallom-sessions") || name.startsWith("fallom-metrics")
-					|| name.startsWith("fallom-spans") || name.startsWith("fallom-sync"))
+					|| name.startsWith("fallom-spans") || name.startsWith("fallom-records")
+					|| name.startsWith("fallom-sync"))
 			.toList();
 	}
 
