@@ -118,7 +118,7 @@ class CachedContextReuseTests {
 			this.trace.span(Map.of("score", 1), "support", "again");
 			await().untilAsserted(() -> {
 				assertThat(this.mock).recordedSession("again").withModel("gpt-4o");
-				assertThat(this.mock).exportedChatSpan().forSession("again").hasModel("gpt-4o");
+				assertThat(this.mock).receivedChatRecord().forSession("again").hasConfigKey("support");
 				assertThat(this.mock.metricsRecords()).hasSize(1);
 				assertThat(this.mock.requestCount(Endpoint.CONFIGS)).isPositive();
 			});
