@@ -190,6 +190,7 @@ class LangChain4jRecordConformanceTests {
 		for (int i = 0; i < records.size(); i++) {
 			RecordConformance.assertConforms(records.get(i), c.get("records").get(i).get("body"),
 					IGNORED_REQUEST_FIELDS);
+			RecordConformance.assertNoContentWithoutCapture(records.get(i), c);
 		}
 	}
 

@@ -115,6 +115,56 @@ public final class RecordConformance {
 		}
 	}
 
+	/**
+	 * Assert that a record of a case without content capture holds none of the case's
+	 * content: no message text, tool name, tool argument or answer, anywhere in its
+	 * bytes (the Python SDK sends tool names in its timings; this project does not).
+	 * @param record the record the mock server received
+	 * @param c the case
+	 */
+	public static void assertNoContentWithoutCapture(TraceRecord record, JsonNode c) {
+		if (capturesContent(c)) {
+			return;
+		}
+		String json = mapper.writeValueAsString(record.body());
+		List<String> secrets = new ArrayList<>();
+		for (JsonNode step : c.get("inputs").get("steps")) {
+			JsonNode kwargs = step.get("kwargs");
+			if (kwargs == null) {
+				continue;
+			}
+			for (JsonNode message : kwargs.get("messages")) {
+				content(message, secrets);
+			}
+			if (kwargs.has("tools")) {
+				kwargs.get("tools").forEach((tool) -> secrets.add(tool.get("function").get("name").asString()));
+			}
+		}
+		for (JsonNode exchange : c.get("exchanges")) {
+			JsonNode choices = exchange.get("response").get("body").get("choices");
+			if (choices != null) {
+				choices.forEach((choice) -> content(choice.get("message"), secrets));
+			}
+		}
+		assertThat(secrets).as("content of the case").isNotEmpty();
+		for (String secret : secrets) {
+			assertThat(json).as("record without content capture").doesNotContain(secret);
+		}
+	}
+
+	private static void content(JsonNode message, List<String> secrets) {
+		JsonNode content = message.get("content");
+		if (content != null && content.isString() && !content.asString().isEmpty()) {
+			secrets.add(content.asString());
+		}
+		if (message.hasNonNull("tool_calls")) {
+			for (JsonNode call : message.get("tool_calls")) {
+				secrets.add(call.get("function").get("name").asString());
+				secrets.add(call.get("function").get("arguments").asString());
+			}
+		}
+	}
+
 	private static void assertAttributes(JsonNode got, JsonNode want, Set<String> ignoredRequestFields) {
 		assertThat(got.get("fallom.sdk_version")).as("fallom.sdk_version").isEqualTo(want.get("fallom.sdk_version"));
 		assertThat(got.get("fallom.method")).as("fallom.method").isEqualTo(want.get("fallom.method"));
