@@ -13,6 +13,8 @@ import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
 import com.fallom.tracing.internal.SpanCalls;
+import com.fallom.tracing.internal.TracedCall;
+import com.fallom.tracing.internal.TracedCalls;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -149,6 +151,9 @@ public final class FallomChatModelListener implements ChatModelListener {
 			.startSpan();
 		span.setAttribute(GenAiAttributes.OPERATION_NAME, "chat");
 		span.setAttribute(SpanCalls.INTEGRATION, "langchain4j");
+		// The trace record is written from this description of the call, the span's
+		// attributes are what an OTLP export sends.
+		TracedCall traced = TracedCalls.attach(span, LangChain4jCalls.request(request, this.captureContent));
 		span.setAttribute(GenAiAttributes.SYSTEM, system(requestContext.modelProvider()));
 		if (model != null) {
 			span.setAttribute(GenAiAttributes.REQUEST_MODEL, model);
@@ -156,13 +161,16 @@ public final class FallomChatModelListener implements ChatModelListener {
 		FallomSessionContext session = session(requestContext.attributes());
 		if (session != null) {
 			FallomSpanProcessor.tag(span, session);
+			traced.session(session);
 		}
 		if (requestContext.attributes().containsKey(StreamTiming.class)) {
 			span.setAttribute(GenAiAttributes.STREAMING, true);
 			span.setAttribute(GenAiAttributes.IS_STREAMING, true);
+			traced.streamed(null);
 		}
 		if (requestContext.attributes().get(PROMPT_ATTRIBUTE) instanceof PromptContext prompt) {
 			prompt.attributes().forEach((name, value) -> setAttribute(span, name, value));
+			traced.prompt(prompt);
 		}
 		Map<Object, Object> attributes = requestContext.attributes();
 		if (this.captureContent) {
@@ -190,6 +198,10 @@ public final class FallomChatModelListener implements ChatModelListener {
 		GenAiAttributes.cancelled(span);
 		if (timing.timeToFirstTokenMillis() >= 0) {
 			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
+			TracedCall traced = TracedCalls.get(span);
+			if (traced != null) {
+				traced.streamed(timing.timeToFirstTokenMillis());
+			}
 		}
 		span.end();
 	}
@@ -202,9 +214,18 @@ public final class FallomChatModelListener implements ChatModelListener {
 		}
 		response(span, (GenAiAttributes.Content) responseContext.attributes().remove(CONTENT_KEY),
 				responseContext.chatResponse());
-		if (responseContext.attributes().get(StreamTiming.class) instanceof StreamTiming timing
-				&& timing.timeToFirstTokenMillis() >= 0) {
-			span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timing.timeToFirstTokenMillis());
+		TracedCall traced = TracedCalls.get(span);
+		if (traced != null) {
+			LangChain4jCalls.response(traced, responseContext.chatResponse(), this.captureContent);
+		}
+		if (responseContext.attributes().get(StreamTiming.class) instanceof StreamTiming timing) {
+			long timeToFirstToken = timing.timeToFirstTokenMillis();
+			if (timeToFirstToken >= 0) {
+				span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timeToFirstToken);
+			}
+			if (traced != null) {
+				traced.streamed((timeToFirstToken >= 0) ? timeToFirstToken : null);
+			}
 		}
 		span.end();
 	}

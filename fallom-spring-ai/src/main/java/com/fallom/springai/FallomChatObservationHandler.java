@@ -9,6 +9,8 @@ import com.fallom.session.FallomSessionHolder;
 import com.fallom.tracing.FallomSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
 import com.fallom.tracing.internal.SpanCalls;
+import com.fallom.tracing.internal.TracedCall;
+import com.fallom.tracing.internal.TracedCalls;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.trace.Span;
@@ -123,6 +125,10 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			.startSpan();
 		span.setAttribute(GenAiAttributes.OPERATION_NAME, context.getOperationMetadata().operationType());
 		span.setAttribute(SpanCalls.INTEGRATION, GenAiSpans.INTEGRATION);
+		// The trace record is written from this description of the call, the span's
+		// attributes are what an OTLP export sends.
+		TracedCall traced = TracedCalls.attach(span, SpringAiCalls.request(context.getRequest(), this.captureContent));
+		context.put(TracedCall.class, traced);
 		span.setAttribute(GenAiAttributes.SYSTEM, context.getOperationMetadata().provider());
 		ChatOptions options = context.getRequest().getOptions();
 		if (options != null && options.getModel() != null) {
@@ -144,6 +150,10 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		if (call != null && call.customerId() != null) {
 			span.setAttribute(GenAiSpans.CUSTOMER_ID, call.customerId());
 		}
+		if (session != null) {
+			traced.session((call != null && call.customerId() != null) ? session.withCustomerId(call.customerId())
+					: session);
+		}
 		if (context.isStreaming() && call != null) {
 			StreamedCall streamed = StreamedCall.claim(call.callId());
 			if (streamed != null) {
@@ -156,6 +166,7 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 		PromptContext prompt = FallomPromptMessages.contextOf(context.getRequest());
 		if (prompt != null) {
 			FallomSpanProcessor.tag(span, prompt);
+			traced.prompt(prompt);
 		}
 		if (this.captureContent) {
 			// One writer from start to stop: the prompt leaves room for the completions.
@@ -176,6 +187,10 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			span.updateName(name);
 		}
 		ChatResponse response = context.getResponse();
+		TracedCall traced = context.get(TracedCall.class);
+		if (response != null && traced != null) {
+			SpringAiCalls.response(traced, response, this.captureContent);
+		}
 		if (response != null) {
 			String model = response.getMetadata().getModel();
 			if (StringUtils.hasText(model)) {
@@ -190,12 +205,17 @@ public class FallomChatObservationHandler implements ObservationHandler<ChatMode
 			}
 		}
 		StreamedCall streamed = context.get(StreamedCall.class);
+		Long timeToFirstToken = null;
 		if (streamed != null) {
 			long firstChunk = streamed.firstChunkNanos();
 			Long start = context.get(START_NANOS_KEY);
 			if (firstChunk != 0 && start != null) {
-				span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, Math.max(0, (firstChunk - start) / 1_000_000));
+				timeToFirstToken = Math.max(0, (firstChunk - start) / 1_000_000);
+				span.setAttribute(GenAiAttributes.TIME_TO_FIRST_TOKEN_MS, timeToFirstToken);
 			}
+		}
+		if (traced != null && context.isStreaming()) {
+			traced.streamed(timeToFirstToken);
 		}
 		Throwable error = context.getError();
 		if (streamed != null && streamed.isCancelled() && error == null) {

@@ -65,6 +65,7 @@ class FallomContentLimitsTests {
 
 	private ChatModel model(int maxContentLength) {
 		this.fallom = Fallom.builder(Map.of())
+			.tracingProtocol("otlp") // the span attributes are under test
 			.apiKey(fallomServer.server().apiKey())
 			.baseUrl(fallomServer.server().baseUrl())
 			.captureContent(true)

@@ -379,6 +379,11 @@ public final class MockProviderServer implements AutoCloseable {
 		if (!reply.delayDuration().isZero() && waitOrClose(reply)) {
 			return;
 		}
+		String recorded = reply.recordedBodyOrNull();
+		if (recorded != null) {
+			send(exchange, reply.recordedStatus(), JSON, recorded.getBytes(StandardCharsets.UTF_8));
+			return;
+		}
 		if (reply.isError()) {
 			sendError(exchange, api, reply.errorStatus(), reply.errorMessage());
 			return;

@@ -62,6 +62,10 @@ public final class ProviderReply {
 
 	private @Nullable ProviderReply afterToolResult;
 
+	private @Nullable String recordedBody;
+
+	private int recordedStatus;
+
 	private ProviderReply() {
 	}
 
@@ -84,6 +88,8 @@ public final class ProviderReply {
 		copy.dropStream = this.dropStream;
 		copy.chunkDelay = this.chunkDelay;
 		copy.afterToolResult = this.afterToolResult;
+		copy.recordedBody = this.recordedBody;
+		copy.recordedStatus = this.recordedStatus;
 		return copy;
 	}
 
@@ -96,6 +102,25 @@ public final class ProviderReply {
 		Objects.requireNonNull(text, "text must not be null");
 		ProviderReply reply = new ProviderReply();
 		reply.text = text;
+		return reply;
+	}
+
+	/**
+	 * Answer with a recorded response as it is: the status and the JSON body a provider
+	 * sent, e.g. to replay an exchange of a conformance vector. Only for non-streamed
+	 * requests; the body is sent whatever API was called.
+	 * @param status the HTTP status, 200 to 599
+	 * @param jsonBody the body, a JSON document
+	 * @return the reply
+	 */
+	public static ProviderReply recorded(int status, String jsonBody) {
+		if (status < 200 || status > 599) {
+			throw new IllegalArgumentException("Status must be between 200 and 599, was " + status);
+		}
+		Objects.requireNonNull(jsonBody, "jsonBody must not be null");
+		ProviderReply reply = new ProviderReply();
+		reply.recordedStatus = status;
+		reply.recordedBody = jsonBody;
 		return reply;
 	}
 
@@ -298,6 +323,14 @@ public final class ProviderReply {
 
 	List<ToolCall> toolCalls() {
 		return this.toolCalls;
+	}
+
+	@Nullable String recordedBodyOrNull() {
+		return this.recordedBody;
+	}
+
+	int recordedStatus() {
+		return this.recordedStatus;
 	}
 
 	boolean isError() {
