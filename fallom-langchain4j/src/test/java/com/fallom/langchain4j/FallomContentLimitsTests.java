@@ -63,8 +63,6 @@ class FallomContentLimitsTests {
 			.baseUrl(fallomServer.server().baseUrl())
 			.captureContent(true)
 			.maxContentLength(maxContentLength)
-			// The limits of OTLP spans (attribute count, content per span); records have their own tests
-			.tracingProtocol("otlp")
 			.build();
 		return OpenAiChatModel.builder()
 			.baseUrl(provider.server().openAiBaseUrl())

@@ -70,8 +70,6 @@ class FallomContentLimitsTests {
 			.baseUrl(fallomServer.server().baseUrl())
 			.captureContent(true)
 			.maxContentLength(maxContentLength)
-			// The limits of OTLP spans (attribute count, content per span); records have their own tests
-			.tracingProtocol("otlp")
 			.build();
 		this.registry = ObservationRegistry.create();
 		this.registry.observationConfig()
