@@ -14,7 +14,6 @@ import com.fallom.prompts.PromptContext;
 import com.fallom.session.FallomSessionContext;
 import com.fallom.session.FallomSessionHolder;
 import com.fallom.test.FallomMockServerExtension;
-import com.fallom.test.TraceRecord;
 import com.fallom.test.internal.RecordConformance;
 import com.fallom.test.provider.MockProviderServerExtension;
 import com.fallom.test.provider.ProviderReply;
@@ -108,14 +107,9 @@ class LangChain4jRecordConformanceTests {
 	}
 
 	static Stream<Arguments> cases() {
-		List<Arguments> cases = new ArrayList<>();
-		for (JsonNode c : RecordConformance.chatCases(vectors)) {
-			String id = c.get("id").asString();
-			if (!NOT_EXPRESSIBLE.containsKey(id)) {
-				cases.add(Arguments.of(id + " " + c.get("shape").asString(), c));
-			}
-		}
-		return cases.stream();
+		return RecordConformance.chatCasesExcept(vectors, NOT_EXPRESSIBLE.keySet())
+			.stream()
+			.map((c) -> Arguments.of(RecordConformance.name(c), c));
 	}
 
 	@Test
@@ -150,8 +144,8 @@ class LangChain4jRecordConformanceTests {
 			JsonNode s = inputs.get("steps").get(step);
 			String op = s.get("op").asString();
 			if (op.startsWith("prompts.")) {
-				JsonNode p = outcome(c, step).get("prompt_result");
-				prompt = new PromptContext(p.get("key").asString(), p.get("version").asInt(), text(p, "ab_test_key"),
+				JsonNode p = RecordConformance.outcome(c, step).get("prompt_result");
+				prompt = new PromptContext(p.get("key").asString(), p.get("version").asInt(), RecordConformance.text(p, "ab_test_key"),
 						p.hasNonNull("variant_index") ? p.get("variant_index").asInt() : null);
 			}
 			else if (op.equals("internal.set_trace_context")) {
@@ -184,19 +178,12 @@ class LangChain4jRecordConformanceTests {
 		int expected = calls;
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> fallomServer.server().traceRecords().size() >= expected);
-		List<TraceRecord> records = fallomServer.server().traceRecords();
-		assertThat(records).hasSize(c.get("records").size());
-		records = records.stream().sorted((a, b) -> a.startTime().compareTo(b.startTime())).toList();
-		for (int i = 0; i < records.size(); i++) {
-			RecordConformance.assertConforms(records.get(i), c.get("records").get(i).get("body"),
-					IGNORED_REQUEST_FIELDS);
-			RecordConformance.assertNoContentWithoutCapture(records.get(i), c);
-		}
+		RecordConformance.assertRecordsConform(fallomServer.server().traceRecords(), c, IGNORED_REQUEST_FIELDS);
 	}
 
 	private static FallomSessionContext session(JsonNode s) {
 		FallomSessionContext session = new FallomSessionContext(s.get("config_key").asString(),
-				s.get("session_id").asString(), text(s, "customer_id"));
+				s.get("session_id").asString(), RecordConformance.text(s, "customer_id"));
 		if (s.has("metadata")) {
 			session = session.withMetadata(mapper.convertValue(s.get("metadata"), LinkedHashMap.class));
 		}
@@ -306,7 +293,7 @@ class LangChain4jRecordConformanceTests {
 
 	/** A JSON schema as LangChain4j's schema model. */
 	private static JsonSchemaElement schema(JsonNode schema) {
-		String description = text(schema, "description");
+		String description = RecordConformance.text(schema, "description");
 		if (schema.has("enum")) {
 			List<String> values = new ArrayList<>();
 			schema.get("enum").forEach((value) -> values.add(value.asString()));
@@ -335,18 +322,6 @@ class LangChain4jRecordConformanceTests {
 		};
 	}
 
-	private static JsonNode outcome(JsonNode c, int step) {
-		for (JsonNode outcome : c.get("outcomes")) {
-			if (outcome.get("step").asInt() == step) {
-				return outcome;
-			}
-		}
-		throw new IllegalStateException("No outcome for step " + step);
-	}
 
-	private static String text(JsonNode node, String field) {
-		JsonNode value = node.get(field);
-		return (value == null || value.isNull()) ? null : value.asString();
-	}
 
 }

@@ -74,6 +74,68 @@ public final class RecordConformance {
 	}
 
 	/**
+	 * Return the {@linkplain #chatCases(JsonNode) covered cases} a client can express.
+	 * @param vectors the vectors document
+	 * @param notExpressible the ids of cases the client cannot express, each named with its
+	 * reason by the caller
+	 * @return the cases to drive
+	 */
+	public static List<JsonNode> chatCasesExcept(JsonNode vectors, Set<String> notExpressible) {
+		return chatCases(vectors).stream().filter((c) -> !notExpressible.contains(c.get("id").asString())).toList();
+	}
+
+	/**
+	 * Return a case's display name: its id and shape.
+	 * @param c the case
+	 * @return the name
+	 */
+	public static String name(JsonNode c) {
+		return c.get("id").asString() + " " + c.get("shape").asString();
+	}
+
+	/**
+	 * Return the recorded outcome of one step of a case.
+	 * @param c the case
+	 * @param step the step's index
+	 * @return the outcome
+	 */
+	public static JsonNode outcome(JsonNode c, int step) {
+		for (JsonNode outcome : c.get("outcomes")) {
+			if (outcome.get("step").asInt() == step) {
+				return outcome;
+			}
+		}
+		throw new IllegalStateException("No outcome for step " + step);
+	}
+
+	/**
+	 * Return a text field, or {@code null} when absent or null.
+	 * @param node the object
+	 * @param field the field
+	 * @return the text, or {@code null}
+	 */
+	public static @Nullable String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value == null || value.isNull()) ? null : value.asString();
+	}
+
+	/**
+	 * Assert that the records a case's calls sent, in the order the calls started, each
+	 * conform to the vector's and hold no content when the case captures none.
+	 * @param received the records the mock server received
+	 * @param c the case
+	 * @param ignoredRequestFields fields of the raw request the client cannot express
+	 */
+	public static void assertRecordsConform(List<TraceRecord> received, JsonNode c, Set<String> ignoredRequestFields) {
+		assertThat(received).hasSize(c.get("records").size());
+		List<TraceRecord> records = received.stream().sorted((a, b) -> a.startTime().compareTo(b.startTime())).toList();
+		for (int i = 0; i < records.size(); i++) {
+			assertConforms(records.get(i), c.get("records").get(i).get("body"), ignoredRequestFields);
+			assertNoContentWithoutCapture(records.get(i), c);
+		}
+	}
+
+	/**
 	 * Return whether a case's session captures content.
 	 * @param c the case
 	 * @return whether content is captured
