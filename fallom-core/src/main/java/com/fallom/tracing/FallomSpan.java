@@ -60,6 +60,8 @@ public final class FallomSpan implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final AtomicBoolean detached = new AtomicBoolean();
+
 	FallomSpan(Tracer tracer, String name, Kind kind, boolean captureContent) {
 		Arguments.hasText(name, "'name' must not be empty");
 		Arguments.notNull(kind, "'kind' must not be null");
@@ -150,12 +152,27 @@ public final class FallomSpan implements AutoCloseable {
 	}
 
 	/**
-	 * End the step and send it; closing again does nothing.
+	 * Stop being the current span of the thread that opened it, leaving the step open: for
+	 * a step that goes on asynchronously (a {@code CompletableFuture}, a {@code Mono}) and
+	 * is closed on another thread when it completes. Call it on the thread that opened the
+	 * span; detaching again does nothing.
+	 * @return this span
+	 */
+	public FallomSpan detach() {
+		if (this.detached.compareAndSet(false, true)) {
+			this.scope.close();
+		}
+		return this;
+	}
+
+	/**
+	 * End the step and send it; closing again does nothing. Close it on the thread that
+	 * opened it, or {@link #detach() detach} it there first.
 	 */
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
-			this.scope.close();
+			detach();
 			this.span.end();
 		}
 	}

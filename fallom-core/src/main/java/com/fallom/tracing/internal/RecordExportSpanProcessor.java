@@ -1,6 +1,8 @@
 package com.fallom.tracing.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,12 +12,18 @@ import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SendResult;
+import com.fallom.tracing.internal.TracedCall.Kind;
+import com.fallom.tracing.internal.TracedCall.ToolTiming;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends each ended Fallom span as one JSON trace record, {@code POST {traces}/v1/traces}
@@ -36,6 +44,9 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	/** Enough for 2,000 records/s at a 50 ms round trip, with room for slower answers. */
 	public static final int DEFAULT_MAX_IN_FLIGHT = 128;
 
+	/** The most spans tracked as open: beyond, spans never ended would only take memory. */
+	static final int MAX_OPEN = 100_000;
+
 	private static final Log logger = LogFactory.getLog(RecordExportSpanProcessor.class);
 
 	private final TraceRecordMapper mapper;
@@ -47,6 +58,9 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	private final Map<Integer, LongAdder> refusedByStatus = new ConcurrentHashMap<>();
 
 	private final LongAdder unmapped = new LongAdder();
+
+	/** The spans started and not yet ended, by span id, to fold tool timings into runs. */
+	private final Map<String, OpenSpan> open = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a processor; nothing is sent until {@link #start()}.
@@ -99,18 +113,30 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 
 	@Override
 	public void onStart(Context parentContext, ReadWriteSpan span) {
+		if (this.open.size() >= MAX_OPEN) {
+			// Spans never ended: stop measuring tools rather than grow
+			return;
+		}
+		SpanContext parent = Span.fromContext(parentContext).getSpanContext();
+		OpenSpan parentSpan = parent.isValid() ? this.open.get(parent.getSpanId()) : null;
+		this.open.put(span.getSpanContext().getSpanId(), new OpenSpan(parentSpan));
 	}
 
 	@Override
 	public boolean isStartRequired() {
-		return false;
+		return true;
 	}
 
 	@Override
 	public void onEnd(ReadableSpan span) {
 		byte[] record;
 		try {
-			TracedCall call = SpanCalls.of(span.toSpanData(), TracedCalls.remove(span));
+			SpanData data = span.toSpanData();
+			OpenSpan opened = this.open.remove(data.getSpanId());
+			TracedCall call = SpanCalls.of(data, TracedCalls.remove(span));
+			if (opened != null) {
+				foldToolTimings(data, call, opened);
+			}
 			record = this.mapper.toJson(call);
 		}
 		catch (RuntimeException ex) {
@@ -120,6 +146,36 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 			return;
 		}
 		this.sender.offer(record);
+	}
+
+	/**
+	 * A tool span gives its measured start and duration to every step still open around it;
+	 * a run (a ChatClient call or an advisor, an agent, a manual span) lists those of its
+	 * tools in its timings, as the TypeScript SDK's {@code toolTimings}. Names are the
+	 * mapper's to drop without content capture.
+	 */
+	private static void foldToolTimings(SpanData span, TracedCall call, OpenSpan opened) {
+		if (call.kind() == Kind.TOOL) {
+			String id = span.getAttributes().get(GenAiAttributes.TOOL_CALL_ID);
+			String name = span.getAttributes().get(GenAiAttributes.TOOL_NAME);
+			// Times relative to each run's start once that run ends
+			Measured measured = new Measured(id, name, span.getStartEpochNanos(),
+					span.getEndEpochNanos() - span.getStartEpochNanos());
+			for (OpenSpan run = opened.parent; run != null; run = run.parent) {
+				run.add(measured);
+			}
+		}
+		if (call.kind() == Kind.CHAIN || call.kind() == Kind.AGENT || call.manual) {
+			for (Measured tool : opened.timings()) {
+				call.toolTiming(new ToolTiming(tool.id(), tool.name(), micros(tool.startNanos() - span.getStartEpochNanos()),
+						micros(tool.durationNanos())));
+			}
+		}
+	}
+
+	/** Nanoseconds as milliseconds to the microsecond. */
+	private static double micros(long nanos) {
+		return Math.round(nanos / 1_000.0) / 1_000.0;
 	}
 
 	@Override
@@ -202,6 +258,34 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	 */
 	public int getInFlightCount() {
 		return this.sender.getInFlightCount();
+	}
+
+	/** A tool's run, in epoch nanoseconds. */
+	private record Measured(@Nullable String id, @Nullable String name, long startNanos, long durationNanos) {
+	}
+
+	/** A span under way: its parent and the timings of the tools run inside it. */
+	private static final class OpenSpan {
+
+		final @Nullable OpenSpan parent;
+
+		private @Nullable List<Measured> timings;
+
+		OpenSpan(@Nullable OpenSpan parent) {
+			this.parent = parent;
+		}
+
+		synchronized void add(Measured timing) {
+			if (this.timings == null) {
+				this.timings = new ArrayList<>();
+			}
+			this.timings.add(timing);
+		}
+
+		synchronized List<Measured> timings() {
+			return (this.timings != null) ? List.copyOf(this.timings) : List.of();
+		}
+
 	}
 
 }

@@ -349,11 +349,13 @@ public final class TraceRecordMapper {
 						if (timing.id() != null) {
 							inner.writeStringProperty("id", timing.id());
 						}
-						if (this.content) {
+						if (this.content && timing.name() != null) {
 							inner.writeStringProperty("name", timing.name());
 						}
 						inner.writeNumberProperty("startTime", timing.startMs());
-						inner.writeNumberProperty("endTime", timing.startMs() + timing.durationMs());
+						// Rounded to the microsecond, as start and duration are
+						inner.writeNumberProperty("endTime",
+								Math.round((timing.startMs() + timing.durationMs()) * 1000) / 1000.0);
 						inner.writeNumberProperty("duration", timing.durationMs());
 						inner.writeEndObject();
 					}

@@ -163,10 +163,12 @@ public final class TracedCall {
 	 *
 	 * @param id the tool call's id, or {@code null}
 	 * @param name the tool's name
-	 * @param startMs the start, in milliseconds from the start of the traced step
-	 * @param durationMs how long it ran, in milliseconds
+	 * @param startMs the start, in milliseconds (to the microsecond) from the start of the
+	 * traced step
+	 * @param durationMs how long it ran, in milliseconds (to the microsecond): a tool that
+	 * runs in process often takes less than one
 	 */
-	public record ToolTiming(@Nullable String id, String name, long startMs, long durationMs) {
+	public record ToolTiming(@Nullable String id, @Nullable String name, double startMs, double durationMs) {
 	}
 
 	Kind kind = Kind.LLM;
