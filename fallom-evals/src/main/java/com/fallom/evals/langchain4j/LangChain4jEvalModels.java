@@ -67,30 +67,14 @@ public final class LangChain4jEvalModels {
 	 */
 	public static Candidate candidate(ChatModel chatModel, String name) {
 		Objects.requireNonNull(chatModel, "chatModel must not be null");
-		Objects.requireNonNull(name, "name must not be null");
-		return new Candidate() {
-
-			@Override
-			public String name() {
-				return name;
+		return Candidate.of(name, (messages) -> {
+			List<dev.langchain4j.data.message.ChatMessage> converted = new ArrayList<>(messages.size());
+			for (ChatMessage message : messages) {
+				converted.add("system".equals(message.role()) ? SystemMessage.from(message.content())
+						: UserMessage.from(message.content()));
 			}
-
-			@Override
-			public ChatReply generate(List<ChatMessage> messages) {
-				List<dev.langchain4j.data.message.ChatMessage> converted = new ArrayList<>(messages.size());
-				for (ChatMessage message : messages) {
-					converted.add("system".equals(message.role()) ? SystemMessage.from(message.content())
-							: UserMessage.from(message.content()));
-				}
-				return reply(chatModel.chat(ChatRequest.builder().messages(converted).build()));
-			}
-
-			@Override
-			public String toString() {
-				return "LangChain4jCandidate[" + name + "]";
-			}
-
-		};
+			return reply(chatModel.chat(ChatRequest.builder().messages(converted).build()));
+		});
 	}
 
 	private static ChatReply reply(ChatResponse response) {

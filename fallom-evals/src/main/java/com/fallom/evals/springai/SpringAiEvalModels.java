@@ -83,30 +83,14 @@ public final class SpringAiEvalModels {
 	 */
 	public static Candidate candidate(ChatModel chatModel, String name) {
 		Objects.requireNonNull(chatModel, "chatModel must not be null");
-		Objects.requireNonNull(name, "name must not be null");
-		return new Candidate() {
-
-			@Override
-			public String name() {
-				return name;
+		return Candidate.of(name, (messages) -> {
+			List<Message> converted = new ArrayList<>(messages.size());
+			for (ChatMessage message : messages) {
+				converted.add("system".equals(message.role()) ? new SystemMessage(message.content())
+						: new UserMessage(message.content()));
 			}
-
-			@Override
-			public ChatReply generate(List<ChatMessage> messages) {
-				List<Message> converted = new ArrayList<>(messages.size());
-				for (ChatMessage message : messages) {
-					converted.add("system".equals(message.role()) ? new SystemMessage(message.content())
-							: new UserMessage(message.content()));
-				}
-				return reply(chatModel.call(prompt(chatModel, converted, false)));
-			}
-
-			@Override
-			public String toString() {
-				return "SpringAiCandidate[" + name + "]";
-			}
-
-		};
+			return reply(chatModel.call(prompt(chatModel, converted, false)));
+		});
 	}
 
 	private static String modelName(ChatModel chatModel) {
