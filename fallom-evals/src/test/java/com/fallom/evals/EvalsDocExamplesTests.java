@@ -1,12 +1,7 @@
 package com.fallom.evals;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fallom.evals.springai.SpringAiEvalModels;
 import com.fallom.models.ConfigOrigin;
@@ -24,8 +19,8 @@ import org.springframework.ai.chat.model.Generation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The examples of docs/evals.md, run against the mock Fallom app and the mock judge; the
- * last test checks that every Java block of the page is a tagged region of this file.
+ * The examples of docs/evals.md, run against the mock Fallom app and the mock judge
+ * (DocsTests in sample-app checks that the page's blocks are these tagged regions).
  */
 class EvalsDocExamplesTests {
 
@@ -124,56 +119,6 @@ class EvalsDocExamplesTests {
 		assertThat(run.results().get(0).scores()).containsEntry("toxicity", 0.9);
 		run = functionJudged.evaluate(EvalRequest.items(EvalItem.of("q", "a")).metrics("toxicity").upload(false));
 		assertThat(run.results().get(0).scores()).containsEntry("toxicity", 1.0);
-	}
-
-	private static final Pattern SNIPPET = Pattern
-		.compile("<!-- snippet: (\\S+)#(\\S+) -->\\R```(\\w+)\\R(.*?)^```", Pattern.DOTALL | Pattern.MULTILINE);
-
-	@Test
-	void everyJavaBlockOfTheDocsPageIsATaggedRegionOfThisFile() throws IOException {
-		Path root = Path.of("").toAbsolutePath().getParent();
-		String page = Files.readString(root.resolve("docs/evals.md")).replace("\r\n", "\n");
-		Matcher matcher = SNIPPET.matcher(page);
-		int snippets = 0;
-		while (matcher.find()) {
-			snippets++;
-			assertThat(matcher.group(4).stripTrailing()).as("block %s", matcher.group(2))
-				.isEqualTo(region(root.resolve(matcher.group(1)), matcher.group(2)));
-		}
-		assertThat(snippets).isEqualTo(3);
-		assertThat(Pattern.compile("^```java$", Pattern.MULTILINE).matcher(page).results().count()).isEqualTo(3);
-	}
-
-	private static String region(Path file, String tag) throws IOException {
-		List<String> region = new ArrayList<>();
-		boolean inside = false;
-		for (String line : Files.readAllLines(file)) {
-			if (line.contains("tag::" + tag + "[]")) {
-				inside = true;
-			}
-			else if (line.contains("end::" + tag + "[]")) {
-				inside = false;
-			}
-			else if (inside) {
-				region.add(line);
-			}
-		}
-		int indent = region.stream().filter((l) -> !l.isBlank()).mapToInt(EvalsDocExamplesTests::tabs).min().orElse(0);
-		List<String> out = new ArrayList<>();
-		for (String line : region) {
-			String rest = line.isBlank() ? "" : line.substring(indent);
-			int tabs = tabs(rest);
-			out.add("    ".repeat(tabs) + rest.substring(tabs));
-		}
-		return String.join("\n", out).stripTrailing();
-	}
-
-	private static int tabs(String line) {
-		int tabs = 0;
-		while (tabs < line.length() && line.charAt(tabs) == '\t') {
-			tabs++;
-		}
-		return tabs;
 	}
 
 }

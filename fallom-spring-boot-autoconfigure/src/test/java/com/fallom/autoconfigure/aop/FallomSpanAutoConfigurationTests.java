@@ -177,10 +177,12 @@ class FallomSpanAutoConfigurationTests {
 
 		final CompletableFuture<String> pending = new CompletableFuture<>();
 
+		// tag::fallom-span[]
 		@FallomSpan(kind = Kind.RETRIEVAL)
 		List<String> search(String question) {
 			return List.of("doc-1", "doc-2");
 		}
+		// end::fallom-span[]
 
 		@FallomSpan(value = "rerank", kind = Kind.POSTPROCESSING)
 		String failing() {

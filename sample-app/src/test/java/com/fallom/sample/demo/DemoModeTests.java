@@ -1,5 +1,12 @@
 package com.fallom.sample.demo;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fallom.sample.DocumentedCommandsTests;
 import com.fallom.sample.SampleApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -10,43 +17,30 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the sample's {@code main} in demo mode, as the README tells a newcomer to.
+ * Runs the sample's {@code main} in demo mode with the arguments of the demo command the
+ * README shows, and checks that it prints the table the guide shows
+ * ({@code docs/demo-output.txt}, quoted by docs/sample-app.md): the split is decided by the
+ * hash of each session id, so the table is the same on every run.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DemoModeTests {
 
+	private static final Path DEMO_OUTPUT = Path.of("src", "test", "resources", "docs", "demo-output.txt");
+
 	@Test
-	void demoDrivesSessionsThroughChatLogsTheSplitAndStops(CapturedOutput output) {
-		SampleApplication.main(new String[] { "--server.port=0", "--sample.mock-backend.port=0",
-				"--sample.demo.sessions=40", "--spring.main.banner-mode=off" });
+	void demoCommandOfTheDocsDrivesSessionsThroughChatPrintsTheTableShownAndStops(CapturedOutput output)
+			throws IOException {
+		List<String> arguments = new ArrayList<>(DocumentedCommandsTests
+			.javaArguments(DocumentedCommandsTests.single(DocumentedCommandsTests.commands(), "demo")));
+		assertThat(arguments).anyMatch((argument) -> argument.startsWith("--sample.demo.sessions="));
+		arguments.addAll(DocumentedCommandsTests.TEST_ARGUMENTS);
 
-		assertThat(output).contains("Demo: 40 sessions x 2 calls through POST /chat, config 'support-assistant'")
-			.containsPattern("model +\\| sessions \\| share \\| calls \\| traced calls received \\| session records received")
-			.containsPattern(row("claude-3-5-sonnet"))
-			.containsPattern(row("gpt-4o"))
-			.contains("Sticky: 40 of 40 sessions got the same model on every call (all sticky)")
-			.contains("System prompt from prompt A/B test 'support-system-prompt'")
-			.containsPattern("prompt +\\| sessions \\| share \\| calls \\| traced calls received\\R")
-			.containsPattern(promptRow("support-concise v1"))
-			.containsPattern(promptRow("support-friendly v1"))
-			.contains("Sticky: 40 of 40 sessions got the same prompt on every call (all sticky)")
+		SampleApplication.main(arguments.toArray(String[]::new));
+
+		String expected = Files.readString(DEMO_OUTPUT).replace("\r\n", "\n").strip();
+		assertThat(output.getOut().replace("\r\n", "\n")).as("the demo's output; the guide shows " + DEMO_OUTPUT)
+			.contains(expected)
 			.contains("Graceful shutdown complete");
-	}
-
-	/**
-	 * A prompt table row in which every call was traced: prompt, sessions (n), share,
-	 * calls (2n), traced calls (2n).
-	 */
-	private static String promptRow(String prompt) {
-		return prompt + " +\\| +(\\d+) \\| +\\d+\\.\\d% \\| +(\\d+) \\| +\\2\\R";
-	}
-
-	/**
-	 * A table row in which every call was traced and every session recorded: model,
-	 * sessions (n), share, calls (2n), traced calls (2n), session records (n).
-	 */
-	private static String row(String model) {
-		return model + " +\\| +(\\d+) \\| +\\d+\\.\\d% \\| +(\\d+) \\| +\\2 \\| +\\1\\R";
 	}
 
 }
