@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * spaces), or {@code <!-- output: path -->}, and the block equals that file, which a test
  * compares with what the code really prints.</li>
  * <li>Every relative link leads to a file, and its {@code #anchor} to a heading there.</li>
+ * <li>Every page of the guide is listed in its index, docs/README.md.</li>
  * <li>The property table of docs/configuration.md is the one the configuration metadata
  * gives.</li>
  * <li>Every Fallom dependency shown names a module of this build, at its version.</li>
@@ -168,6 +169,20 @@ class DocsTests {
 			}
 		}
 		assertThat(problems).as("links of the docs").isEmpty();
+	}
+
+	@Test
+	void everyPageOfTheGuideIsListedInItsIndex() throws IOException {
+		String index = Files.readString(ROOT.resolve("docs/README.md"));
+		List<String> unlisted = new ArrayList<>();
+		for (Path page : pages()) {
+			String name = page.getFileName().toString();
+			if (page.getParent().getFileName().toString().equals("docs") && !name.equals("README.md")
+					&& !index.contains("](" + name + ")")) {
+				unlisted.add("docs/" + name);
+			}
+		}
+		assertThat(unlisted).as("pages that docs/README.md, the guide's index, does not link to").isEmpty();
 	}
 
 	@Test
