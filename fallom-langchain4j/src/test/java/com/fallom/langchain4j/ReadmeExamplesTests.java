@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The LangChain4j code the README quotes, run against the mock Fallom backend and the
+ * The LangChain4j code docs/langchain4j.md and docs/testing.md quote, run against the mock Fallom backend and the
  * mock provider.
  */
 class ReadmeExamplesTests {

@@ -1,5 +1,5 @@
 /**
- * The README's examples, compiled and tested.
+ * The examples README.md and the guide (docs/) quote, compiled and tested.
  */
 @NullMarked
 package com.fallom.sample.examples;

@@ -17,9 +17,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the sample's {@code main} in demo mode with the arguments of the demo command the
- * README shows, and checks that it prints the table the guide shows
- * ({@code docs/demo-output.txt}, quoted by docs/sample-app.md): the split is decided by the
+ * Runs the sample's {@code main} in demo mode with the arguments of the demo command that
+ * docs/sample-app.md shows, and checks that it prints the table the page shows
+ * ({@code src/test/resources/docs/demo-output.txt}): the split is decided by the
  * hash of each session id, so the table is the same on every run.
  */
 @ExtendWith(OutputCaptureExtension.class)

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs each example, the code the README quotes, against the embedded mock backend.
+ * Runs each example, the code README.md and the guide quote, against the embedded mock backend.
  */
 // The examples' spans are checked by their OTLP attributes
 @SpringBootTest(webEnvironment = WebEnvironment.NONE,

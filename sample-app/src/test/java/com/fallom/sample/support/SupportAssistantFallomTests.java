@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * How an application tests its Fallom integration with {@code fallom-test}: the README
+ * How an application tests its Fallom integration with {@code fallom-test}: docs/testing.md
  * quotes this class.
  */
 // tag::testing[]

@@ -15,7 +15,7 @@ import static com.fallom.test.FallomMockServer.variant;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A user's test of their app, as the README shows it: the app talks to a mock Fallom
+ * A user's test of their app, as docs/testing.md shows it: the app talks to a mock Fallom
  * backend, and the test asserts on what it received.
  */
 // tag::testing[]
