@@ -1,0 +1,132 @@
+package com.fallom.openai;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientAsync;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.services.async.ChatServiceAsync;
+import com.openai.services.async.ResponseServiceAsync;
+import com.openai.services.async.chat.ChatCompletionServiceAsync;
+import com.openai.services.blocking.ChatService;
+import com.openai.services.blocking.ResponseService;
+import com.openai.services.blocking.chat.ChatCompletionService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The proxy behind a wrapped client: forwards every call to the SDK's own object, wraps
+ * the services that lead to Chat Completions and Responses (so that
+ * {@code client.chat().completions()} and {@code client.withOptions(...)} stay traced),
+ * and traces their {@code create} and {@code createStreaming}. A proxy rather than a
+ * class implementing the SDK's interfaces: the methods a newer SDK adds pass through
+ * without a release of this module.
+ */
+final class TracingHandler implements InvocationHandler {
+
+	/** The SDK interfaces whose objects are wrapped when a forwarded call returns one. */
+	private static final Set<Class<?>> WRAPPED = Set.of(OpenAIClient.class, OpenAIClientAsync.class, ChatService.class,
+			ChatServiceAsync.class, ChatCompletionService.class, ChatCompletionServiceAsync.class, ResponseService.class,
+			ResponseServiceAsync.class);
+
+	private final Object target;
+
+	private final FallomOpenAI owner;
+
+	private TracingHandler(Object target, FallomOpenAI owner) {
+		this.target = target;
+		this.owner = owner;
+	}
+
+	static <T> T proxy(Class<T> type, T target, FallomOpenAI owner) {
+		if (isProxy(target)) {
+			return target;
+		}
+		Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+				new TracingHandler(target, owner));
+		return type.cast(proxy);
+	}
+
+	static boolean isProxy(Object object) {
+		return Proxy.isProxyClass(object.getClass()) && Proxy.getInvocationHandler(object) instanceof TracingHandler;
+	}
+
+	@Override
+	public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+		if (method.getDeclaringClass() == Object.class) {
+			return switch (method.getName()) {
+				case "equals" -> proxy == args[0];
+				case "hashCode" -> System.identityHashCode(proxy);
+				default -> "Fallom-traced " + this.target;
+			};
+		}
+		String name = method.getName();
+		if (name.equals("create") || name.equals("createStreaming")) {
+			if (method.isDefault()) {
+				// Overloads (no options, structured outputs) end in the abstract method with
+				// the plain params: run them on the proxy so that one is traced
+				return InvocationHandler.invokeDefault(proxy, method, args);
+			}
+			Object params = (args != null && args.length > 0) ? args[0] : null;
+			if (params instanceof ChatCompletionCreateParams chat) {
+				return traced(method, args, OpenAICalls.chatRequest(chat, this.owner.isCaptureContent()));
+			}
+			if (params instanceof ResponseCreateParams responses) {
+				return traced(method, args, OpenAICalls.responsesRequest(responses, this.owner.isCaptureContent()));
+			}
+		}
+		Object result = forward(method, args);
+		if (result != null && WRAPPED.contains(method.getReturnType())) {
+			return proxyOf(method.getReturnType(), result);
+		}
+		return result;
+	}
+
+	private <T> T proxyOf(Class<T> type, Object result) {
+		return proxy(type, type.cast(result), this.owner);
+	}
+
+	private @Nullable Object forward(Method method, @Nullable Object[] args) throws Throwable {
+		try {
+			return method.invoke(this.target, args);
+		}
+		catch (InvocationTargetException ex) {
+			// The SDK's own exception, unchanged
+			throw ex.getCause();
+		}
+	}
+
+	private @Nullable Object traced(Method method, @Nullable Object[] args, OpenAICalls.Request request) throws Throwable {
+		boolean streaming = method.getName().equals("createStreaming");
+		OpenAISpan span = OpenAISpan.start(this.owner, request, streaming);
+		Object result;
+		try {
+			result = forward(method, args);
+		}
+		catch (Throwable ex) {
+			span.fail(ex);
+			throw ex;
+		}
+		if (result instanceof CompletableFuture<?> future) {
+			// The SDK's own future goes back to the caller: what it completes with is theirs
+			future.whenComplete(span::complete);
+			return future;
+		}
+		if (result instanceof StreamResponse<?> stream) {
+			return new TracedStreamResponse<>(stream, span);
+		}
+		if (result instanceof AsyncStreamResponse<?> stream) {
+			return new TracedAsyncStreamResponse<>(stream, span);
+		}
+		span.complete(result, null);
+		return result;
+	}
+
+}
