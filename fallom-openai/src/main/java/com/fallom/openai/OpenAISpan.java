@@ -81,7 +81,8 @@ final class OpenAISpan {
 	 * End with the SDK's answer (a {@code ChatCompletion} or a {@code Response}) or its
 	 * failure.
 	 */
-	void complete(@Nullable Object result, @Nullable Throwable error) {
+	void complete(@Nullable Object result, @Nullable Throwable error, AttemptCounter attempts) {
+		attempts(attempts);
 		if (error != null) {
 			fail(error);
 			return;
@@ -104,6 +105,11 @@ final class OpenAISpan {
 	/**
 	 * End as failed.
 	 */
+	void fail(Throwable error, AttemptCounter attempts) {
+		attempts(attempts);
+		fail(error);
+	}
+
 	void fail(Throwable error) {
 		if (this.ended.compareAndSet(false, true)) {
 			failed(error);
@@ -146,6 +152,15 @@ final class OpenAISpan {
 			GenAiAttributes.cancelled(this.span);
 		}
 		this.span.end();
+	}
+
+	/**
+	 * Take the attempts of the call; a stream's are all made once it is handed over.
+	 */
+	void attempts(AttemptCounter attempts) {
+		if (!this.ended.get()) {
+			this.call.attempts(attempts.attempts());
+		}
 	}
 
 	OpenAICalls.StreamState newStreamState() {

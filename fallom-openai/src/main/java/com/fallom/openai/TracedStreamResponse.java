@@ -23,6 +23,8 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
 
 	private final OpenAICalls.StreamState state;
 
+	private volatile boolean closing;
+
 	TracedStreamResponse(StreamResponse<T> delegate, OpenAISpan span) {
 		this.delegate = delegate;
 		this.span = span;
@@ -37,6 +39,7 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
 
 	@Override
 	public void close() {
+		this.closing = true;
 		try {
 			this.delegate.close();
 		}
@@ -64,7 +67,9 @@ final class TracedStreamResponse<T> implements StreamResponse<T> {
 				});
 			}
 			catch (RuntimeException | Error ex) {
-				TracedStreamResponse.this.span.endStream(TracedStreamResponse.this.state, ex, false);
+				// A read that fails because the caller closed the stream is a cancel, not an error
+				boolean closing = TracedStreamResponse.this.closing;
+				TracedStreamResponse.this.span.endStream(TracedStreamResponse.this.state, closing ? null : ex, closing);
 				throw ex;
 			}
 			if (!advanced) {

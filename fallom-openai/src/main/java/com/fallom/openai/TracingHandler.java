@@ -94,8 +94,33 @@ final class TracingHandler implements InvocationHandler {
 	}
 
 	private @Nullable Object forward(Method method, @Nullable Object[] args) throws Throwable {
+		return forward(this.target, method, args);
+	}
+
+	/**
+	 * The target with a sleeper that counts this call's retries. The SDK keeps the
+	 * client's other options; a custom sleeper set on the client is not used by traced
+	 * calls.
+	 */
+	private Object counting(AttemptCounter attempts) {
+		if (this.target instanceof ChatCompletionService service) {
+			return service.withOptions((options) -> options.sleeper(attempts));
+		}
+		if (this.target instanceof ChatCompletionServiceAsync service) {
+			return service.withOptions((options) -> options.sleeper(attempts));
+		}
+		if (this.target instanceof ResponseService service) {
+			return service.withOptions((options) -> options.sleeper(attempts));
+		}
+		if (this.target instanceof ResponseServiceAsync service) {
+			return service.withOptions((options) -> options.sleeper(attempts));
+		}
+		return this.target;
+	}
+
+	private static @Nullable Object forward(Object target, Method method, @Nullable Object[] args) throws Throwable {
 		try {
-			return method.invoke(this.target, args);
+			return method.invoke(target, args);
 		}
 		catch (InvocationTargetException ex) {
 			// The SDK's own exception, unchanged
@@ -106,26 +131,30 @@ final class TracingHandler implements InvocationHandler {
 	private @Nullable Object traced(Method method, @Nullable Object[] args, OpenAICalls.Request request) throws Throwable {
 		boolean streaming = method.getName().equals("createStreaming");
 		OpenAISpan span = OpenAISpan.start(this.owner, request, streaming);
+		AttemptCounter attempts = new AttemptCounter();
+		request.call().attempts(1);
 		Object result;
 		try {
-			result = forward(method, args);
+			result = forward(counting(attempts), method, args);
 		}
 		catch (Throwable ex) {
-			span.fail(ex);
+			span.fail(ex, attempts);
 			throw ex;
 		}
 		if (result instanceof CompletableFuture<?> future) {
 			// The SDK's own future goes back to the caller: what it completes with is theirs
-			future.whenComplete(span::complete);
+			future.whenComplete((answer, error) -> span.complete(answer, error, attempts));
 			return future;
 		}
 		if (result instanceof StreamResponse<?> stream) {
+			span.attempts(attempts);
 			return new TracedStreamResponse<>(stream, span);
 		}
 		if (result instanceof AsyncStreamResponse<?> stream) {
+			span.attempts(attempts);
 			return new TracedAsyncStreamResponse<>(stream, span);
 		}
-		span.complete(result, null);
+		span.complete(result, null, attempts);
 		return result;
 	}
 

@@ -238,6 +238,10 @@ public final class TraceRecordMapper {
 				if (call.manual) {
 					json.writeStringProperty("fallom.span_type", "manual");
 				}
+				if (call.attempts > 0) {
+					// A Java addition: the HTTP attempts of one call, its client's retries included
+					json.writeStringProperty("fallom.attempts", Integer.toString(call.attempts));
+				}
 				if (llm) {
 					if (!error) {
 						if (this.content && call.api == TracedCall.Api.RESPONSES) {

@@ -266,6 +266,8 @@ public final class TracedCall {
 
 	boolean streaming;
 
+	int attempts;
+
 	@Nullable Long timeToFirstTokenMs;
 
 	// Outcome
@@ -543,6 +545,16 @@ public final class TracedCall {
 	public TracedCall streamed(@Nullable Long timeToFirstTokenMs) {
 		this.streaming = true;
 		this.timeToFirstTokenMs = timeToFirstTokenMs;
+		return this;
+	}
+
+	/**
+	 * Set how many HTTP attempts the call took, its client's retries included.
+	 * @param attempts the attempts, at least 1, or 0 when unknown
+	 * @return this call
+	 */
+	public TracedCall attempts(int attempts) {
+		this.attempts = attempts;
 		return this;
 	}
 
