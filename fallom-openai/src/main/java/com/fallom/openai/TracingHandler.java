@@ -4,8 +4,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientAsync;
@@ -39,6 +41,12 @@ final class TracingHandler implements InvocationHandler {
 	private final Object target;
 
 	private final FallomOpenAI owner;
+
+	/** The blocking service with the thread-attributed sleeper, made on first use. */
+	private volatile @Nullable Object threadCounting;
+
+	/** The proxies of the services this one returned, so that a chain of calls makes none. */
+	private final Map<Method, Child> children = new ConcurrentHashMap<>();
 
 	private TracingHandler(Object target, FallomOpenAI owner) {
 		this.target = target;
@@ -84,13 +92,25 @@ final class TracingHandler implements InvocationHandler {
 		}
 		Object result = forward(method, args);
 		if (result != null && WRAPPED.contains(method.getReturnType())) {
-			return proxyOf(method.getReturnType(), result);
+			Child child = this.children.get(method);
+			if (child == null || child.target() != result) {
+				// The SDK hands out the same service every time; anything else is wrapped anew
+				child = new Child(result, proxyOf(method.getReturnType(), result));
+				if (args == null || args.length == 0) {
+					this.children.put(method, child);
+				}
+			}
+			return child.proxy();
 		}
 		return result;
 	}
 
 	private <T> T proxyOf(Class<T> type, Object result) {
 		return proxy(type, type.cast(result), this.owner);
+	}
+
+	/** A service the target returned and its proxy. */
+	private record Child(Object target, Object proxy) {
 	}
 
 	private @Nullable Object forward(Method method, @Nullable Object[] args) throws Throwable {
@@ -103,19 +123,28 @@ final class TracingHandler implements InvocationHandler {
 	 * calls.
 	 */
 	private Object counting(AttemptCounter attempts) {
-		if (this.target instanceof ChatCompletionService service) {
-			return service.withOptions((options) -> options.sleeper(attempts));
-		}
+		// Async: a counter for this call, since its retries run on the HTTP client's threads
 		if (this.target instanceof ChatCompletionServiceAsync service) {
-			return service.withOptions((options) -> options.sleeper(attempts));
-		}
-		if (this.target instanceof ResponseService service) {
 			return service.withOptions((options) -> options.sleeper(attempts));
 		}
 		if (this.target instanceof ResponseServiceAsync service) {
 			return service.withOptions((options) -> options.sleeper(attempts));
 		}
-		return this.target;
+		// Blocking: one service for all calls, its sleeper counts for the calling thread's
+		Object counting = this.threadCounting;
+		if (counting == null) {
+			if (this.target instanceof ChatCompletionService service) {
+				counting = service.withOptions((options) -> options.sleeper(AttemptCounter.THREAD_ATTRIBUTED));
+			}
+			else if (this.target instanceof ResponseService service) {
+				counting = service.withOptions((options) -> options.sleeper(AttemptCounter.THREAD_ATTRIBUTED));
+			}
+			else {
+				counting = this.target;
+			}
+			this.threadCounting = counting;
+		}
+		return counting;
 	}
 
 	private static @Nullable Object forward(Object target, Method method, @Nullable Object[] args) throws Throwable {
@@ -134,12 +163,16 @@ final class TracingHandler implements InvocationHandler {
 		AttemptCounter attempts = new AttemptCounter();
 		request.call().attempts(1);
 		Object result;
+		AttemptCounter previous = attempts.enter();
 		try {
 			result = forward(counting(attempts), method, args);
 		}
 		catch (Throwable ex) {
 			span.fail(ex, attempts);
 			throw ex;
+		}
+		finally {
+			AttemptCounter.restore(previous);
 		}
 		if (result instanceof CompletableFuture<?> future) {
 			// The SDK's own future goes back to the caller: what it completes with is theirs
