@@ -39,6 +39,20 @@ public final class TraceRecordMapper {
 	/** The name of chat-model calls, as the Python SDK's OpenAI wrapper and LangChain handler send it. */
 	public static final String CHAT_COMPLETIONS = "chat.completions.create";
 
+	/** The name of OpenAI Responses API calls, as the Python SDK's OpenAI wrapper sends it. */
+	public static final String RESPONSES = "responses.create";
+
+	/** The request fields the Python SDK copies into a Chat Completions record, each {@code null} when absent. */
+	private static final List<String> CHAT_REQUEST_FIELDS = List.of("messages", "model", "tools", "tool_choice",
+			"functions", "function_call");
+
+	/** The request fields the Python SDK copies into a Responses record, each {@code null} when absent. */
+	private static final List<String> RESPONSES_REQUEST_FIELDS = List.of("model", "input", "instructions", "tools");
+
+	/** The request fields the Python SDK copies into a Responses record only when the caller passed them. */
+	private static final List<String> RESPONSES_OPTIONAL_FIELDS = List.of("temperature", "max_output_tokens", "top_p",
+			"store", "metadata");
+
 	/** Default per-value cap, in characters. */
 	public static final int DEFAULT_MAX_CONTENT_LENGTH = GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH;
 
@@ -224,9 +238,19 @@ public final class TraceRecordMapper {
 				if (call.manual) {
 					json.writeStringProperty("fallom.span_type", "manual");
 				}
+				if (call.attempts > 0) {
+					// A Java addition: the HTTP attempts of one call, its client's retries included
+					json.writeStringProperty("fallom.attempts", Integer.toString(call.attempts));
+				}
 				if (llm) {
 					if (!error) {
-						if (this.content) {
+						if (this.content && call.api == TracedCall.Api.RESPONSES) {
+							json.writeStringProperty("fallom.raw.request",
+									inner((inner) -> responsesRequest(inner, call)));
+							json.writeStringProperty("fallom.raw.response",
+									inner((inner) -> responsesResponse(inner, call)));
+						}
+						else if (this.content) {
 							json.writeStringProperty("fallom.raw.request", inner((inner) -> chatRequest(inner, call)));
 							json.writeStringProperty("fallom.raw.response",
 									inner((inner) -> chatResponse(inner, call)));
@@ -366,6 +390,16 @@ public final class TraceRecordMapper {
 		}
 
 		private void chatRequest(JsonGenerator json, TracedCall call) {
+			if (call.providerRequest != null) {
+				// The caller's own arguments, as the Python SDK copies them
+				json.writeStartObject();
+				for (String field : CHAT_REQUEST_FIELDS) {
+					json.writeName(field);
+					value(json, call.providerRequest.get(field), true);
+				}
+				json.writeEndObject();
+				return;
+			}
 			json.writeStartObject();
 			json.writeName("messages");
 			json.writeStartArray();
@@ -471,6 +505,88 @@ public final class TraceRecordMapper {
 			if (!call.responseToolCalls.isEmpty()) {
 				json.writeName("toolCalls");
 				toolCalls(json, call.responseToolCalls);
+			}
+			json.writeEndObject();
+		}
+
+		private void responsesRequest(JsonGenerator json, TracedCall call) {
+			Map<String, ?> request = (call.providerRequest != null) ? call.providerRequest : Map.of();
+			json.writeStartObject();
+			for (String field : RESPONSES_REQUEST_FIELDS) {
+				json.writeName(field);
+				Object value = request.get(field);
+				if (value == null && field.equals("model")) {
+					value = call.requestModel;
+				}
+				value(json, value, true);
+			}
+			for (String field : RESPONSES_OPTIONAL_FIELDS) {
+				if (request.containsKey(field)) {
+					json.writeName(field);
+					value(json, request.get(field), true);
+				}
+			}
+			json.writeEndObject();
+		}
+
+		/**
+		 * The Python SDK's digest of a Responses answer: id, model, status, each output
+		 * item's type, parts ({@code output_text} renamed {@code text}, other parts by type
+		 * only), function name, arguments and call id, and the first non-empty text.
+		 */
+		private void responsesResponse(JsonGenerator json, TracedCall call) {
+			json.writeStartObject();
+			json.writeStringProperty("responseId", call.responseId);
+			json.writeStringProperty("model", call.responseModel);
+			json.writeStringProperty("status", call.responseStatus);
+			String text = null;
+			if (call.output instanceof List<?> items && !items.isEmpty()) {
+				json.writeName("output");
+				json.writeStartArray();
+				for (Object element : items) {
+					Map<?, ?> item = (element instanceof Map<?, ?> map) ? map : Map.of();
+					json.writeStartObject();
+					json.writeName("type");
+					value(json, item.get("type"), false);
+					Object content = item.get("content");
+					if (content instanceof List<?> parts) {
+						json.writeName("content");
+						json.writeStartArray();
+						for (Object p : parts) {
+							Map<?, ?> part = (p instanceof Map<?, ?> map) ? map : Map.of();
+							json.writeStartObject();
+							if (part.get("text") instanceof String partText) {
+								json.writeStringProperty("type", "text");
+								json.writeStringProperty("text", cap(partText));
+								if (text == null && !partText.isEmpty()) {
+									text = partText;
+								}
+							}
+							else {
+								json.writeName("type");
+								value(json, part.get("type"), false);
+							}
+							json.writeEndObject();
+						}
+						json.writeEndArray();
+					}
+					else if ("reasoning".equals(item.get("type"))) {
+						json.writeName("content");
+						json.writeStartArray();
+						json.writeEndArray();
+					}
+					for (String field : List.of("name", "arguments", "call_id")) {
+						if (item.containsKey(field)) {
+							json.writeName(field);
+							value(json, item.get(field), true);
+						}
+					}
+					json.writeEndObject();
+				}
+				json.writeEndArray();
+			}
+			if (text != null) {
+				json.writeStringProperty("text", cap(text));
 			}
 			json.writeEndObject();
 		}

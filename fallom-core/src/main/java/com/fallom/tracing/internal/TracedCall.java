@@ -171,7 +171,22 @@ public final class TracedCall {
 	public record ToolTiming(@Nullable String id, @Nullable String name, double startMs, double durationMs) {
 	}
 
+	/**
+	 * The provider API whose raw request and response shapes the record of a model call
+	 * takes.
+	 */
+	public enum Api {
+
+		/** OpenAI Chat Completions, the shape of every framework's chat call. */
+		CHAT_COMPLETIONS,
+		/** The OpenAI Responses API. */
+		RESPONSES
+
+	}
+
 	Kind kind = Kind.LLM;
+
+	Api api = Api.CHAT_COMPLETIONS;
 
 	String name = "chat.completions.create";
 
@@ -225,6 +240,8 @@ public final class TracedCall {
 
 	@Nullable Object input;
 
+	@Nullable Map<String, ?> providerRequest;
+
 	// Response
 
 	@Nullable String responseModel;
@@ -239,6 +256,8 @@ public final class TracedCall {
 
 	@Nullable Object output;
 
+	@Nullable String responseStatus;
+
 	@Nullable Usage usage;
 
 	// Timings
@@ -246,6 +265,8 @@ public final class TracedCall {
 	final List<ToolTiming> toolTimings = new ArrayList<>();
 
 	boolean streaming;
+
+	int attempts;
 
 	@Nullable Long timeToFirstTokenMs;
 
@@ -267,6 +288,41 @@ public final class TracedCall {
 	public TracedCall kind(Kind kind, String name) {
 		this.kind = kind;
 		this.name = name;
+		return this;
+	}
+
+	/**
+	 * Set the provider API whose raw shapes the record of a model call takes; Chat
+	 * Completions unless set.
+	 * @param api the API
+	 * @return this call
+	 */
+	public TracedCall api(Api api) {
+		this.api = api;
+		return this;
+	}
+
+	/**
+	 * Set the request body as the provider's own API names it, for an integration that
+	 * sees the provider's request (a provider SDK): the record's raw request then copies
+	 * the fields the Python SDK copies from it as they are, instead of rebuilding them
+	 * from the messages and tools.
+	 * @param body the body as plain values (maps, lists, strings, numbers, booleans), or
+	 * {@code null}
+	 * @return this call
+	 */
+	public TracedCall providerRequest(@Nullable Map<String, ?> body) {
+		this.providerRequest = body;
+		return this;
+	}
+
+	/**
+	 * Set the status of a Responses API answer, e.g. {@code completed}.
+	 * @param status the status or {@code null}
+	 * @return this call
+	 */
+	public TracedCall responseStatus(@Nullable String status) {
+		this.responseStatus = status;
 		return this;
 	}
 
@@ -451,7 +507,8 @@ public final class TracedCall {
 
 	/**
 	 * Set the output of a step that is not a chat call: a string, number, boolean, list
-	 * or map.
+	 * or map; for a Responses API call, the answer's output items as the provider sent
+	 * them.
 	 * @param output the output or {@code null}
 	 * @return this call
 	 */
@@ -488,6 +545,16 @@ public final class TracedCall {
 	public TracedCall streamed(@Nullable Long timeToFirstTokenMs) {
 		this.streaming = true;
 		this.timeToFirstTokenMs = timeToFirstTokenMs;
+		return this;
+	}
+
+	/**
+	 * Set how many HTTP attempts the call took, its client's retries included.
+	 * @param attempts the attempts, at least 1, or 0 when unknown
+	 * @return this call
+	 */
+	public TracedCall attempts(int attempts) {
+		this.attempts = attempts;
 		return this;
 	}
 

@@ -1,6 +1,7 @@
 package com.fallom.tracing.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -149,6 +150,59 @@ class TraceRecordMapperTests {
 			.withMessageContaining("maxContentLength");
 		assertThatIllegalArgumentException().isThrownBy(() -> new TraceRecordMapper(true, 10, 0))
 			.withMessageContaining("maxRecordBytes");
+	}
+
+
+	@Test
+	void aResponsesCallTakesThePythonSdksResponsesShape() {
+		Map<String, Object> request = new LinkedHashMap<>();
+		request.put("input", "Write a haiku");
+		request.put("model", "gpt-4.1-mini");
+		request.put("temperature", 0.3);
+		request.put("tool_choice", "auto");
+		List<Object> output = List.of(Map.of("type", "reasoning", "id", "rs_1"),
+				Map.of("type", "message", "content",
+						List.of(Map.of("type", "output_text", "text", "Parcels in the rain", "annotations", List.of()),
+								Map.of("type", "refusal", "refusal", "no"))),
+				Map.of("type", "function_call", "name", "lookup", "arguments", "{}", "call_id", "call_9"));
+		TracedCall call = new TracedCall().kind(TracedCall.Kind.LLM, TraceRecordMapper.RESPONSES)
+			.api(TracedCall.Api.RESPONSES)
+			.ids("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", null)
+			.times(1_767_607_872_345L, 1_767_607_872_845L)
+			.requestModel("gpt-4.1-mini")
+			.providerRequest(request)
+			.response("gpt-4.1-mini-2025", null, null, "resp_1")
+			.responseStatus("completed")
+			.output(output)
+			.usage(new Usage(9, 5, 14))
+			.attempts(2);
+		JsonNode record = record(new TraceRecordMapper(true), call);
+		assertThat(record.get("name").asString()).isEqualTo("responses.create");
+		assertThat(record.get("attributes").get("fallom.attempts").asString()).isEqualTo("2");
+		assertThat(raw(record, "fallom.raw.request")).isEqualTo(mapper.readTree(
+				"{\"model\":\"gpt-4.1-mini\",\"input\":\"Write a haiku\",\"instructions\":null,\"tools\":null,"
+						+ "\"temperature\":0.3}"));
+		assertThat(raw(record, "fallom.raw.response")).isEqualTo(mapper.readTree("{\"responseId\":\"resp_1\","
+				+ "\"model\":\"gpt-4.1-mini-2025\",\"status\":\"completed\",\"output\":[{\"type\":\"reasoning\","
+				+ "\"content\":[]},{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Parcels in the rain\"},"
+				+ "{\"type\":\"refusal\"}]},{\"type\":\"function_call\",\"name\":\"lookup\",\"arguments\":\"{}\","
+				+ "\"call_id\":\"call_9\"}],\"text\":\"Parcels in the rain\"}"));
+		assertThat(raw(record, "fallom.raw.usage")).isEqualTo(
+				mapper.readTree("{\"prompt_tokens\":9,\"completion_tokens\":5,\"total_tokens\":14}"));
+		assertThat(raw(record, "fallom.raw.timings").has("toolCalls")).isFalse();
+	}
+
+	@Test
+	void aProviderSdksRequestIsCopiedAsTheCallerSentIt() {
+		Map<String, Object> request = new LinkedHashMap<>();
+		request.put("model", "gpt-4o");
+		request.put("messages", List.of(Map.of("role", "user", "name", "ann", "content", "Hi")));
+		request.put("temperature", 0.2);
+		JsonNode record = record(new TraceRecordMapper(true), chatWithTools().providerRequest(request));
+		assertThat(raw(record, "fallom.raw.request")).isEqualTo(mapper.readTree("{\"messages\":[{\"role\":\"user\","
+				+ "\"name\":\"ann\",\"content\":\"Hi\"}],\"model\":\"gpt-4o\",\"tools\":null,\"tool_choice\":null,"
+				+ "\"functions\":null,\"function_call\":null}"));
+		assertThat(record.get("attributes").has("fallom.attempts")).isFalse();
 	}
 
 }

@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resources), on the fields of the conformance rule: top-level fields (ids and times by
  * format), kind, model, status, error presence, session, metadata, tags, prompt fields,
  * {@code fallom.sdk_version}, and, parsed, the messages, tools, response text, finish
- * reason, response id, tool calls and usage. Internal API of the conformance tests.
+ * reason, response id, tool calls and usage (for the Responses API: input, instructions,
+ * the parameters copied, status, output items and text). Internal API of the conformance
+ * tests.
  */
 public final class RecordConformance {
 
@@ -66,6 +68,24 @@ public final class RecordConformance {
 		for (JsonNode c : vectors.get("cases")) {
 			String shape = c.get("shape").asString();
 			if (shape.startsWith("openai.chat.") && !shape.contains("stream") && !c.get("records").isEmpty()
+					&& !c.has("sdk_quirk")) {
+				cases.add(c);
+			}
+		}
+		return cases;
+	}
+
+	/**
+	 * Return the OpenAI Responses API cases the conformance rule covers: those that sent
+	 * records and have no Python-only quirk (the Python SDK's Responses stream record holds
+	 * no answer).
+	 * @param vectors the vectors document
+	 * @return the cases
+	 */
+	public static List<JsonNode> responsesCases(JsonNode vectors) {
+		List<JsonNode> cases = new ArrayList<>();
+		for (JsonNode c : vectors.get("cases")) {
+			if (c.get("shape").asString().startsWith("openai.responses.") && !c.get("records").isEmpty()
 					&& !c.has("sdk_quirk")) {
 				cases.add(c);
 			}
@@ -195,8 +215,15 @@ public final class RecordConformance {
 			if (kwargs == null) {
 				continue;
 			}
-			for (JsonNode message : kwargs.get("messages")) {
+			for (JsonNode message : kwargs.path("messages")) {
 				content(message, secrets);
+			}
+			JsonNode input = kwargs.get("input");
+			if (input != null && input.isString()) {
+				secrets.add(input.asString());
+			}
+			else if (input != null) {
+				input.forEach((message) -> content(message, secrets));
 			}
 			if (kwargs.has("tools")) {
 				kwargs.get("tools").forEach((tool) -> secrets.add(tool.get("function").get("name").asString()));
@@ -206,6 +233,12 @@ public final class RecordConformance {
 			JsonNode choices = exchange.get("response").get("body").get("choices");
 			if (choices != null) {
 				choices.forEach((choice) -> content(choice.get("message"), secrets));
+			}
+			JsonNode output = exchange.get("response").get("body").get("output");
+			if (output != null) {
+				output.forEach((item) -> item.path("content")
+					.forEach((part) -> secrets.add(part.path("text").asString(""))));
+				secrets.removeIf(String::isEmpty);
 			}
 		}
 		assertThat(secrets).as("content of the case").isNotEmpty();
@@ -233,10 +266,19 @@ public final class RecordConformance {
 		for (String raw : List.of("fallom.raw.request", "fallom.raw.response", "fallom.raw.usage")) {
 			assertThat(got.has(raw)).as(raw + " present").isEqualTo(want.has(raw));
 		}
+		boolean responses = "responses.create".equals(want.get("fallom.method").asString());
+		List<String> requestFields = responses ? List.of("model", "input", "instructions", "tools", "temperature",
+				"max_output_tokens", "top_p", "store", "metadata")
+				: List.of("messages", "model", "tools", "tool_choice", "functions", "function_call");
+		List<String> responseFields = responses ? List.of("responseId", "model", "status", "output", "text")
+				: List.of("text", "finishReason", "responseId", "model", "toolCalls");
 		JsonNode wantRequest = raw(want, "fallom.raw.request");
 		JsonNode gotRequest = raw(got, "fallom.raw.request");
 		if (wantRequest != null && gotRequest != null) {
-			for (String field : List.of("messages", "model", "tools", "tool_choice", "functions", "function_call")) {
+			if (responses) {
+				assertThat(names(gotRequest)).as("request fields").isEqualTo(names(wantRequest));
+			}
+			for (String field : requestFields) {
 				if (!ignoredRequestFields.contains(field)) {
 					assertThat(gotRequest.get(field)).as("request " + field).isEqualTo(wantRequest.get(field));
 				}
@@ -245,7 +287,7 @@ public final class RecordConformance {
 		JsonNode wantResponse = raw(want, "fallom.raw.response");
 		JsonNode gotResponse = raw(got, "fallom.raw.response");
 		if (wantResponse != null && gotResponse != null) {
-			for (String field : List.of("text", "finishReason", "responseId", "model", "toolCalls")) {
+			for (String field : responseFields) {
 				assertThat(gotResponse.get(field)).as("response " + field).isEqualTo(wantResponse.get(field));
 			}
 		}

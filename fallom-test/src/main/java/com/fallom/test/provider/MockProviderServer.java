@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A mock LLM provider: a real HTTP server on {@code 127.0.0.1} that answers OpenAI Chat
- * Completions ({@code POST /v1/chat/completions}) and Anthropic Messages
+ * Completions ({@code POST /v1/chat/completions}), the OpenAI Responses API
+ * ({@code POST /v1/responses}, recorded replies only) and Anthropic Messages
  * ({@code POST /v1/messages}) with scripted {@link ProviderReply replies}, as JSON or as a
  * server-sent event stream when the request has {@code "stream": true}, and records every
  * request it receives.
@@ -379,6 +380,17 @@ public final class MockProviderServer implements AutoCloseable {
 		if (!reply.delayDuration().isZero() && waitOrClose(reply)) {
 			return;
 		}
+		List<String> events = reply.recordedEventsOrNull();
+		if (events != null) {
+			OutputStream out = startStream(exchange);
+			Budget budget = new Budget(reply, this.closing);
+			for (String event : events) {
+				budget.exhausted();
+				out.write(utf8(event + "\n\n"));
+				out.flush();
+			}
+			return;
+		}
 		String recorded = reply.recordedBodyOrNull();
 		if (recorded != null) {
 			send(exchange, reply.recordedStatus(), JSON, recorded.getBytes(StandardCharsets.UTF_8));
@@ -392,6 +404,8 @@ public final class MockProviderServer implements AutoCloseable {
 				: Objects.requireNonNullElse(request.model(), "unknown");
 		int id = this.ids.incrementAndGet();
 		switch (api) {
+			case OPENAI_RESPONSES -> sendError(exchange, api, 501,
+					"The mock provider answers the Responses API only with recorded replies");
 			case OPENAI_CHAT_COMPLETIONS -> {
 				exchange.getResponseHeaders().set("x-request-id", "req_mock_" + id);
 				if (request.isStreaming()) {

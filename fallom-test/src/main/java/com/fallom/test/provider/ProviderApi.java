@@ -11,6 +11,12 @@ public enum ProviderApi {
 	OPENAI_CHAT_COMPLETIONS("/v1/chat/completions"),
 
 	/**
+	 * The OpenAI Responses API: {@code POST /v1/responses}, answered only with
+	 * {@link ProviderReply#recorded(int, String) recorded} replies and errors.
+	 */
+	OPENAI_RESPONSES("/v1/responses"),
+
+	/**
 	 * Anthropic Messages: {@code POST /v1/messages}.
 	 */
 	ANTHROPIC_MESSAGES("/v1/messages");

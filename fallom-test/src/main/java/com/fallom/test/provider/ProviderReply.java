@@ -66,6 +66,8 @@ public final class ProviderReply {
 
 	private int recordedStatus;
 
+	private @Nullable List<String> recordedEvents;
+
 	private ProviderReply() {
 	}
 
@@ -90,6 +92,7 @@ public final class ProviderReply {
 		copy.afterToolResult = this.afterToolResult;
 		copy.recordedBody = this.recordedBody;
 		copy.recordedStatus = this.recordedStatus;
+		copy.recordedEvents = this.recordedEvents;
 		return copy;
 	}
 
@@ -121,6 +124,21 @@ public final class ProviderReply {
 		ProviderReply reply = new ProviderReply();
 		reply.recordedStatus = status;
 		reply.recordedBody = jsonBody;
+		return reply;
+	}
+
+	/**
+	 * Answer with a recorded server-sent event stream as it is, one event at a time (each
+	 * flushed, paced by {@link #chunkDelay(Duration)}), e.g. to replay the stream of a
+	 * conformance vector; whatever API was called.
+	 * @param events the events, each as its lines without the blank line that ends it,
+	 * e.g. {@code event: response.created\ndata: {...}} or {@code data: [DONE]}
+	 * @return the reply
+	 */
+	public static ProviderReply recordedStream(List<String> events) {
+		Objects.requireNonNull(events, "events must not be null");
+		ProviderReply reply = new ProviderReply();
+		reply.recordedEvents = List.copyOf(events);
 		return reply;
 	}
 
@@ -323,6 +341,10 @@ public final class ProviderReply {
 
 	List<ToolCall> toolCalls() {
 		return this.toolCalls;
+	}
+
+	@Nullable List<String> recordedEventsOrNull() {
+		return this.recordedEvents;
 	}
 
 	@Nullable String recordedBodyOrNull() {
