@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.internal.ApiKeys;
@@ -17,6 +18,7 @@ import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SyncScheduler;
+import com.fallom.internal.TlsWarmUp;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
@@ -117,6 +119,9 @@ public final class Fallom implements AutoCloseable {
 
 	private final @Nullable FallomTraceExporter traceExporter;
 
+	/** Loads the default TLS context while an engine built without starting waits for start. */
+	private final @Nullable CompletableFuture<Void> tlsWarmUp;
+
 	private final Duration shutdownTimeout;
 
 	private final PromptSync promptSync;
@@ -157,6 +162,9 @@ public final class Fallom implements AutoCloseable {
 			this.promptSyncWanted.set(true);
 		}
 		String apiKey = builder.apiKey;
+		// Started later by its container: the first sync, which start may wait for, then
+		// finds the TLS context that the HTTP client needs loaded.
+		this.tlsWarmUp = (apiKey != null && !builder.startOnBuild) ? TlsWarmUp.start() : null;
 		if (apiKey == null) {
 			this.httpClient = null;
 			this.configRefresher = null;
@@ -426,6 +434,14 @@ public final class Fallom implements AutoCloseable {
 	 */
 	public FallomTrace trace() {
 		return this.trace;
+	}
+
+	/**
+	 * The loading of the default TLS context started when this engine was built without
+	 * starting online, for tests.
+	 */
+	@Nullable CompletableFuture<Void> tlsWarmUp() {
+		return this.tlsWarmUp;
 	}
 
 	/**

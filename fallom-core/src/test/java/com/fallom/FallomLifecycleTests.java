@@ -3,7 +3,9 @@ package com.fallom;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+import com.fallom.internal.TlsWarmUp;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +131,29 @@ class FallomLifecycleTests {
 			assertThat(threadsSince(before)).noneMatch((name) -> name.contains("SelectorManager"));
 			fallom.start();
 			assertThat(threadsSince(before)).anyMatch((name) -> name.contains("SelectorManager"));
+		}
+	}
+
+	@Test
+	void engineBuiltWithoutStartingLoadsTheTlsContextMeanwhileOnAThreadThatEnds() throws Exception {
+		try (Fallom fallom = online().startOnBuild(false).build()) {
+			assertThat(fallom.tlsWarmUp()).isNotNull();
+			// Loaded without a request: the backend has seen none
+			fallom.tlsWarmUp().get(30, TimeUnit.SECONDS);
+			assertThat(this.server.requests()).isEmpty();
+			await().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+				.noneMatch((thread) -> thread.isAlive() && thread.getName().equals(TlsWarmUp.THREAD_NAME)));
+			fallom.start();
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("gpt-4o");
+		}
+	}
+
+	@Test
+	void engineStartedOnBuildOrOfflineLeavesTheTlsContextToTheFirstRequest() {
+		try (Fallom started = online().build();
+				Fallom offline = Fallom.builder(Map.of()).startOnBuild(false).build()) {
+			assertThat(started.tlsWarmUp()).isNull();
+			assertThat(offline.tlsWarmUp()).isNull();
 		}
 	}
 

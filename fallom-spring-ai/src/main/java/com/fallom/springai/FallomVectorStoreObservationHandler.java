@@ -22,6 +22,9 @@ public class FallomVectorStoreObservationHandler extends FallomSpanObservationHa
 
 	private static final String CONTEXT_TYPE = "org.springframework.ai.vectorstore.observation.VectorStoreObservationContext";
 
+	/** Spring AI's vector store context type, or {@code null} when not visible from here. */
+	private static final @Nullable Class<?> resolvedContextType = resolveContextType();
+
 	private static final Set<String> METADATA = Set.of("db.system", "db.operation.name", "db.collection.name",
 			"db.namespace", "db.vector.query.top_k", "db.vector.query.similarity_threshold",
 			"db.vector.dimension_count", "db.vector.query.similarity_metric", "db.vector.field_name");
@@ -47,8 +50,24 @@ public class FallomVectorStoreObservationHandler extends FallomSpanObservationHa
 		super(tracer, captureContent, maxContentLength);
 	}
 
+	private static @Nullable Class<?> resolveContextType() {
+		try {
+			return Class.forName(CONTEXT_TYPE, false, FallomVectorStoreObservationHandler.class.getClassLoader());
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			// No vector store here: the contexts' type names are compared instead
+			return null;
+		}
+	}
+
 	@Override
 	public boolean supportsContext(Observation.Context context) {
+		// Asked of every observation (HTTP requests included): one type check when the
+		// vector store is visible from here, which is the usual case
+		Class<?> contextType = resolvedContextType;
+		if (contextType != null) {
+			return contextType.isInstance(context);
+		}
 		for (Class<?> type = context.getClass(); type != null; type = type.getSuperclass()) {
 			if (CONTEXT_TYPE.equals(type.getName())) {
 				return true;

@@ -6,8 +6,9 @@ import com.fallom.tracing.FallomTrace;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
-import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.aop.support.annotation.AnnotationMethodMatcher;
 
 /**
  * Applies {@link FallomSpan @FallomSpan} to the methods that carry it (or whose interface
@@ -25,8 +26,10 @@ public class FallomSpanPostProcessor extends AbstractBeanFactoryAwareAdvisingPos
 	 * when Fallom is off
 	 */
 	public FallomSpanPostProcessor(Supplier<@Nullable FallomTrace> trace) {
-		this.advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null, FallomSpan.class, true),
-				new FallomSpanInterceptor(trace));
+		// The class filter skips, in one pass, the beans whose types carry no @FallomSpan.
+		ComposablePointcut pointcut = new ComposablePointcut(new AnnotatedTypes(FallomSpan.class),
+				new AnnotationMethodMatcher(FallomSpan.class, true));
+		this.advisor = new DefaultPointcutAdvisor(pointcut, new FallomSpanInterceptor(trace));
 	}
 
 }

@@ -52,6 +52,9 @@ public final class FallomTracingAutoConfiguration {
 	private static final String CHAT_CLIENT_OBSERVATION_CONTEXT = "org.springframework.ai.chat.client.observation."
 			+ "ChatClientObservationContext";
 
+	private static final String VECTOR_STORE_OBSERVATION_CONTEXT = "org.springframework.ai.vectorstore.observation."
+			+ "VectorStoreObservationContext";
+
 	@Bean
 	@ConditionalOnMissingBean
 	FallomTrace fallomTrace(Fallom fallom) {
@@ -117,11 +120,19 @@ public final class FallomTracingAutoConfiguration {
 			return new FallomEmbeddingObservationHandler(fallom.tracer(), fallom.isCaptureContent());
 		}
 
-		@Bean
-		@ConditionalOnMissingBean
-		FallomVectorStoreObservationHandler fallomVectorStoreObservationHandler(Fallom fallom) {
-			return new FallomVectorStoreObservationHandler(fallom.tracer(), fallom.isCaptureContent(),
-					fallom.getMaxContentLength());
+		// Only with Spring AI's vector store module: an app without it runs no vector store
+		// query, and the handler would be asked about every observation for nothing.
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = VECTOR_STORE_OBSERVATION_CONTEXT)
+		static class VectorStoreExportConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			FallomVectorStoreObservationHandler fallomVectorStoreObservationHandler(Fallom fallom) {
+				return new FallomVectorStoreObservationHandler(fallom.tracer(), fallom.isCaptureContent(),
+						fallom.getMaxContentLength());
+			}
+
 		}
 
 		@Configuration(proxyBeanMethods = false)

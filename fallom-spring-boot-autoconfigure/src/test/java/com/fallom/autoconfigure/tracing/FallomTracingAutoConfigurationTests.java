@@ -70,6 +70,14 @@ class FallomTracingAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutSpringAiVectorStoreRegistersNoVectorStoreHandler() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.ai.vectorstore"))
+			.run((context) -> assertThat(context).hasSingleBean(FallomToolObservationHandler.class)
+				.hasSingleBean(FallomEmbeddingObservationHandler.class)
+				.doesNotHaveBean(FallomVectorStoreObservationHandler.class));
+	}
+
+	@Test
 	void withoutTheChatClientExportsToolsButNoChatClientSpans() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.ai.chat.client"))
 			.run((context) -> assertThat(context).hasSingleBean(FallomToolObservationHandler.class)
