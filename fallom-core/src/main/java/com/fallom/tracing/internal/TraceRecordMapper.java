@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.tracing.internal.TracedCall.ContentBlock;
 import com.fallom.tracing.internal.TracedCall.ContentPart;
 import com.fallom.tracing.internal.TracedCall.Message;
 import com.fallom.tracing.internal.TracedCall.ToolCall;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns a {@link TracedCall} into the JSON trace record today's Fallom SDKs post to
  * {@code {traces}/v1/traces}: the session, ids, times, kind, model, status and prompt
  * fields at the top level, and under {@code attributes} the raw request, response, usage
- * and timings as JSON strings in the OpenAI Chat Completions shape. The only code that
+ * and timings as JSON strings in the OpenAI Chat Completions shape, or in Anthropic's for
+ * {@value #MESSAGES_CREATE} calls. The only code that
  * knows the record's field names. Privacy mode drops the raw request and response, error
  * messages (only the exception type is sent) and tool names; strings longer than the
  * per-value cap are cut, and a record over the record limit sheds its content (never the
@@ -38,6 +40,9 @@ public final class TraceRecordMapper {
 
 	/** The name of chat-model calls, as the Python SDK's OpenAI wrapper and LangChain handler send it. */
 	public static final String CHAT_COMPLETIONS = "chat.completions.create";
+
+	/** The name of Anthropic Messages calls, as the Python SDK's Anthropic wrapper sends it. */
+	public static final String MESSAGES_CREATE = "messages.create";
 
 	/** Default per-value cap, in characters. */
 	public static final int DEFAULT_MAX_CONTENT_LENGTH = GenAiAttributes.DEFAULT_MAX_CONTENT_LENGTH;
@@ -224,7 +229,19 @@ public final class TraceRecordMapper {
 				if (call.manual) {
 					json.writeStringProperty("fallom.span_type", "manual");
 				}
-				if (llm) {
+				if (llm && MESSAGES_CREATE.equals(call.name)) {
+					if (!error) {
+						if (this.content) {
+							json.writeStringProperty("fallom.raw.request",
+									inner((inner) -> anthropicRequest(inner, call)));
+							json.writeStringProperty("fallom.raw.response",
+									inner((inner) -> anthropicResponse(inner, call)));
+						}
+						anthropicUsage(json, call);
+						timings(json, call, end - start, true);
+					}
+				}
+				else if (llm) {
 					if (!error) {
 						if (this.content) {
 							json.writeStringProperty("fallom.raw.request", inner((inner) -> chatRequest(inner, call)));
@@ -232,7 +249,7 @@ public final class TraceRecordMapper {
 									inner((inner) -> chatResponse(inner, call)));
 						}
 						usage(json, call);
-						timings(json, call, end - start);
+						timings(json, call, end - start, false);
 					}
 				}
 				else {
@@ -246,7 +263,7 @@ public final class TraceRecordMapper {
 					if (!error) {
 						usage(json, call);
 					}
-					timings(json, call, end - start);
+					timings(json, call, end - start, false);
 				}
 				if (call.attributes != null && !TRUNCATED_RECORD.equals(truncated)) {
 					for (Map.Entry<String, Object> attribute : call.attributes.entrySet()) {
@@ -316,7 +333,11 @@ public final class TraceRecordMapper {
 			}));
 		}
 
-		private void timings(JsonGenerator json, TracedCall call, long duration) {
+		/**
+		 * Write the timings; {@code alwaysToolCalls} for Anthropic's, whose {@code toolCalls}
+		 * is there even when empty.
+		 */
+		private void timings(JsonGenerator json, TracedCall call, long duration, boolean alwaysToolCalls) {
 			json.writeStringProperty("fallom.raw.timings", inner((inner) -> {
 				inner.writeStartObject();
 				inner.writeNumberProperty("requestStart", 0);
@@ -327,7 +348,7 @@ public final class TraceRecordMapper {
 					inner.writeNumberProperty("firstTokenTime", call.timeToFirstTokenMs);
 					inner.writeBooleanProperty("isStreaming", true);
 				}
-				if (!call.responseToolCalls.isEmpty()) {
+				if (alwaysToolCalls || !call.responseToolCalls.isEmpty()) {
 					inner.writeName("toolCalls");
 					inner.writeStartArray();
 					for (ToolCall toolCall : call.responseToolCalls) {
@@ -363,6 +384,73 @@ public final class TraceRecordMapper {
 				}
 				inner.writeEndObject();
 			}));
+		}
+
+		private void anthropicUsage(JsonGenerator json, TracedCall call) {
+			Usage usage = call.usage;
+			if (usage == null || (usage.promptTokens() == null && usage.completionTokens() == null)) {
+				return;
+			}
+			json.writeStringProperty("fallom.raw.usage", inner((inner) -> {
+				inner.writeStartObject();
+				inner.writeNumberProperty("input_tokens", (usage.promptTokens() != null) ? usage.promptTokens() : 0);
+				inner.writeNumberProperty("output_tokens",
+						(usage.completionTokens() != null) ? usage.completionTokens() : 0);
+				inner.writeEndObject();
+			}));
+		}
+
+		/**
+		 * The Python SDK's Anthropic request: the five fields as the caller gave them, null
+		 * when not given.
+		 */
+		private void anthropicRequest(JsonGenerator json, TracedCall call) {
+			Map<String, ?> request = (call.providerRequest != null) ? call.providerRequest : Map.of();
+			json.writeStartObject();
+			json.writeName("messages");
+			value(json, request.get("messages"), true);
+			json.writeName("system");
+			value(json, request.get("system"), true);
+			json.writeStringProperty("model", call.requestModel);
+			json.writeName("tools");
+			value(json, request.get("tools"), true);
+			json.writeName("tool_choice");
+			value(json, request.get("tool_choice"), true);
+			json.writeEndObject();
+		}
+
+		/**
+		 * The Python SDK's Anthropic response: joined text, stop reason, id, model, tool
+		 * calls with their input as an object, and every block's type, text and id.
+		 */
+		private void anthropicResponse(JsonGenerator json, TracedCall call) {
+			json.writeStartObject();
+			json.writeStringProperty("text", (call.responseText != null) ? cap(call.responseText) : "");
+			json.writeStringProperty("finishReason", call.finishReason);
+			json.writeStringProperty("responseId", call.responseId);
+			json.writeStringProperty("model", call.responseModel);
+			json.writeName("toolCalls");
+			json.writeStartArray();
+			for (ToolCall toolCall : call.responseToolCalls) {
+				json.writeStartObject();
+				json.writeStringProperty("id", toolCall.id());
+				json.writeStringProperty("name", toolCall.name());
+				json.writeName("arguments");
+				value(json, (toolCall.arguments() != null) ? schema(toolCall.arguments()) : null, true);
+				json.writeEndObject();
+			}
+			json.writeEndArray();
+			json.writeName("content");
+			json.writeStartArray();
+			for (ContentBlock block : call.responseBlocks) {
+				json.writeStartObject();
+				json.writeStringProperty("type", block.type());
+				json.writeStringProperty("text", (block.text() != null) ? cap(block.text()) : null);
+				json.writeStringProperty("id", block.id());
+				json.writeEndObject();
+			}
+			json.writeEndArray();
+			json.writeEndObject();
 		}
 
 		private void chatRequest(JsonGenerator json, TracedCall call) {

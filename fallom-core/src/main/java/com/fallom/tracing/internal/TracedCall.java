@@ -171,6 +171,17 @@ public final class TracedCall {
 	public record ToolTiming(@Nullable String id, @Nullable String name, double startMs, double durationMs) {
 	}
 
+	/**
+	 * One content block of an answer in the provider's own terms, for APIs whose records
+	 * list them (Anthropic Messages: {@code text}, {@code tool_use}, {@code thinking}...).
+	 *
+	 * @param type the block's type
+	 * @param text the text of a text block, else {@code null}
+	 * @param id the id of a tool-use block, else {@code null}
+	 */
+	public record ContentBlock(String type, @Nullable String text, @Nullable String id) {
+	}
+
 	Kind kind = Kind.LLM;
 
 	String name = "chat.completions.create";
@@ -225,6 +236,8 @@ public final class TracedCall {
 
 	@Nullable Object input;
 
+	@Nullable Map<String, ?> providerRequest;
+
 	// Response
 
 	@Nullable String responseModel;
@@ -236,6 +249,8 @@ public final class TracedCall {
 	@Nullable String responseId;
 
 	final List<ToolCall> responseToolCalls = new ArrayList<>();
+
+	final List<ContentBlock> responseBlocks = new ArrayList<>();
 
 	@Nullable Object output;
 
@@ -419,6 +434,29 @@ public final class TracedCall {
 	 */
 	public TracedCall input(@Nullable Object input) {
 		this.input = input;
+		return this;
+	}
+
+	/**
+	 * Set the request's content as the provider's own API takes it, for APIs whose records
+	 * keep the provider's shape instead of Chat Completions' (Anthropic Messages:
+	 * {@code messages}, {@code system}, {@code tools}, {@code tool_choice}): plain values
+	 * (strings, numbers, booleans, lists, maps) as the caller gave them.
+	 * @param request the request's fields by name
+	 * @return this call
+	 */
+	public TracedCall providerRequest(Map<String, ?> request) {
+		this.providerRequest = request;
+		return this;
+	}
+
+	/**
+	 * Add a content block of the answer, in the provider's own terms.
+	 * @param block the block
+	 * @return this call
+	 */
+	public TracedCall responseBlock(ContentBlock block) {
+		this.responseBlocks.add(block);
 		return this;
 	}
 
