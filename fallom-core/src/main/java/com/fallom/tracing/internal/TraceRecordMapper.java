@@ -229,6 +229,10 @@ public final class TraceRecordMapper {
 				if (call.manual) {
 					json.writeStringProperty("fallom.span_type", "manual");
 				}
+				if (call.attempts > 1) {
+					// Retries hidden from the caller by the client: one record, the attempts counted
+					json.writeStringProperty("fallom.attempts", Integer.toString(call.attempts));
+				}
 				if (llm && MESSAGES_CREATE.equals(call.name)) {
 					if (!error) {
 						if (this.content) {

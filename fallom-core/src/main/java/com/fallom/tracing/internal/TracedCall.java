@@ -264,6 +264,8 @@ public final class TracedCall {
 
 	@Nullable Long timeToFirstTokenMs;
 
+	int attempts = 1;
+
 	// Outcome
 
 	@Nullable String errorType;
@@ -526,6 +528,16 @@ public final class TracedCall {
 	public TracedCall streamed(@Nullable Long timeToFirstTokenMs) {
 		this.streaming = true;
 		this.timeToFirstTokenMs = timeToFirstTokenMs;
+		return this;
+	}
+
+	/**
+	 * Set how many HTTP attempts the call took, counting the client's retries.
+	 * @param attempts the attempts, 1 or more
+	 * @return this call
+	 */
+	public TracedCall attempts(int attempts) {
+		this.attempts = attempts;
 		return this;
 	}
 
