@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resources), on the fields of the conformance rule: top-level fields (ids and times by
  * format), kind, model, status, error presence, session, metadata, tags, prompt fields,
  * {@code fallom.sdk_version}, and, parsed, the messages, tools, response text, finish
- * reason, response id, tool calls and usage. Internal API of the conformance tests.
+ * reason, response id, tool calls (and Anthropic's system prompt and content blocks) and
+ * usage. Internal API of the conformance tests.
  */
 public final class RecordConformance {
 
@@ -66,6 +67,24 @@ public final class RecordConformance {
 		for (JsonNode c : vectors.get("cases")) {
 			String shape = c.get("shape").asString();
 			if (shape.startsWith("openai.chat.") && !shape.contains("stream") && !c.get("records").isEmpty()
+					&& !c.has("sdk_quirk")) {
+				cases.add(c);
+			}
+		}
+		return cases;
+	}
+
+	/**
+	 * Return the Anthropic cases the conformance rule covers: every {@code messages.create}
+	 * case that sent records and has no Python-only quirk (the Python SDK's stream crash is
+	 * one).
+	 * @param vectors the vectors document
+	 * @return the cases
+	 */
+	public static List<JsonNode> anthropicCases(JsonNode vectors) {
+		List<JsonNode> cases = new ArrayList<>();
+		for (JsonNode c : vectors.get("cases")) {
+			if (c.get("shape").asString().startsWith("anthropic.") && !c.get("records").isEmpty()
 					&& !c.has("sdk_quirk")) {
 				cases.add(c);
 			}
@@ -199,13 +218,30 @@ public final class RecordConformance {
 				content(message, secrets);
 			}
 			if (kwargs.has("tools")) {
-				kwargs.get("tools").forEach((tool) -> secrets.add(tool.get("function").get("name").asString()));
+				// OpenAI nests the tool in a function; Anthropic does not
+				kwargs.get("tools").forEach((tool) -> secrets.add(tool.path("function").path("name")
+					.asString(tool.path("name").asString())));
+			}
+			if (kwargs.hasNonNull("system") && kwargs.get("system").isString()) {
+				secrets.add(kwargs.get("system").asString());
 			}
 		}
 		for (JsonNode exchange : c.get("exchanges")) {
-			JsonNode choices = exchange.get("response").get("body").get("choices");
+			JsonNode body = exchange.get("response").get("body");
+			JsonNode choices = (body != null) ? body.get("choices") : null;
 			if (choices != null) {
 				choices.forEach((choice) -> content(choice.get("message"), secrets));
+			}
+			JsonNode blocks = (body != null) ? body.get("content") : null;
+			if (blocks != null && blocks.isArray()) {
+				for (JsonNode block : blocks) {
+					if (block.hasNonNull("text") && !block.get("text").asString().isEmpty()) {
+						secrets.add(block.get("text").asString());
+					}
+					if (block.hasNonNull("name")) {
+						secrets.add(block.get("name").asString());
+					}
+				}
 			}
 		}
 		assertThat(secrets).as("content of the case").isNotEmpty();
@@ -218,6 +254,16 @@ public final class RecordConformance {
 		JsonNode content = message.get("content");
 		if (content != null && content.isString() && !content.asString().isEmpty()) {
 			secrets.add(content.asString());
+		}
+		if (content != null && content.isArray()) {
+			// Anthropic content blocks: text, tool_use names and tool_result contents
+			for (JsonNode block : content) {
+				for (String field : List.of("text", "name", "content")) {
+					if (block.hasNonNull(field) && block.get(field).isString() && !block.get(field).asString().isEmpty()) {
+						secrets.add(block.get(field).asString());
+					}
+				}
+			}
 		}
 		if (message.hasNonNull("tool_calls")) {
 			for (JsonNode call : message.get("tool_calls")) {
@@ -236,7 +282,9 @@ public final class RecordConformance {
 		JsonNode wantRequest = raw(want, "fallom.raw.request");
 		JsonNode gotRequest = raw(got, "fallom.raw.request");
 		if (wantRequest != null && gotRequest != null) {
-			for (String field : List.of("messages", "model", "tools", "tool_choice", "functions", "function_call")) {
+			// Chat Completions' six fields and Anthropic's system; each absent from the other's
+			for (String field : List.of("messages", "system", "model", "tools", "tool_choice", "functions",
+					"function_call")) {
 				if (!ignoredRequestFields.contains(field)) {
 					assertThat(gotRequest.get(field)).as("request " + field).isEqualTo(wantRequest.get(field));
 				}
@@ -245,7 +293,8 @@ public final class RecordConformance {
 		JsonNode wantResponse = raw(want, "fallom.raw.response");
 		JsonNode gotResponse = raw(got, "fallom.raw.response");
 		if (wantResponse != null && gotResponse != null) {
-			for (String field : List.of("text", "finishReason", "responseId", "model", "toolCalls")) {
+			// Anthropic's also list the content blocks
+			for (String field : List.of("text", "finishReason", "responseId", "model", "toolCalls", "content")) {
 				assertThat(gotResponse.get(field)).as("response " + field).isEqualTo(wantResponse.get(field));
 			}
 		}

@@ -384,6 +384,17 @@ public final class MockProviderServer implements AutoCloseable {
 			send(exchange, reply.recordedStatus(), JSON, recorded.getBytes(StandardCharsets.UTF_8));
 			return;
 		}
+		List<Map.Entry<String, String>> events = reply.recordedEventsOrNull();
+		if (events != null) {
+			try (OutputStream out = startStream(exchange)) {
+				for (Map.Entry<String, String> event : events) {
+					out.write(utf8(((event.getKey() != null) ? "event: " + event.getKey() + "\n" : "") + "data: "
+							+ event.getValue() + "\n\n"));
+					out.flush();
+				}
+			}
+			return;
+		}
 		if (reply.isError()) {
 			sendError(exchange, api, reply.errorStatus(), reply.errorMessage());
 			return;

@@ -3,6 +3,7 @@ package com.fallom.test.provider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -66,6 +67,8 @@ public final class ProviderReply {
 
 	private int recordedStatus;
 
+	private @Nullable List<Map.Entry<String, String>> recordedEvents;
+
 	private ProviderReply() {
 	}
 
@@ -90,6 +93,7 @@ public final class ProviderReply {
 		copy.afterToolResult = this.afterToolResult;
 		copy.recordedBody = this.recordedBody;
 		copy.recordedStatus = this.recordedStatus;
+		copy.recordedEvents = this.recordedEvents;
 		return copy;
 	}
 
@@ -121,6 +125,20 @@ public final class ProviderReply {
 		ProviderReply reply = new ProviderReply();
 		reply.recordedStatus = status;
 		reply.recordedBody = jsonBody;
+		return reply;
+	}
+
+	/**
+	 * Answer with a recorded event stream as it is: each event's name and JSON data, sent
+	 * in order as {@code text/event-stream}, e.g. to replay the streamed exchange of a
+	 * conformance vector.
+	 * @param events the events, each its name (or {@code null} for none) and data
+	 * @return the reply
+	 */
+	public static ProviderReply recordedEvents(List<Map.Entry<String, String>> events) {
+		Objects.requireNonNull(events, "events must not be null");
+		ProviderReply reply = new ProviderReply();
+		reply.recordedEvents = List.copyOf(events);
 		return reply;
 	}
 
@@ -327,6 +345,10 @@ public final class ProviderReply {
 
 	@Nullable String recordedBodyOrNull() {
 		return this.recordedBody;
+	}
+
+	@Nullable List<Map.Entry<String, String>> recordedEventsOrNull() {
+		return this.recordedEvents;
 	}
 
 	int recordedStatus() {

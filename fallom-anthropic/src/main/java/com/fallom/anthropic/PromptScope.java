@@ -1,0 +1,47 @@
+package com.fallom.anthropic;
+
+import com.fallom.prompts.PromptContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The managed prompt that the calls of the current thread use, until the scope is closed:
+ * {@link FallomAnthropic#withPrompt(PromptContext)}. Closing restores the previous one.
+ */
+public final class PromptScope implements AutoCloseable {
+
+	private static final ThreadLocal<@Nullable PromptContext> current = new ThreadLocal<>();
+
+	private final @Nullable PromptContext previous;
+
+	private boolean closed;
+
+	PromptScope(PromptContext prompt) {
+		this.previous = current.get();
+		current.set(prompt);
+	}
+
+	/**
+	 * Return the prompt of the current thread's innermost open scope.
+	 */
+	static @Nullable PromptContext current() {
+		return current.get();
+	}
+
+	/**
+	 * Restore the prompt that was current when the scope opened.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		if (this.previous != null) {
+			current.set(this.previous);
+		}
+		else {
+			current.remove();
+		}
+	}
+
+}
