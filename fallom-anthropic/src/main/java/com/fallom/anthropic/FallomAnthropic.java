@@ -122,11 +122,12 @@ public final class FallomAnthropic {
 	 *     client.messages().create(params);
 	 * }
 	 * </pre>
-	 * @param prompt the prompt's context
+	 * @param prompt the prompt's context, or {@code null} (a fallback prompt that is not
+	 * managed) for a scope that changes nothing
 	 * @return the scope, which restores the previous prompt when closed
 	 */
-	public static PromptScope withPrompt(PromptContext prompt) {
-		return new PromptScope(Objects.requireNonNull(prompt, "prompt must not be null"));
+	public static PromptScope withPrompt(@Nullable PromptContext prompt) {
+		return new PromptScope(prompt);
 	}
 
 	/**

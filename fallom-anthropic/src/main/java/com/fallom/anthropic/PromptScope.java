@@ -13,11 +13,17 @@ public final class PromptScope implements AutoCloseable {
 
 	private final @Nullable PromptContext previous;
 
+	private final boolean changed;
+
 	private boolean closed;
 
-	PromptScope(PromptContext prompt) {
+	PromptScope(@Nullable PromptContext prompt) {
 		this.previous = current.get();
-		current.set(prompt);
+		// No prompt (an unmanaged fallback prompt has no context): the scope changes nothing
+		this.changed = prompt != null;
+		if (prompt != null) {
+			current.set(prompt);
+		}
 	}
 
 	/**
@@ -32,7 +38,7 @@ public final class PromptScope implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		if (this.closed) {
+		if (this.closed || !this.changed) {
 			return;
 		}
 		this.closed = true;
