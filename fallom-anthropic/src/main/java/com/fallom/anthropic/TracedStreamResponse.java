@@ -7,6 +7,7 @@ import java.util.stream.StreamSupport;
 
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A streamed answer handed to the caller event by event as the SDK reads it, each event
@@ -72,7 +73,7 @@ final class TracedStreamResponse implements StreamResponse<RawMessageStreamEvent
 		}
 
 		@Override
-		public @org.jspecify.annotations.Nullable Spliterator<RawMessageStreamEvent> trySplit() {
+		public @Nullable Spliterator<RawMessageStreamEvent> trySplit() {
 			// Events are ordered and read from one connection
 			return null;
 		}

@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.AnthropicClientAsync;
@@ -234,7 +235,7 @@ final class TracingHandler implements InvocationHandler {
 	}
 
 	static Throwable unwrap(Throwable error) {
-		return (error instanceof java.util.concurrent.CompletionException && error.getCause() != null)
+		return (error instanceof CompletionException && error.getCause() != null)
 				? error.getCause() : error;
 	}
 

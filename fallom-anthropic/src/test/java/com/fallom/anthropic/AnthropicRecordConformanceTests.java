@@ -28,6 +28,7 @@ import com.fallom.test.internal.RecordConformance;
 import com.fallom.test.provider.MockProviderServerExtension;
 import com.fallom.test.provider.ProviderReply;
 import com.fallom.tracing.FallomTrace;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -319,7 +320,7 @@ class AnthropicRecordConformanceTests {
 					.readValue(mapper.writeValueAsString(body), MessageCreateParams.Body.class))
 				.build();
 		}
-		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+		catch (JsonProcessingException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

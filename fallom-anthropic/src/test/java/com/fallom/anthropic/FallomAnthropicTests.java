@@ -13,6 +13,7 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.AnthropicClientAsync;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClientAsync;
+import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.AsyncStreamResponse;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.AnthropicServiceException;
@@ -29,6 +30,7 @@ import com.fallom.test.provider.MockProviderServerExtension;
 import com.fallom.test.provider.ProviderReply;
 import com.fallom.test.provider.ProviderRequest;
 import com.fallom.tracing.FallomTrace;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,7 +99,7 @@ class FallomAnthropicTests {
 		TraceRecord ok = records.stream().filter((r) -> "OK".equals(r.status())).findFirst().orElseThrow();
 		assertThat(ok.attributes()).doesNotContainKeys("fallom.raw.request", "fallom.raw.response")
 			.containsKeys("fallom.raw.usage", "fallom.raw.timings");
-		assertThat(ok.rawTimings().get("toolCalls")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+		assertThat(ok.rawTimings().get("toolCalls")).asInstanceOf(InstanceOfAssertFactories.LIST)
 			.hasSize(1);
 		TraceRecord error = records.stream().filter((r) -> "ERROR".equals(r.status())).findFirst().orElseThrow();
 		assertThat(error.errorMessage()).isEqualTo("com.anthropic.errors.BadRequestException");
@@ -310,7 +312,7 @@ class FallomAnthropicTests {
 			.addTool(Tool.builder()
 				.name("get_weather")
 				.inputSchema(Tool.InputSchema.builder()
-					.properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
+					.properties(JsonValue.from(Map.of("city", Map.of("type", "string"))))
 					.build())
 				.build())
 			.build());
