@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the HTTP attempts of each traced call. The SDK's interceptors run below its
- * retries, once per attempt, on whichever thread sends it (an async retry runs on a
- * scheduler thread), so a traced call names itself in a request header that this
- * interceptor reads and removes before the request leaves the process. Requests without
- * the header (every other endpoint) pass through as they are.
+ * retries, once per attempt. A sync call's attempts run on the calling thread, which
+ * names the call for as long as it waits; an async retry runs on one of the SDK's
+ * threads, so an async call names itself in a request header that this interceptor reads
+ * and removes before the request leaves the process. Other requests (every other
+ * endpoint) pass through as they are.
  */
 final class AttemptCounter implements Interceptor {
 
@@ -28,7 +29,25 @@ final class AttemptCounter implements Interceptor {
 
 	private static final Map<String, MessageCall> calls = new ConcurrentHashMap<>();
 
+	private static final ThreadLocal<@Nullable MessageCall> current = new ThreadLocal<>();
+
 	private AttemptCounter() {
+	}
+
+	/**
+	 * Count the attempts made on this thread for a sync call, until the scope closes.
+	 */
+	static Scope countOnThisThread(MessageCall call) {
+		MessageCall previous = current.get();
+		current.set(call);
+		return () -> {
+			if (previous != null) {
+				current.set(previous);
+			}
+			else {
+				current.remove();
+			}
+		};
 	}
 
 	static void register(String id, MessageCall call) {
@@ -45,6 +64,16 @@ final class AttemptCounter implements Interceptor {
 	 */
 	static int registered() {
 		return calls.size();
+	}
+
+	/**
+	 * The time a thread counts a sync call's attempts.
+	 */
+	interface Scope extends AutoCloseable {
+
+		@Override
+		void close();
+
 	}
 
 	@Override
@@ -70,6 +99,11 @@ final class AttemptCounter implements Interceptor {
 	}
 
 	private static HttpRequest counted(HttpRequest request) {
+		MessageCall sync = current.get();
+		if (sync != null) {
+			sync.attempted();
+			return request;
+		}
 		List<String> ids = request.headers().values(HEADER);
 		if (ids.isEmpty()) {
 			return request;

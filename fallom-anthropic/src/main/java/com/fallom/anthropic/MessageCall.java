@@ -72,17 +72,28 @@ final class MessageCall {
 
 	private @Nullable MessageAccumulator accumulator;
 
-	private MessageCall(FallomAnthropic owner, JsonMapper jsonMapper, MessageCreateParams params, boolean streaming) {
+	private MessageCall(FallomAnthropic owner, JsonMapper jsonMapper, MessageCreateParams params, boolean streaming,
+			boolean async) {
 		this.captureContent = owner.isCaptureContent();
 		this.jsonMapper = jsonMapper;
 		this.id = Long.toString(ids.incrementAndGet());
-		MessageCreateParams.Builder sent = params.toBuilder().putAdditionalHeader(AttemptCounter.HEADER, this.id);
 		String requested = params.model().asString();
 		String model = owner.routedModel(requested);
-		if (!model.equals(requested)) {
-			sent.model(model);
+		// A sync call's attempts all run on the calling thread, where AttemptCounter finds
+		// the call; only an async call needs the header, and a copy of the parameters
+		if (async || !model.equals(requested)) {
+			MessageCreateParams.Builder sent = params.toBuilder();
+			if (async) {
+				sent.putAdditionalHeader(AttemptCounter.HEADER, this.id);
+			}
+			if (!model.equals(requested)) {
+				sent.model(model);
+			}
+			this.params = sent.build();
 		}
-		this.params = sent.build();
+		else {
+			this.params = params;
+		}
 		this.span = owner.tracer()
 			.spanBuilder("chat " + model)
 			.setParent(Context.current())
@@ -122,9 +133,9 @@ final class MessageCall {
 	 * through untraced
 	 */
 	static @Nullable MessageCall start(FallomAnthropic owner, JsonMapper jsonMapper, MessageCreateParams params,
-			boolean streaming) {
+			boolean streaming, boolean async) {
 		try {
-			return new MessageCall(owner, jsonMapper, params, streaming);
+			return new MessageCall(owner, jsonMapper, params, streaming, async);
 		}
 		catch (RuntimeException | LinkageError ex) {
 			logFailure(ex);
@@ -133,8 +144,8 @@ final class MessageCall {
 	}
 
 	/**
-	 * Return the parameters to send: the caller's, with the routed model and the header
-	 * that lets {@link AttemptCounter} count this call's attempts.
+	 * Return the parameters to send: the caller's, with the routed model and, for an async
+	 * call, the header that lets {@link AttemptCounter} count its attempts.
 	 */
 	MessageCreateParams params() {
 		return this.params;

@@ -152,12 +152,12 @@ final class TracingHandler implements InvocationHandler {
 	}
 
 	private Message create(MessageService messages, Object[] args) {
-		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], false);
+		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], false, false);
 		if (call == null) {
 			return messages.create((MessageCreateParams) args[0], (RequestOptions) args[1]);
 		}
 		Message message;
-		try {
+		try (AttemptCounter.Scope scope = AttemptCounter.countOnThisThread(call)) {
 			message = messages.create(call.params(), (RequestOptions) args[1]);
 		}
 		catch (Throwable ex) {
@@ -169,12 +169,13 @@ final class TracingHandler implements InvocationHandler {
 	}
 
 	private StreamResponse<RawMessageStreamEvent> createStreaming(MessageService messages, Object[] args) {
-		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], true);
+		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], true, false);
 		if (call == null) {
 			return messages.createStreaming((MessageCreateParams) args[0], (RequestOptions) args[1]);
 		}
 		StreamResponse<RawMessageStreamEvent> response;
-		try {
+		// The SDK retries a stream only until its answer starts, within this method
+		try (AttemptCounter.Scope scope = AttemptCounter.countOnThisThread(call)) {
 			response = messages.createStreaming(call.params(), (RequestOptions) args[1]);
 		}
 		catch (Throwable ex) {
@@ -185,7 +186,7 @@ final class TracingHandler implements InvocationHandler {
 	}
 
 	private CompletableFuture<Message> createAsync(MessageServiceAsync messages, Object[] args) {
-		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], false);
+		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], false, true);
 		if (call == null) {
 			return messages.create((MessageCreateParams) args[0], (RequestOptions) args[1]);
 		}
@@ -219,7 +220,7 @@ final class TracingHandler implements InvocationHandler {
 
 	private AsyncStreamResponse<RawMessageStreamEvent> createStreamingAsync(MessageServiceAsync messages,
 			Object[] args) {
-		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], true);
+		MessageCall call = MessageCall.start(this.owner, this.jsonMapper, (MessageCreateParams) args[0], true, true);
 		if (call == null) {
 			return messages.createStreaming((MessageCreateParams) args[0], (RequestOptions) args[1]);
 		}
