@@ -84,6 +84,8 @@ public class FallomProperties {
 
 	private final Evals evals = new Evals();
 
+	private final Anthropic anthropic = new Anthropic();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -174,6 +176,44 @@ public class FallomProperties {
 
 	public Evals getEvals() {
 		return this.evals;
+	}
+
+	public Anthropic getAnthropic() {
+		return this.anthropic;
+	}
+
+	/**
+	 * Tracing of the official Anthropic Java SDK's clients (fallom-anthropic).
+	 */
+	public static class Anthropic {
+
+		/**
+		 * Whether to trace the calls of the AnthropicClient and AnthropicClientAsync beans.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether a call made inside a Fallom session takes the model of the session's
+		 * variant of its config, the requested model being the fallback.
+		 */
+		private boolean routeModels;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isRouteModels() {
+			return this.routeModels;
+		}
+
+		public void setRouteModels(boolean routeModels) {
+			this.routeModels = routeModels;
+		}
+
 	}
 
 	/**

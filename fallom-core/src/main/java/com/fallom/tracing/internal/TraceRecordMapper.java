@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.tracing.internal.TracedCall.ContentBlock;
 import com.fallom.tracing.internal.TracedCall.ContentPart;
 import com.fallom.tracing.internal.TracedCall.Message;
 import com.fallom.tracing.internal.TracedCall.ToolCall;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns a {@link TracedCall} into the JSON trace record today's Fallom SDKs post to
  * {@code {traces}/v1/traces}: the session, ids, times, kind, model, status and prompt
  * fields at the top level, and under {@code attributes} the raw request, response, usage
- * and timings as JSON strings in the OpenAI Chat Completions shape. The only code that
+ * and timings as JSON strings in the OpenAI Chat Completions shape, or in Anthropic's for
+ * {@value #MESSAGES_CREATE} calls. The only code that
  * knows the record's field names. Privacy mode drops the raw request and response, error
  * messages (only the exception type is sent) and tool names; strings longer than the
  * per-value cap are cut, and a record over the record limit sheds its content (never the
@@ -41,6 +43,9 @@ public final class TraceRecordMapper {
 
 	/** The name of OpenAI Responses API calls, as the Python SDK's OpenAI wrapper sends it. */
 	public static final String RESPONSES = "responses.create";
+
+	/** The name of Anthropic Messages calls, as the Python SDK's Anthropic wrapper sends it. */
+	public static final String MESSAGES_CREATE = "messages.create";
 
 	/** The request fields the Python SDK copies into a Chat Completions record, each {@code null} when absent. */
 	private static final List<String> CHAT_REQUEST_FIELDS = List.of("messages", "model", "tools", "tool_choice",
@@ -238,11 +243,23 @@ public final class TraceRecordMapper {
 				if (call.manual) {
 					json.writeStringProperty("fallom.span_type", "manual");
 				}
-				if (call.attempts > 0) {
-					// A Java addition: the HTTP attempts of one call, its client's retries included
+				if (call.attempts > 1) {
+					// Retries hidden from the caller by the client: one record, the attempts counted
 					json.writeStringProperty("fallom.attempts", Integer.toString(call.attempts));
 				}
-				if (llm) {
+				if (llm && MESSAGES_CREATE.equals(call.name)) {
+					if (!error) {
+						if (this.content) {
+							json.writeStringProperty("fallom.raw.request",
+									inner((inner) -> anthropicRequest(inner, call)));
+							json.writeStringProperty("fallom.raw.response",
+									inner((inner) -> anthropicResponse(inner, call)));
+						}
+						anthropicUsage(json, call);
+						timings(json, call, end - start, true);
+					}
+				}
+				else if (llm) {
 					if (!error) {
 						if (this.content && call.api == TracedCall.Api.RESPONSES) {
 							json.writeStringProperty("fallom.raw.request",
@@ -256,7 +273,7 @@ public final class TraceRecordMapper {
 									inner((inner) -> chatResponse(inner, call)));
 						}
 						usage(json, call);
-						timings(json, call, end - start);
+						timings(json, call, end - start, false);
 					}
 				}
 				else {
@@ -270,7 +287,7 @@ public final class TraceRecordMapper {
 					if (!error) {
 						usage(json, call);
 					}
-					timings(json, call, end - start);
+					timings(json, call, end - start, false);
 				}
 				if (call.attributes != null && !TRUNCATED_RECORD.equals(truncated)) {
 					for (Map.Entry<String, Object> attribute : call.attributes.entrySet()) {
@@ -340,7 +357,11 @@ public final class TraceRecordMapper {
 			}));
 		}
 
-		private void timings(JsonGenerator json, TracedCall call, long duration) {
+		/**
+		 * Write the timings; {@code alwaysToolCalls} for Anthropic's, whose {@code toolCalls}
+		 * is there even when empty.
+		 */
+		private void timings(JsonGenerator json, TracedCall call, long duration, boolean alwaysToolCalls) {
 			json.writeStringProperty("fallom.raw.timings", inner((inner) -> {
 				inner.writeStartObject();
 				inner.writeNumberProperty("requestStart", 0);
@@ -351,7 +372,7 @@ public final class TraceRecordMapper {
 					inner.writeNumberProperty("firstTokenTime", call.timeToFirstTokenMs);
 					inner.writeBooleanProperty("isStreaming", true);
 				}
-				if (!call.responseToolCalls.isEmpty()) {
+				if (alwaysToolCalls || !call.responseToolCalls.isEmpty()) {
 					inner.writeName("toolCalls");
 					inner.writeStartArray();
 					for (ToolCall toolCall : call.responseToolCalls) {
@@ -387,6 +408,73 @@ public final class TraceRecordMapper {
 				}
 				inner.writeEndObject();
 			}));
+		}
+
+		private void anthropicUsage(JsonGenerator json, TracedCall call) {
+			Usage usage = call.usage;
+			if (usage == null || (usage.promptTokens() == null && usage.completionTokens() == null)) {
+				return;
+			}
+			json.writeStringProperty("fallom.raw.usage", inner((inner) -> {
+				inner.writeStartObject();
+				inner.writeNumberProperty("input_tokens", (usage.promptTokens() != null) ? usage.promptTokens() : 0);
+				inner.writeNumberProperty("output_tokens",
+						(usage.completionTokens() != null) ? usage.completionTokens() : 0);
+				inner.writeEndObject();
+			}));
+		}
+
+		/**
+		 * The Python SDK's Anthropic request: the five fields as the caller gave them, null
+		 * when not given.
+		 */
+		private void anthropicRequest(JsonGenerator json, TracedCall call) {
+			Map<String, ?> request = (call.providerRequest != null) ? call.providerRequest : Map.of();
+			json.writeStartObject();
+			json.writeName("messages");
+			value(json, request.get("messages"), true);
+			json.writeName("system");
+			value(json, request.get("system"), true);
+			json.writeStringProperty("model", call.requestModel);
+			json.writeName("tools");
+			value(json, request.get("tools"), true);
+			json.writeName("tool_choice");
+			value(json, request.get("tool_choice"), true);
+			json.writeEndObject();
+		}
+
+		/**
+		 * The Python SDK's Anthropic response: joined text, stop reason, id, model, tool
+		 * calls with their input as an object, and every block's type, text and id.
+		 */
+		private void anthropicResponse(JsonGenerator json, TracedCall call) {
+			json.writeStartObject();
+			json.writeStringProperty("text", (call.responseText != null) ? cap(call.responseText) : "");
+			json.writeStringProperty("finishReason", call.finishReason);
+			json.writeStringProperty("responseId", call.responseId);
+			json.writeStringProperty("model", call.responseModel);
+			json.writeName("toolCalls");
+			json.writeStartArray();
+			for (ToolCall toolCall : call.responseToolCalls) {
+				json.writeStartObject();
+				json.writeStringProperty("id", toolCall.id());
+				json.writeStringProperty("name", toolCall.name());
+				json.writeName("arguments");
+				value(json, (toolCall.arguments() != null) ? schema(toolCall.arguments()) : null, true);
+				json.writeEndObject();
+			}
+			json.writeEndArray();
+			json.writeName("content");
+			json.writeStartArray();
+			for (ContentBlock block : call.responseBlocks) {
+				json.writeStartObject();
+				json.writeStringProperty("type", block.type());
+				json.writeStringProperty("text", (block.text() != null) ? cap(block.text()) : null);
+				json.writeStringProperty("id", block.id());
+				json.writeEndObject();
+			}
+			json.writeEndArray();
+			json.writeEndObject();
 		}
 
 		private void chatRequest(JsonGenerator json, TracedCall call) {

@@ -184,6 +184,17 @@ public final class TracedCall {
 
 	}
 
+	/**
+	 * One content block of an answer in the provider's own terms, for APIs whose records
+	 * list them (Anthropic Messages: {@code text}, {@code tool_use}, {@code thinking}...).
+	 *
+	 * @param type the block's type
+	 * @param text the text of a text block, else {@code null}
+	 * @param id the id of a tool-use block, else {@code null}
+	 */
+	public record ContentBlock(String type, @Nullable String text, @Nullable String id) {
+	}
+
 	Kind kind = Kind.LLM;
 
 	Api api = Api.CHAT_COMPLETIONS;
@@ -254,6 +265,8 @@ public final class TracedCall {
 
 	final List<ToolCall> responseToolCalls = new ArrayList<>();
 
+	final List<ContentBlock> responseBlocks = new ArrayList<>();
+
 	@Nullable Object output;
 
 	@Nullable String responseStatus;
@@ -266,9 +279,9 @@ public final class TracedCall {
 
 	boolean streaming;
 
-	int attempts;
-
 	@Nullable Long timeToFirstTokenMs;
+
+	int attempts = 1;
 
 	// Outcome
 
@@ -305,8 +318,9 @@ public final class TracedCall {
 	/**
 	 * Set the request body as the provider's own API names it, for an integration that
 	 * sees the provider's request (a provider SDK): the record's raw request then copies
-	 * the fields the Python SDK copies from it as they are, instead of rebuilding them
-	 * from the messages and tools.
+	 * the fields the Python SDK copies from it as they are (Chat Completions, Responses,
+	 * Anthropic Messages' {@code messages}, {@code system}, {@code tools},
+	 * {@code tool_choice}), instead of rebuilding them from the messages and tools.
 	 * @param body the body as plain values (maps, lists, strings, numbers, booleans), or
 	 * {@code null}
 	 * @return this call
@@ -479,6 +493,16 @@ public final class TracedCall {
 	}
 
 	/**
+	 * Add a content block of the answer, in the provider's own terms.
+	 * @param block the block
+	 * @return this call
+	 */
+	public TracedCall responseBlock(ContentBlock block) {
+		this.responseBlocks.add(block);
+		return this;
+	}
+
+	/**
 	 * Set what the model answered.
 	 * @param model the model that answered, or {@code null}
 	 * @param text the text, or {@code null}
@@ -549,8 +573,9 @@ public final class TracedCall {
 	}
 
 	/**
-	 * Set how many HTTP attempts the call took, its client's retries included.
-	 * @param attempts the attempts, at least 1, or 0 when unknown
+	 * Set how many HTTP attempts the call took, counting the client's retries; the record
+	 * says so only when there was more than one.
+	 * @param attempts the attempts, 1 or more
 	 * @return this call
 	 */
 	public TracedCall attempts(int attempts) {

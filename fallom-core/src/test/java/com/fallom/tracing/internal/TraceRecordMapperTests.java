@@ -152,7 +152,6 @@ class TraceRecordMapperTests {
 			.withMessageContaining("maxRecordBytes");
 	}
 
-
 	@Test
 	void aResponsesCallTakesThePythonSdksResponsesShape() {
 		Map<String, Object> request = new LinkedHashMap<>();
@@ -203,6 +202,21 @@ class TraceRecordMapperTests {
 				+ "\"name\":\"ann\",\"content\":\"Hi\"}],\"model\":\"gpt-4o\",\"tools\":null,\"tool_choice\":null,"
 				+ "\"functions\":null,\"function_call\":null}"));
 		assertThat(record.get("attributes").has("fallom.attempts")).isFalse();
+	}
+
+	@Test
+	void countsTheAttemptsOfARetriedCallOnlyWhenItWasRetried() {
+		TracedCall retried = new TracedCall().kind(TracedCall.Kind.LLM, TraceRecordMapper.MESSAGES_CREATE)
+			.ids("0123456789abcdef0123456789abcdef", "0123456789abcdef", null)
+			.times(1000, 1200)
+			.attempts(3);
+		TracedCall once = new TracedCall().kind(TracedCall.Kind.LLM, TraceRecordMapper.MESSAGES_CREATE)
+			.ids("0123456789abcdef0123456789abcdef", "0123456789abcdef", null)
+			.times(1000, 1200);
+		TraceRecordMapper recordMapper = new TraceRecordMapper(false);
+		assertThat(mapper.readTree(recordMapper.toJson(retried)).get("attributes").get("fallom.attempts").asString())
+			.isEqualTo("3");
+		assertThat(mapper.readTree(recordMapper.toJson(once)).get("attributes").has("fallom.attempts")).isFalse();
 	}
 
 }

@@ -85,6 +85,28 @@ class TraceRecordVectorsTests {
 		}
 	}
 
+	static Stream<Arguments> anthropicCases() {
+		List<Arguments> cases = new ArrayList<>();
+		for (JsonNode c : vectors.get("cases")) {
+			if (c.get("shape").asString().startsWith("anthropic.") && !c.has("sdk_quirk")
+					&& c.get("records").size() > 0) {
+				cases.add(Arguments.of(c.get("id").asString() + " " + c.get("shape").asString(), c));
+			}
+		}
+		return cases.stream();
+	}
+
+	@Test
+	void coversEveryAnthropicCaseButThePythonQuirks() {
+		assertThat(anthropicCases().count()).isEqualTo(15);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("anthropicCases")
+	void mapperWritesThePythonSdksAnthropicRecord(String name, JsonNode c) {
+		mapperWritesThePythonSdksRecord(name, c);
+	}
+
 	@Test
 	void timesAreFormattedAsPythonsIsoformat() {
 		assertThat(TraceRecordMapper.isoTime(Instant.parse("2026-01-05T10:11:12.345Z").toEpochMilli()))
@@ -117,8 +139,10 @@ class TraceRecordVectorsTests {
 				traceId = s.get("trace_id").asString();
 				parentSpanId = s.get("parent_span_id").asString();
 			}
-			else if (op.equals("openai.chat.completions.create")) {
-				TracedCall call = new TracedCall().kind(TracedCall.Kind.LLM, TraceRecordMapper.CHAT_COMPLETIONS);
+			else if (op.equals("openai.chat.completions.create") || op.equals("anthropic.messages.create")) {
+				boolean anthropic = op.startsWith("anthropic.");
+				TracedCall call = new TracedCall().kind(TracedCall.Kind.LLM,
+						anthropic ? TraceRecordMapper.MESSAGES_CREATE : TraceRecordMapper.CHAT_COMPLETIONS);
 				long start = System.currentTimeMillis() - ThreadLocalRandom.current().nextLong(10_000);
 				call.times(start, start + ThreadLocalRandom.current().nextLong(3000));
 				call.ids((traceId != null) ? traceId : hex(32), hex(16), parentSpanId);
@@ -130,14 +154,25 @@ class TraceRecordVectorsTests {
 							text(prompt, "ab_test_key"), prompt.hasNonNull("variant_index")
 									? prompt.get("variant_index").asInt() : null);
 				}
-				request(call, s.get("kwargs"));
+				if (anthropic) {
+					anthropicRequest(call, s.get("kwargs"));
+				}
+				else {
+					request(call, s.get("kwargs"));
+				}
 				JsonNode response = c.get("exchanges").get(exchange++).get("response");
 				if (response.get("status").asInt() == 200) {
-					response(call, response.get("body"));
+					if (anthropic) {
+						anthropicResponse(call, response.get("body"));
+					}
+					else {
+						response(call, response.get("body"));
+					}
 				}
 				else {
 					JsonNode outcome = outcome(c, step);
-					call.error("openai." + outcome.get("raised").asString(), outcome.get("message").asString());
+					call.error((anthropic ? "anthropic." : "openai.") + outcome.get("raised").asString(),
+							outcome.get("message").asString());
 				}
 				calls.add(call);
 			}
@@ -191,6 +226,36 @@ class TraceRecordVectorsTests {
 			call.usage(new Usage(usage.get("prompt_tokens").asInt(), usage.get("completion_tokens").asInt(),
 					usage.get("total_tokens").asInt()));
 		}
+	}
+
+	private static void anthropicRequest(TracedCall call, JsonNode kwargs) {
+		call.requestModel(kwargs.get("model").asString());
+		Map<String, Object> request = new java.util.LinkedHashMap<>();
+		for (String field : List.of("messages", "system", "tools", "tool_choice")) {
+			if (kwargs.has(field)) {
+				request.put(field, mapper.convertValue(kwargs.get(field), Object.class));
+			}
+		}
+		call.providerRequest(request);
+	}
+
+	private static void anthropicResponse(TracedCall call, JsonNode body) {
+		StringBuilder text = new StringBuilder();
+		for (JsonNode block : body.get("content")) {
+			String type = block.get("type").asString();
+			if (type.equals("text")) {
+				text.append(block.get("text").asString());
+			}
+			if (type.equals("tool_use")) {
+				call.responseToolCall(new ToolCall(block.get("id").asString(), block.get("name").asString(),
+						mapper.writeValueAsString(block.get("input"))));
+			}
+			call.responseBlock(new TracedCall.ContentBlock(type, type.equals("text") ? block.get("text").asString()
+					: null, type.equals("tool_use") ? block.get("id").asString() : null));
+		}
+		call.response(text(body, "model"), text.toString(), text(body, "stop_reason"), text(body, "id"));
+		JsonNode usage = body.get("usage");
+		call.usage(new Usage(usage.get("input_tokens").asInt(), usage.get("output_tokens").asInt(), null));
 	}
 
 	private static ToolCall toolCall(JsonNode toolCall) {

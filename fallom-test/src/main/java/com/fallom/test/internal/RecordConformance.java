@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * format), kind, model, status, error presence, session, metadata, tags, prompt fields,
  * {@code fallom.sdk_version}, and, parsed, the messages, tools, response text, finish
  * reason, response id, tool calls and usage (for the Responses API: input, instructions,
- * the parameters copied, status, output items and text). Internal API of the conformance
- * tests.
+ * the parameters copied, status, output items and text; for Anthropic: the system prompt
+ * and the content blocks). Internal API of the conformance tests.
  */
 public final class RecordConformance {
 
@@ -86,6 +86,24 @@ public final class RecordConformance {
 		List<JsonNode> cases = new ArrayList<>();
 		for (JsonNode c : vectors.get("cases")) {
 			if (c.get("shape").asString().startsWith("openai.responses.") && !c.get("records").isEmpty()
+					&& !c.has("sdk_quirk")) {
+				cases.add(c);
+			}
+		}
+		return cases;
+	}
+
+	/**
+	 * Return the Anthropic cases the conformance rule covers: every {@code messages.create}
+	 * case that sent records and has no Python-only quirk (the Python SDK's stream crash is
+	 * one).
+	 * @param vectors the vectors document
+	 * @return the cases
+	 */
+	public static List<JsonNode> anthropicCases(JsonNode vectors) {
+		List<JsonNode> cases = new ArrayList<>();
+		for (JsonNode c : vectors.get("cases")) {
+			if (c.get("shape").asString().startsWith("anthropic.") && !c.get("records").isEmpty()
 					&& !c.has("sdk_quirk")) {
 				cases.add(c);
 			}
@@ -226,19 +244,36 @@ public final class RecordConformance {
 				input.forEach((message) -> content(message, secrets));
 			}
 			if (kwargs.has("tools")) {
-				kwargs.get("tools").forEach((tool) -> secrets.add(tool.get("function").get("name").asString()));
+				// OpenAI nests the tool in a function; Anthropic does not
+				kwargs.get("tools").forEach((tool) -> secrets.add(tool.path("function").path("name")
+					.asString(tool.path("name").asString())));
+			}
+			if (kwargs.hasNonNull("system") && kwargs.get("system").isString()) {
+				secrets.add(kwargs.get("system").asString());
 			}
 		}
 		for (JsonNode exchange : c.get("exchanges")) {
-			JsonNode choices = exchange.get("response").get("body").get("choices");
+			JsonNode body = exchange.get("response").get("body");
+			JsonNode choices = (body != null) ? body.get("choices") : null;
 			if (choices != null) {
 				choices.forEach((choice) -> content(choice.get("message"), secrets));
 			}
-			JsonNode output = exchange.get("response").get("body").get("output");
+			JsonNode output = (body != null) ? body.get("output") : null;
 			if (output != null) {
 				output.forEach((item) -> item.path("content")
 					.forEach((part) -> secrets.add(part.path("text").asString(""))));
 				secrets.removeIf(String::isEmpty);
+			}
+			JsonNode blocks = (body != null) ? body.get("content") : null;
+			if (blocks != null && blocks.isArray()) {
+				for (JsonNode block : blocks) {
+					if (block.hasNonNull("text") && !block.get("text").asString().isEmpty()) {
+						secrets.add(block.get("text").asString());
+					}
+					if (block.hasNonNull("name")) {
+						secrets.add(block.get("name").asString());
+					}
+				}
 			}
 		}
 		assertThat(secrets).as("content of the case").isNotEmpty();
@@ -251,6 +286,16 @@ public final class RecordConformance {
 		JsonNode content = message.get("content");
 		if (content != null && content.isString() && !content.asString().isEmpty()) {
 			secrets.add(content.asString());
+		}
+		if (content != null && content.isArray()) {
+			// Anthropic content blocks: text, tool_use names and tool_result contents
+			for (JsonNode block : content) {
+				for (String field : List.of("text", "name", "content")) {
+					if (block.hasNonNull(field) && block.get(field).isString() && !block.get(field).asString().isEmpty()) {
+						secrets.add(block.get(field).asString());
+					}
+				}
+			}
 		}
 		if (message.hasNonNull("tool_calls")) {
 			for (JsonNode call : message.get("tool_calls")) {
@@ -269,9 +314,11 @@ public final class RecordConformance {
 		boolean responses = "responses.create".equals(want.get("fallom.method").asString());
 		List<String> requestFields = responses ? List.of("model", "input", "instructions", "tools", "temperature",
 				"max_output_tokens", "top_p", "store", "metadata")
-				: List.of("messages", "model", "tools", "tool_choice", "functions", "function_call");
+				// Anthropic's system is absent from Chat Completions records, on both sides
+				: List.of("messages", "system", "model", "tools", "tool_choice", "functions", "function_call");
 		List<String> responseFields = responses ? List.of("responseId", "model", "status", "output", "text")
-				: List.of("text", "finishReason", "responseId", "model", "toolCalls");
+				// Anthropic's also list the content blocks
+				: List.of("text", "finishReason", "responseId", "model", "toolCalls", "content");
 		JsonNode wantRequest = raw(want, "fallom.raw.request");
 		JsonNode gotRequest = raw(got, "fallom.raw.request");
 		if (wantRequest != null && gotRequest != null) {

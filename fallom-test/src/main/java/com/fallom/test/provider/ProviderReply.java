@@ -3,6 +3,7 @@ package com.fallom.test.provider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -140,6 +141,22 @@ public final class ProviderReply {
 		ProviderReply reply = new ProviderReply();
 		reply.recordedEvents = List.copyOf(events);
 		return reply;
+	}
+
+	/**
+	 * Answer with a recorded event stream given as each event's name and JSON data, sent
+	 * in order as {@code text/event-stream} like {@link #recordedStream(List)}, e.g. to
+	 * replay the streamed exchange of an Anthropic conformance vector.
+	 * @param events the events, each its name (or {@code null} for none) and data
+	 * @return the reply
+	 */
+	public static ProviderReply recordedEvents(List<Map.Entry<String, String>> events) {
+		Objects.requireNonNull(events, "events must not be null");
+		List<String> lines = new ArrayList<>(events.size());
+		for (Map.Entry<String, String> event : events) {
+			lines.add(((event.getKey() != null) ? "event: " + event.getKey() + "\n" : "") + "data: " + event.getValue());
+		}
+		return recordedStream(lines);
 	}
 
 	/**
