@@ -9,6 +9,10 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -21,10 +25,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends items to the backend through a bounded queue, from one background thread that
- * keeps up to {@code maxInFlight} asynchronous requests under way, so that throughput is
- * {@code maxInFlight / round-trip} rather than {@code 1 / round-trip}, with no thread per
- * item.
+ * Sends items to the backend through a bounded queue, keeping up to {@code maxInFlight}
+ * asynchronous requests under way, so that throughput is {@code maxInFlight / round-trip}
+ * rather than {@code 1 / round-trip}, with no thread per item and no thread per sender:
+ * a short pump, run on an executor shared with other senders (the HTTP client's one
+ * thread), takes what may be sent and starts the requests, then returns. Only a change
+ * schedules a pump, never more than one at a time: an item offered to an empty queue, a
+ * send completing, a retry time reached, a pause or a stop. Without a shared executor
+ * the sender runs its pumps on a daemon thread of its own, from {@link #start()} to
+ * {@link #pause} or {@link #stop}.
  * <p>
  * Callers never block: a full queue (by count, or by the estimated bytes of what it holds)
  * drops the item and counts it. A send that fails for a reason that may pass (network
@@ -37,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  * backend refuses for good (400, 404, 413 ...) is counted as failed and dropped, with one
  * WARN; a refused API key (401, 403) is too, and sending also backs off until a send
  * succeeds. Stopping sends what is left within a bounded time and counts the rest as
- * dropped. Internal API.
+ * dropped. Items are given up in three places only: {@link #dropOffered} (queue full or
+ * stopped), {@link #expire} (retried too often or too long) and {@link #dropUnsent}
+ * (left at stop). Internal API.
  *
  * @param <T> the item type
  */
@@ -67,9 +78,14 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private final Consumer<List<T>> discarded;
 
+	/** The executor shared with other senders, or {@code null} for a thread of this sender's own. */
+	private final @Nullable ScheduledExecutorService sharedExecutor;
+
+	private final Runnable pumpTask = this::pump;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Signalled when an item arrives in an empty queue, a send completes, or stopping begins. */
+	/** Signalled when a send completes, a pump finds nothing left to send, or sending is given up. */
 	private final Condition changed = this.lock.newCondition();
 
 	// Guarded by lock
@@ -99,10 +115,18 @@ public final class BoundedSender<T> implements QueueStatistics {
 	/** Whether the next probe takes newer items: the oldest retry has just failed again. */
 	private boolean probeQueue;
 
-	/** Items expired while choosing the next batch, discarded by the sender thread. */
+	/** Items expired while choosing the next batch, discarded by the pump after it lets go of the lock. */
 	private final List<T> expiredItems = new ArrayList<>();
 
-	private @Nullable Thread thread;
+	/** Where pumps run while sending: started, and neither paused nor stopped; else {@code null}. */
+	private @Nullable ScheduledExecutorService executor;
+
+	/** Whether a pump is scheduled or running: the next change need not schedule another. */
+	private boolean pumpScheduled;
+
+	private @Nullable ScheduledFuture<?> retryTimer;
+
+	private long retryTimerAtNanos;
 
 	private long stopDeadlineNanos;
 
@@ -110,11 +134,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private boolean awaited;
 
-	/** Set by {@link #pause}: the thread flushes what it can, then ends; {@link #start} resumes. */
+	/** Set by {@link #pause}: pumps flush what they can; {@link #start} resumes. */
 	private boolean pausing;
-
-	/** Set when a pause's flush time is up: the thread ends at once. */
-	private boolean parked;
 
 	// Read without the lock
 
@@ -145,6 +166,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		this.backoff = builder.backoff;
 		this.sender = builder.sender;
 		this.discarded = builder.discarded;
+		this.sharedExecutor = builder.executor;
 		this.queue = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
 
@@ -160,109 +182,215 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Queue an item without blocking.
+	 * Queue an item without blocking. Schedules a pump only when the queue was empty and
+	 * none is scheduled: a busy sender takes the item with the pump after the next send
+	 * completes.
 	 * @param item the item
 	 * @return {@code false} when the queue was full and the item was dropped
 	 */
 	public boolean offer(T item) {
 		if (this.closed) {
-			this.dropped.incrementAndGet();
+			dropOffered(item);
 			return false;
 		}
 		long bytes = this.weigher.applyAsLong(item);
 		if (bytes > 0 && this.queuedBytes.addAndGet(bytes) > this.maxQueuedBytes) {
 			this.queuedBytes.addAndGet(-bytes);
-			this.dropped.incrementAndGet();
+			dropOffered(item);
 			return false;
 		}
+		ScheduledExecutorService pumpOn = null;
+		boolean queued = false;
 		this.lock.lock();
 		try {
 			if (!this.stopping && this.queue.size() < this.capacity) {
 				this.queue.addLast(item);
+				queued = true;
 				if (this.queue.size() == 1) {
-					this.changed.signal();
+					pumpOn = claimPump();
 				}
-				return true;
 			}
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
+		}
+		if (queued) {
+			return true;
 		}
 		if (bytes > 0) {
 			this.queuedBytes.addAndGet(-bytes);
 		}
-		this.dropped.incrementAndGet();
+		dropOffered(item);
 		return false;
 	}
 
 	/**
-	 * Start the background thread, or resume after {@link #pause}. Starting twice, or
-	 * after {@link #stop}, does nothing.
+	 * The one place an offered item is refused: the queue is full (by count or by bytes),
+	 * or the sender is stopping. Counted as dropped.
 	 */
-	public void start() {
-		this.lock.lock();
-		try {
-			if (this.thread != null || this.closed) {
-				return;
-			}
-			this.pausing = false;
-			this.parked = false;
-			startThread();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void startThread() {
-		Thread thread = new DaemonThreadFactory("fallom-" + this.name).newThread(this::run);
-		this.thread = thread;
-		thread.start();
+	private void dropOffered(T item) {
+		this.dropped.incrementAndGet();
 	}
 
 	/**
-	 * Pause: send what is queued or waiting for a retry within the timeout, then end the
-	 * thread. Unlike {@link #stop}, nothing is given up: items keep queueing (within the
-	 * bounds) and what is left is sent once {@link #start} resumes, or flushed by
-	 * {@link #stop}. Requests under way complete on the HTTP client's threads.
+	 * Start sending, or resume after {@link #pause}. Starting twice, or after
+	 * {@link #stop}, does nothing.
+	 */
+	public void start() {
+		ScheduledExecutorService pumpOn;
+		this.lock.lock();
+		try {
+			if (this.executor != null || this.closed) {
+				return;
+			}
+			this.pausing = false;
+			pumpOn = activate();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		schedulePump(pumpOn);
+	}
+
+	/** Take the executor pumps run on, a thread of this sender's own without a shared one, and claim a pump. */
+	private ScheduledExecutorService activate() {
+		ScheduledExecutorService executor = this.sharedExecutor;
+		if (executor == null) {
+			ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1,
+					new DaemonThreadFactory("fallom-" + this.name));
+			own.setRemoveOnCancelPolicy(true);
+			own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			executor = own;
+		}
+		this.executor = executor;
+		this.pumpScheduled = true;
+		return executor;
+	}
+
+	/**
+	 * Claim the next pump, under the lock: the executor to schedule it on, or {@code null}
+	 * when one is already scheduled or the sender is not sending.
+	 */
+	private @Nullable ScheduledExecutorService claimPump() {
+		if (this.pumpScheduled || this.executor == null || this.abandoned) {
+			return null;
+		}
+		this.pumpScheduled = true;
+		return this.executor;
+	}
+
+	/** Schedule a pump claimed by {@link #claimPump()}, outside the lock. */
+	private void schedulePump(ScheduledExecutorService executor) {
+		try {
+			executor.execute(this.pumpTask);
+		}
+		catch (RejectedExecutionException ex) {
+			// The shared executor is shut down (its HTTP client closed): nothing can be sent any more
+			this.lock.lock();
+			try {
+				this.pumpScheduled = false;
+				this.changed.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+			logger.debug("Fallom " + this.name + ": the executor is shut down; items are no longer sent");
+		}
+	}
+
+	/**
+	 * Pause: send what is queued or waiting for a retry within the timeout, then stop
+	 * sending (a thread of the sender's own ends). Unlike {@link #stop}, nothing is given
+	 * up: items keep queueing (within the bounds) and what is left is sent once
+	 * {@link #start} resumes, or flushed by {@link #stop}. Requests under way complete on
+	 * the HTTP client's thread.
 	 * @param flushTimeout the longest time the flush may take
 	 */
 	public void pause(Duration flushTimeout) {
-		Thread thread;
+		ScheduledExecutorService pumpOn;
 		this.lock.lock();
 		try {
-			thread = this.thread;
-			if (thread == null || this.closed) {
+			if (this.executor == null || this.closed) {
 				return;
 			}
 			this.pausing = true;
-			this.changed.signalAll();
+			pumpOn = claimPump();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		join(thread, Math.max(1, flushTimeout.toMillis()));
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
+		}
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, flushTimeout.toMillis()));
+		ScheduledExecutorService stopped;
 		this.lock.lock();
 		try {
-			this.parked = true;
-			this.changed.signalAll();
+			awaitFlushed(deadline);
+			stopped = deactivate();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		join(thread, INTERRUPT_GRACE_MILLIS);
-		if (thread.isAlive()) {
-			thread.interrupt();
-			join(thread, INTERRUPT_GRACE_MILLIS);
-		}
-		this.lock.lock();
+		endOwnThread(stopped);
+	}
+
+	/**
+	 * Wait, under the lock, until what is queued or waiting for a retry is sent, at most
+	 * to the deadline.
+	 */
+	private void awaitFlushed(long deadlineNanos) {
 		try {
-			if (this.thread == thread) {
-				this.thread = null;
+			while (!isFlushed() && !this.abandoned && this.executor != null) {
+				long wait = deadlineNanos - System.nanoTime();
+				if (wait <= 0) {
+					return;
+				}
+				this.changed.awaitNanos(wait);
 			}
 		}
-		finally {
-			this.lock.unlock();
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private boolean isFlushed() {
+		return this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
+	}
+
+	/** Stop sending, under the lock: no pump is scheduled any more; returns the executor that ran them. */
+	private @Nullable ScheduledExecutorService deactivate() {
+		ScheduledExecutorService executor = this.executor;
+		this.executor = null;
+		ScheduledFuture<?> timer = this.retryTimer;
+		if (timer != null) {
+			timer.cancel(false);
+			this.retryTimer = null;
+		}
+		return executor;
+	}
+
+	/**
+	 * End the sender's own thread: a pump still running (only a blocking {@link ItemSender}
+	 * makes one last) gets a grace time, then an interrupt. A shared executor is left alone.
+	 */
+	private void endOwnThread(@Nullable ScheduledExecutorService executor) {
+		if (executor == null || executor == this.sharedExecutor) {
+			return;
+		}
+		executor.shutdown();
+		try {
+			if (!executor.awaitTermination(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+				executor.shutdownNow();
+				executor.awaitTermination(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			executor.shutdownNow();
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -273,6 +401,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 	 * @param flushTimeout the longest time the flush may take
 	 */
 	public void beginStop(Duration flushTimeout) {
+		ScheduledExecutorService pumpOn;
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -280,63 +409,57 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 			this.closed = true;
 			this.stopping = true;
-			if (this.thread == null && (this.pausing || this.parked)) {
-				// Paused: what is left, and what queued since, gets this flush as well
-				this.pausing = false;
-				this.parked = false;
-				startThread();
-			}
 			this.flushTimeoutMillis = Math.max(1, flushTimeout.toMillis());
 			this.stopDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.flushTimeoutMillis);
-			this.changed.signalAll();
+			if (this.executor == null && this.pausing) {
+				// Paused: what is left, and what queued since, gets this flush as well
+				this.pausing = false;
+				pumpOn = activate();
+			}
+			else {
+				pumpOn = claimPump();
+			}
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
 		}
 	}
 
 	/**
 	 * Stop accepting items and send what is queued or waiting for a retry within the
 	 * timeout (counted from {@link #beginStop(Duration)} when that came first), then stop
-	 * the thread. Items left unsent are counted as dropped.
+	 * sending. Items left unsent are counted as dropped.
 	 * @param flushTimeout the longest time to wait for the flush
 	 */
 	public void stop(Duration flushTimeout) {
 		beginStop(flushTimeout);
-		Thread thread;
-		long remainingMillis;
 		this.lock.lock();
 		try {
 			if (this.awaited) {
 				return;
 			}
 			this.awaited = true;
-			thread = this.thread;
-			remainingMillis = TimeUnit.NANOSECONDS.toMillis(this.stopDeadlineNanos - System.nanoTime());
+			awaitFlushed(this.stopDeadlineNanos);
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (thread != null) {
-			join(thread, Math.max(1, remainingMillis));
-		}
 		int left = abandon();
-		if (thread != null && thread.isAlive()) {
-			thread.interrupt();
-			join(thread, INTERRUPT_GRACE_MILLIS);
+		ScheduledExecutorService stopped;
+		this.lock.lock();
+		try {
+			stopped = deactivate();
 		}
+		finally {
+			this.lock.unlock();
+		}
+		endOwnThread(stopped);
 		if (left > 0) {
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
 					+ this.flushTimeoutMillis + " ms");
-		}
-	}
-
-	private static void join(Thread thread, long millis) {
-		try {
-			thread.join(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -363,7 +486,6 @@ public final class BoundedSender<T> implements QueueStatistics {
 				bytes += batch.bytes;
 			}
 			this.retries.clear();
-			this.dropped.addAndGet(left.size());
 			this.queuedBytes.addAndGet(-bytes);
 			cancelled = new ArrayList<>(this.inFlight);
 			expired = drainExpired();
@@ -373,7 +495,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 			this.lock.unlock();
 		}
 		discard(expired);
-		discard(left);
+		dropUnsent(left);
 		int count = left.size();
 		for (Batch<T> batch : cancelled) {
 			count += batch.items.size();
@@ -386,75 +508,140 @@ public final class BoundedSender<T> implements QueueStatistics {
 		return count;
 	}
 
-	private void run() {
+	/**
+	 * The one place items left at stop are given up (queued or waiting for a retry when
+	 * the flush time is up, or in flight and then cancelled): counted as dropped.
+	 */
+	private void dropUnsent(List<T> items) {
+		this.dropped.addAndGet(items.size());
+		discard(items);
+	}
+
+	/**
+	 * Send what may be sent now, on the executor, without waiting for anything: take
+	 * batches and start their requests until the requests in flight reach the limit, a
+	 * back-off holds sending (then a timer pumps again at the retry time), or nothing is
+	 * left. What happens after (a send completing, an item offered to an empty queue)
+	 * schedules the next pump.
+	 */
+	private void pump() {
+		boolean finished = false;
 		try {
 			while (true) {
 				Batch<T> batch = next();
 				discardExpired();
 				if (batch == null) {
+					finished = true;
 					return;
 				}
 				dispatch(batch);
 			}
 		}
-		catch (InterruptedException ex) {
-			// Stopped after the flush timeout
-		}
 		catch (Throwable ex) {
-			logger.error("Fallom " + this.name + ": the sender thread failed; items are no longer sent", ex);
+			logger.error("Fallom " + this.name + ": sending failed unexpectedly; the next change sends again", ex);
+		}
+		finally {
+			if (!finished) {
+				this.lock.lock();
+				try {
+					this.pumpScheduled = false;
+				}
+				finally {
+					this.lock.unlock();
+				}
+			}
 		}
 	}
 
 	/**
-	 * Wait for the next batch that may be sent: a retry once the back-off has passed, else
-	 * items from the queue, while fewer than the limit are in flight.
-	 * @return the batch, counted as in flight, or {@code null} when stopped
+	 * Take the next batch that may be sent: a retry once the back-off has passed, else
+	 * items from the queue, while fewer than the limit are in flight. When there is none,
+	 * the pump ends: the claim on it is given back under the same lock, so that the next
+	 * change schedules another.
+	 * @return the batch, counted as in flight, or {@code null} when nothing may be sent now
 	 */
-	private @Nullable Batch<T> next() throws InterruptedException {
+	private @Nullable Batch<T> next() {
 		this.lock.lock();
 		try {
-			while (true) {
-				if (this.abandoned || this.parked) {
+			if (this.abandoned || this.executor == null) {
+				this.pumpScheduled = false;
+				return null;
+			}
+			boolean failing = this.failures > 0;
+			if (failing) {
+				long wait = this.retryAtNanos - System.nanoTime();
+				if (wait > 0) {
+					scheduleRetryTimer(wait);
+					this.pumpScheduled = false;
 					return null;
 				}
-				boolean failing = this.failures > 0;
-				if (failing) {
-					long wait = this.retryAtNanos - System.nanoTime();
-					if (wait > 0) {
-						this.changed.awaitNanos(wait);
-						continue;
-					}
-				}
-				// While failing one request probes the backend; the rest wait for its answer
-				if (this.inFlight.size() < (failing ? 1 : this.maxInFlight)) {
-					long now = System.nanoTime();
-					Batch<T> batch = null;
-					if (failing && this.probeQueue && !this.queue.isEmpty()) {
-						batch = takeBatch();
-					}
-					if (batch == null) {
-						batch = pollRetry(now);
-					}
-					if (batch == null && !this.queue.isEmpty()) {
-						batch = takeBatch();
-					}
-					if (batch != null) {
-						batch.round = this.round;
-						if (batch.attempts++ == 0) {
-							batch.firstAttemptNanos = now;
-						}
-						this.inFlight.add(batch);
-						return batch;
-					}
-					if ((this.stopping || this.pausing) && this.inFlight.isEmpty() && this.retries.isEmpty()) {
-						return null;
-					}
-				}
-				this.changed.await();
 			}
+			// While failing one request probes the backend; the rest wait for its answer
+			if (this.inFlight.size() < (failing ? 1 : this.maxInFlight)) {
+				long now = System.nanoTime();
+				Batch<T> batch = null;
+				if (failing && this.probeQueue && !this.queue.isEmpty()) {
+					batch = takeBatch();
+				}
+				if (batch == null) {
+					batch = pollRetry(now);
+				}
+				if (batch == null && !this.queue.isEmpty()) {
+					batch = takeBatch();
+				}
+				if (batch != null) {
+					batch.round = this.round;
+					if (batch.attempts++ == 0) {
+						batch.firstAttemptNanos = now;
+					}
+					this.inFlight.add(batch);
+					return batch;
+				}
+			}
+			this.pumpScheduled = false;
+			// A pause or stop waiting for the flush may be done
+			this.changed.signalAll();
+			return null;
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Pump again at the retry time, under the lock: one timer at a time, replaced only by
+	 * an earlier retry time.
+	 */
+	private void scheduleRetryTimer(long waitNanos) {
+		ScheduledExecutorService executor = this.executor;
+		if (executor == null || (this.retryTimer != null && this.retryTimerAtNanos <= this.retryAtNanos)) {
+			return;
+		}
+		if (this.retryTimer != null) {
+			this.retryTimer.cancel(false);
+		}
+		try {
+			this.retryTimer = executor.schedule(this::retryTimeReached, waitNanos, TimeUnit.NANOSECONDS);
+			this.retryTimerAtNanos = this.retryAtNanos;
+		}
+		catch (RejectedExecutionException ex) {
+			this.retryTimer = null;
+		}
+	}
+
+	private void retryTimeReached() {
+		ScheduledExecutorService pumpOn;
+		this.lock.lock();
+		try {
+			this.retryTimer = null;
+			pumpOn = claimPump();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			// Already on the executor's thread: pump now rather than queue another task
+			pump();
 		}
 	}
 
@@ -472,7 +659,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 	}
 
-	/** Give a batch up, counting it; its items are discarded by the sender thread. */
+	/**
+	 * The one place items are given up for having been retried too often or too long:
+	 * counted, under the lock; their items are discarded once the lock is let go.
+	 */
 	private void expire(Batch<T> batch, AtomicLong counter) {
 		counter.addAndGet(batch.items.size());
 		this.expiredItems.addAll(batch.items);
@@ -532,7 +722,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 					: (result != null) ? result : SendResult.retry("no result", null));
 		}
 		catch (Throwable failure) {
-			// Runs on the HTTP client's threads, where nobody would see it
+			// Runs on the HTTP client's thread, where nobody would see it
 			logger.error("Fallom " + this.name + ": could not settle a send (" + Failures.describe(failure) + ")");
 		}
 	}
@@ -540,7 +730,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private void settleOutcome(Batch<T> batch, SendResult outcome) {
 		int size = batch.items.size();
 		List<T> discard = null;
+		List<T> unsent = null;
 		boolean release = false;
+		ScheduledExecutorService pumpOn = null;
 		this.lock.lock();
 		try {
 			if (!this.inFlight.remove(batch)) {
@@ -557,8 +749,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 				}
 			}
 			else if (this.abandoned) {
-				this.dropped.addAndGet(size);
-				discard = batch.items;
+				unsent = batch.items;
 				release = true;
 			}
 			else if (kind == SendResult.Kind.REJECTED || kind == SendResult.Kind.UNAUTHORIZED) {
@@ -610,15 +801,25 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 		}
 		finally {
-			// Whatever happened above, the sender thread must see the slot free
+			// Whatever happened above, the slot is free: a flush may be done, or a pump
+			// may send the next batch, the retry or a probe after the back-off
 			this.changed.signalAll();
+			if (!this.queue.isEmpty() || !this.retries.isEmpty()) {
+				pumpOn = claimPump();
+			}
 			this.lock.unlock();
 		}
 		if (release) {
 			release(batch);
 		}
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
+		}
 		if (discard != null) {
 			discard(discard);
+		}
+		if (unsent != null) {
+			dropUnsent(unsent);
 		}
 	}
 
@@ -810,8 +1011,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 	public interface AsyncBatchSender<T> {
 
 		/**
-		 * Start sending a batch. Called on the sender thread, so it must not block on the
-		 * network.
+		 * Start sending a batch. Called by a pump, on a thread that may be shared with
+		 * other senders, so it must not block on the network.
 		 * @param batch the items, never empty and never reused
 		 * @return the result; a failed stage (network error, time-out) is retried
 		 */
@@ -820,8 +1021,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Sends one item on the sender thread, blocking it: for tests and callers without an
-	 * asynchronous client.
+	 * Sends one item on the pump's thread, blocking it: for tests and callers without an
+	 * asynchronous client, with a thread of the sender's own.
 	 *
 	 * @param <T> the item type
 	 */
@@ -887,6 +1088,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 		private Consumer<List<T>> discarded = (items) -> {
 		};
 
+		private @Nullable ScheduledExecutorService executor;
+
 		private Builder(String name, AsyncBatchSender<T> sender) {
 			Arguments.hasText(name, "'name' must not be empty");
 			Arguments.notNull(sender, "'sender' must not be null");
@@ -909,7 +1112,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		 * Bound the queue by the estimated bytes of the items not sent yet.
 		 * @param maxQueuedBytes the most bytes
 		 * @param weigher estimates the bytes of an item; called on the caller's thread and
-		 * again on the sender thread, so it must be cheap and stable
+		 * again by the pump, so it must be cheap and stable
 		 * @return this builder
 		 */
 		public Builder<T> maxQueuedBytes(long maxQueuedBytes, ToLongFunction<? super T> weigher) {
@@ -966,6 +1169,18 @@ public final class BoundedSender<T> implements QueueStatistics {
 		public Builder<T> onDiscarded(Consumer<List<T>> discarded) {
 			Arguments.notNull(discarded, "'discarded' must not be null");
 			this.discarded = discarded;
+			return this;
+		}
+
+		/**
+		 * Run the pumps on an executor shared with other senders, instead of a thread of
+		 * the sender's own: the {@link FallomHttpClient#executor() HTTP client's thread}.
+		 * Pumps never block there, unless the {@link AsyncBatchSender} does.
+		 * @param executor the executor, or {@code null} for a thread of the sender's own
+		 * @return this builder
+		 */
+		public Builder<T> executor(@Nullable ScheduledExecutorService executor) {
+			this.executor = executor;
 			return this;
 		}
 

@@ -71,7 +71,8 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
 				postJson(client, "/sessions", timeout, (Queued queued) -> toJson(queued.record())))
 			.capacity(queueCapacity)
 			.maxInFlight(maxInFlight)
-			.backoff(backoff), recentCapacity, shutdownTimeout);
+			.backoff(backoff)
+			.executor(client.executor()), recentCapacity, shutdownTimeout);
 	}
 
 	SessionRecorder(BoundedSender.ItemSender<SessionRecord> itemSender, int queueCapacity, int recentCapacity,

@@ -72,7 +72,8 @@ public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.Me
 			.capacity(queueCapacity)
 			.maxQueuedBytes(MAX_QUEUED_BYTES, CustomMetricsSender::estimatedBytes)
 			.maxInFlight(maxInFlight)
-			.backoff(backoff), shutdownTimeout);
+			.backoff(backoff)
+			.executor(client.executor()), shutdownTimeout);
 	}
 
 	CustomMetricsSender(BoundedSender.ItemSender<MetricRecord> itemSender, int queueCapacity,

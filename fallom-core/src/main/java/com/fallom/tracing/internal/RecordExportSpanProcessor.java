@@ -83,6 +83,8 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 			.maxBatch(1, Long.MAX_VALUE)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
+			// No thread of its own: pumped on the HTTP client's one thread
+			.executor(client.executor())
 			.build();
 	}
 
