@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
+import com.fallom.internal.spool.Spool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,16 @@ import org.jspecify.annotations.Nullable;
  * backend refuses for good (400, 404, 413 ...) is counted as failed and dropped, with one
  * WARN; a refused API key (401, 403) is too, and sending also backs off until a send
  * succeeds. Stopping sends what is left within a bounded time and counts the rest as
- * dropped. Internal API.
+ * dropped.
+ * <p>
+ * With a {@link Spool}, nothing is dropped for lack of room or of a backend while the disk
+ * has room: when the queue passes three quarters of its bounds, or the backend has failed
+ * {@value #SPILL_AFTER_FAILED_ROUNDS} rounds in a row, this sender's thread writes the
+ * queue's newest items (while failing, all but one probe) to the spool; items given up
+ * after their retries go there too, and so does what is left at shutdown. Once sending
+ * succeeds and the queue is below a quarter, the spool is replayed into it, oldest first,
+ * at most one batch per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items keep their
+ * latency. A healthy backend never touches the disk. Internal API.
  *
  * @param <T> the item type
  */
@@ -46,6 +56,17 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private static final Log logger = LogFactory.getLog(BoundedSender.class);
 
 	private static final long INTERRUPT_GRACE_MILLIS = 250;
+
+	/** Failed rounds in a row after which the queue goes to the spool, rather than wait. */
+	static final int SPILL_AFTER_FAILED_ROUNDS = 2;
+
+	/** The least time between two spills while failing, so that writes are batched. */
+	private static final long SPILL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+	static final long REPLAY_INTERVAL_MILLIS = 100;
+
+	/** The longest the thread waits before it looks at the spool again. */
+	private static final long SPOOL_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
 
 	private final String name;
 
@@ -66,6 +87,11 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private final AsyncBatchSender<T> sender;
 
 	private final Consumer<List<T>> discarded;
+
+	private final @Nullable Spool<T> spool;
+
+	/** What {@link #next} returns when the thread has spool work to do rather than a send. */
+	private final Batch<T> spoolTurn = new Batch<>(-1, List.of(), 0);
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -101,6 +127,16 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	/** Items expired while choosing the next batch, discarded by the sender thread. */
 	private final List<T> expiredItems = new ArrayList<>();
+
+	/** Items the sender thread writes to the spool next, oldest first. */
+	private final List<T> toSpill = new ArrayList<>();
+
+	/** How many items the sender thread reads from the spool next, if any. */
+	private int replayDue;
+
+	private long spillAtNanos;
+
+	private long replayAtNanos;
 
 	private @Nullable Thread thread;
 
@@ -145,6 +181,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		this.backoff = builder.backoff;
 		this.sender = builder.sender;
 		this.discarded = builder.discarded;
+		this.spool = builder.spool;
 		this.queue = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
 
@@ -179,7 +216,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		try {
 			if (!this.stopping && this.queue.size() < this.capacity) {
 				this.queue.addLast(item);
-				if (this.queue.size() == 1) {
+				if (this.queue.size() == 1 || (this.spool != null && this.queue.size() == highWater())) {
 					this.changed.signal();
 				}
 				return true;
@@ -327,7 +364,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		if (left > 0) {
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
-					+ this.flushTimeoutMillis + " ms");
+					+ this.flushTimeoutMillis + " ms" + ((this.spool != null) ? " nor kept in the spool" : ""));
 		}
 	}
 
@@ -356,6 +393,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 			for (T item : this.queue) {
 				bytes += this.weigher.applyAsLong(item);
 			}
+			left.addAll(this.toSpill);
+			this.toSpill.clear();
 			left.addAll(this.queue);
 			this.queue.clear();
 			for (Batch<T> batch : this.retries) {
@@ -363,7 +402,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 				bytes += batch.bytes;
 			}
 			this.retries.clear();
-			this.dropped.addAndGet(left.size());
+			if (this.spool == null) {
+				this.dropped.addAndGet(left.size());
+			}
 			this.queuedBytes.addAndGet(-bytes);
 			cancelled = new ArrayList<>(this.inFlight);
 			expired = drainExpired();
@@ -373,10 +414,20 @@ public final class BoundedSender<T> implements QueueStatistics {
 			this.lock.unlock();
 		}
 		discard(expired);
-		discard(left);
 		int count = left.size();
+		if (this.spool != null) {
+			// Kept for the next start rather than dropped
+			int kept = this.spool.persist(left);
+			this.dropped.addAndGet(left.size() - kept);
+			count -= kept;
+		}
+		else {
+			discard(left);
+		}
 		for (Batch<T> batch : cancelled) {
-			count += batch.items.size();
+			if (this.spool == null) {
+				count += batch.items.size();
+			}
 			// Settles the batch, which counts it as dropped unless it was sent meanwhile
 			CompletableFuture<?> future = batch.future;
 			if (future != null) {
@@ -393,6 +444,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 				discardExpired();
 				if (batch == null) {
 					return;
+				}
+				if (batch == this.spoolTurn) {
+					spoolWork();
+					continue;
 				}
 				dispatch(batch);
 			}
@@ -417,11 +472,14 @@ public final class BoundedSender<T> implements QueueStatistics {
 				if (this.abandoned || this.parked) {
 					return null;
 				}
+				if (this.spool != null && spoolWorkDue(System.nanoTime())) {
+					return this.spoolTurn;
+				}
 				boolean failing = this.failures > 0;
 				if (failing) {
 					long wait = this.retryAtNanos - System.nanoTime();
 					if (wait > 0) {
-						this.changed.awaitNanos(wait);
+						this.changed.awaitNanos((this.spool != null) ? Math.min(wait, SPOOL_WAKE_NANOS) : wait);
 						continue;
 					}
 				}
@@ -450,7 +508,136 @@ public final class BoundedSender<T> implements QueueStatistics {
 						return null;
 					}
 				}
-				this.changed.await();
+				if (this.spool != null) {
+					// Spill and replay are due by time, not only by a signal
+					this.changed.awaitNanos(SPOOL_WAKE_NANOS);
+				}
+				else {
+					this.changed.await();
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private int highWater() {
+		return Math.max(1, this.capacity - this.capacity / 4);
+	}
+
+	private boolean overHighWater() {
+		return this.queue.size() >= highWater() || (this.maxQueuedBytes != Long.MAX_VALUE
+				&& this.queuedBytes.get() >= this.maxQueuedBytes - this.maxQueuedBytes / 4);
+	}
+
+	/**
+	 * Decide, under the lock, whether the thread has spool work: items to write (taken
+	 * from the queue and the retries here) or a batch to replay.
+	 */
+	private boolean spoolWorkDue(long now) {
+		Spool<T> spool = this.spool;
+		if (spool == null) {
+			return false;
+		}
+		if (overHighWater()) {
+			// Backed up: the newest go to disk, the oldest stay to be sent first
+			spillNewest(this.capacity / 2, this.maxQueuedBytes / 2);
+		}
+		if (this.failures >= SPILL_AFTER_FAILED_ROUNDS && now - this.spillAtNanos >= 0) {
+			this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
+			spillWhileFailing();
+		}
+		if (!this.toSpill.isEmpty() || spool.isCleanUpDue()) {
+			return true;
+		}
+		if (this.stopping || this.pausing || !spool.hasUnread() || now - this.replayAtNanos < 0) {
+			return false;
+		}
+		boolean due = (this.failures == 0)
+				? this.queue.size() < this.capacity / 4 && this.inFlight.size() < this.maxInFlight
+						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 4)
+				// While failing, a replayed batch is the probe when nothing else is left to probe with
+				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
+		if (due) {
+			this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 4) : this.maxBatchSize;
+			this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
+		}
+		return due;
+	}
+
+	/** Move the newest queued items to the spill list until the queue is down to the limits. */
+	private void spillNewest(int keepItems, long keepBytes) {
+		List<T> newest = new ArrayList<>();
+		while (this.queue.size() > keepItems
+				|| (this.maxQueuedBytes != Long.MAX_VALUE && this.queuedBytes.get() > keepBytes && this.queue.size() > 1)) {
+			T item = this.queue.pollLast();
+			if (item == null) {
+				break;
+			}
+			this.queuedBytes.addAndGet(-this.weigher.applyAsLong(item));
+			newest.add(item);
+		}
+		for (int i = newest.size() - 1; i >= 0; i--) {
+			this.toSpill.add(newest.get(i));
+		}
+	}
+
+	/**
+	 * While the backend keeps failing, keep one probe in memory (the oldest retry, else the
+	 * oldest queued batch) and move the rest to the spill list, so that a crash loses at
+	 * most what arrived since the last spill.
+	 */
+	private void spillWhileFailing() {
+		Batch<T> probe = this.retries.poll();
+		while (!this.retries.isEmpty()) {
+			Batch<T> batch = this.retries.poll();
+			this.toSpill.addAll(batch.items);
+			release(batch);
+		}
+		if (probe != null) {
+			this.retries.add(probe);
+		}
+		spillNewest((probe == null && this.inFlight.isEmpty()) ? this.maxBatchSize : 0, 0);
+	}
+
+	/** Write the items due to the spool, or replay a batch from it, on the sender thread. */
+	private void spoolWork() {
+		Spool<T> spool = this.spool;
+		List<T> spill;
+		int replay;
+		this.lock.lock();
+		try {
+			spill = new ArrayList<>(this.toSpill);
+			this.toSpill.clear();
+			replay = this.replayDue;
+			this.replayDue = 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (spool == null) {
+			return;
+		}
+		if (!spill.isEmpty()) {
+			spool.spill(spill);
+		}
+		if (spool.isCleanUpDue()) {
+			spool.cleanUp();
+		}
+		if (replay == 0) {
+			return;
+		}
+		long maxBytes = (this.maxQueuedBytes == Long.MAX_VALUE) ? Long.MAX_VALUE : this.maxQueuedBytes / 4;
+		List<T> items = spool.replay(replay, maxBytes);
+		if (items.isEmpty()) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			for (T item : items) {
+				this.queuedBytes.addAndGet(this.weigher.applyAsLong(item));
+				this.queue.addLast(item);
 			}
 		}
 		finally {
@@ -472,10 +659,18 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 	}
 
-	/** Give a batch up, counting it; its items are discarded by the sender thread. */
+	/**
+	 * Give a batch up, counting it; its items are discarded by the sender thread, or
+	 * written to the spool by it when there is one.
+	 */
 	private void expire(Batch<T> batch, AtomicLong counter) {
-		counter.addAndGet(batch.items.size());
-		this.expiredItems.addAll(batch.items);
+		if (this.spool != null) {
+			this.toSpill.addAll(batch.items);
+		}
+		else {
+			counter.addAndGet(batch.items.size());
+			this.expiredItems.addAll(batch.items);
+		}
 		release(batch);
 	}
 
@@ -540,6 +735,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private void settleOutcome(Batch<T> batch, SendResult outcome) {
 		int size = batch.items.size();
 		List<T> discard = null;
+		List<T> persist = null;
 		boolean release = false;
 		this.lock.lock();
 		try {
@@ -549,6 +745,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 			SendResult.Kind kind = outcome.kind();
 			if (kind == SendResult.Kind.SENT) {
 				this.sent.addAndGet(size);
+				if (this.spool != null) {
+					this.spool.settled(batch.items);
+				}
 				release = true;
 				this.rejecting = false;
 				if (this.failures > 0) {
@@ -557,12 +756,20 @@ public final class BoundedSender<T> implements QueueStatistics {
 				}
 			}
 			else if (this.abandoned) {
-				this.dropped.addAndGet(size);
-				discard = batch.items;
+				if (this.spool != null) {
+					persist = batch.items;
+				}
+				else {
+					this.dropped.addAndGet(size);
+					discard = batch.items;
+				}
 				release = true;
 			}
 			else if (kind == SendResult.Kind.REJECTED || kind == SendResult.Kind.UNAUTHORIZED) {
 				this.failed.addAndGet(size);
+				if (this.spool != null) {
+					this.spool.settled(batch.items);
+				}
 				discard = batch.items;
 				release = true;
 				boolean unauthorized = kind == SendResult.Kind.UNAUTHORIZED;
@@ -619,6 +826,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		if (discard != null) {
 			discard(discard);
+		}
+		if (persist != null && this.spool != null) {
+			// Cancelled at shutdown: kept for the next start
+			this.dropped.addAndGet(size - this.spool.persist(persist));
 		}
 	}
 
@@ -758,6 +969,15 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
+	 * Return the spool of this sender's stream.
+	 * @return the spool, or {@code null} when undelivered items stay in memory
+	 */
+	@Override
+	public @Nullable Spool<?> getSpool() {
+		return this.spool;
+	}
+
+	/**
 	 * Return the number of requests under way.
 	 * @return the requests in flight
 	 */
@@ -887,6 +1107,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 		private Consumer<List<T>> discarded = (items) -> {
 		};
 
+		private @Nullable Spool<T> spool;
+
 		private Builder(String name, AsyncBatchSender<T> sender) {
 			Arguments.hasText(name, "'name' must not be empty");
 			Arguments.notNull(sender, "'sender' must not be null");
@@ -966,6 +1188,17 @@ public final class BoundedSender<T> implements QueueStatistics {
 		public Builder<T> onDiscarded(Consumer<List<T>> discarded) {
 			Arguments.notNull(discarded, "'discarded' must not be null");
 			this.discarded = discarded;
+			return this;
+		}
+
+		/**
+		 * Keep on disk what cannot be sent: a backed-up queue's overflow, items whose
+		 * retries are spent, what is left at shutdown; replayed once sending succeeds.
+		 * @param spool the stream's spool, or {@code null} for memory only
+		 * @return this builder
+		 */
+		public Builder<T> spool(@Nullable Spool<T> spool) {
+			this.spool = spool;
 			return this;
 		}
 

@@ -100,6 +100,8 @@ public final class Spool<T> {
 
 	private volatile long oldestMillis;
 
+	private volatile boolean cleanupDue;
+
 	private final AtomicLong spooled = new AtomicLong();
 
 	private final AtomicLong replayed = new AtomicLong();
@@ -592,8 +594,8 @@ public final class Spool<T> {
 			}
 			for (Object item : items) {
 				Pending entry = this.pending.remove(item);
-				if (entry != null) {
-					entry.segment.outstanding.decrementAndGet();
+				if (entry != null && entry.segment.outstanding.decrementAndGet() == 0 && entry.segment.fullyRead) {
+					this.cleanupDue = true;
 				}
 			}
 		}
@@ -628,7 +630,25 @@ public final class Spool<T> {
 		return spill(write);
 	}
 
+	/**
+	 * Whether segments whose items are all settled wait to be deleted by {@link #cleanUp}.
+	 * Cheap, without a lock.
+	 * @return whether to clean up
+	 */
+	public boolean isCleanUpDue() {
+		return this.cleanupDue;
+	}
+
+	/**
+	 * Delete the segments whose items are all settled.
+	 */
+	public synchronized void cleanUp() {
+		deleteSettled();
+		updateOldest();
+	}
+
 	private void deleteSettled() {
+		this.cleanupDue = false;
 		for (Segment segment : new ArrayList<>(this.segments)) {
 			if (segment.fullyRead && segment.outstanding.get() <= 0 && segment != this.writing) {
 				delete(segment);
@@ -764,7 +784,7 @@ public final class Spool<T> {
 		/** The offset of the corruption already counted, so that it is counted once. */
 		int corruptAt = -1;
 
-		boolean fullyRead;
+		volatile boolean fullyRead;
 
 		volatile boolean deleted;
 
