@@ -41,11 +41,11 @@ import org.jspecify.annotations.Nullable;
  * dropped.
  * <p>
  * With a {@link Spool}, nothing is dropped for lack of room or of a backend while the disk
- * has room: when the queue passes three quarters of its bounds, or the backend has failed
+ * has room: when the queue passes half its bounds, or the backend has failed
  * {@value #SPILL_AFTER_FAILED_ROUNDS} rounds in a row, this sender's thread writes the
  * queue's newest items (while failing, all but one probe) to the spool; items given up
  * after their retries go there too, and so does what is left at shutdown. Once sending
- * succeeds and the queue is below a quarter, the spool is replayed into it, oldest first,
+ * succeeds and the queue is below an eighth, the spool is replayed into it, oldest first,
  * at most one batch per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items keep their
  * latency. A healthy backend never touches the disk. Internal API.
  *
@@ -522,13 +522,14 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 	}
 
+	/** Half the queue: the other half is the time the thread has to get to it. */
 	private int highWater() {
-		return Math.max(1, this.capacity - this.capacity / 4);
+		return Math.max(1, this.capacity / 2);
 	}
 
 	private boolean overHighWater() {
-		return this.queue.size() >= highWater() || (this.maxQueuedBytes != Long.MAX_VALUE
-				&& this.queuedBytes.get() >= this.maxQueuedBytes - this.maxQueuedBytes / 4);
+		return this.queue.size() >= highWater()
+				|| (this.maxQueuedBytes != Long.MAX_VALUE && this.queuedBytes.get() >= this.maxQueuedBytes / 2);
 	}
 
 	/**
@@ -542,7 +543,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		if (overHighWater()) {
 			// Backed up: the newest go to disk, the oldest stay to be sent first
-			spillNewest(this.capacity / 2, this.maxQueuedBytes / 2);
+			spillNewest(this.capacity / 4, this.maxQueuedBytes / 4);
 		}
 		if (this.failures >= SPILL_AFTER_FAILED_ROUNDS && now - this.spillAtNanos >= 0) {
 			this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
@@ -555,12 +556,13 @@ public final class BoundedSender<T> implements QueueStatistics {
 			return false;
 		}
 		boolean due = (this.failures == 0)
-				? this.queue.size() < this.capacity / 4 && this.inFlight.size() < this.maxInFlight
-						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 4)
+				// Below an eighth, and an eighth at a time: the queue stays far from the high water
+				? this.queue.size() < this.capacity / 8 && this.inFlight.size() < this.maxInFlight
+						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 8)
 				// While failing, a replayed batch is the probe when nothing else is left to probe with
 				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
 		if (due) {
-			this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 4) : this.maxBatchSize;
+			this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 8) : this.maxBatchSize;
 			this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
 		}
 		return due;
@@ -628,7 +630,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		if (replay == 0) {
 			return;
 		}
-		long maxBytes = (this.maxQueuedBytes == Long.MAX_VALUE) ? Long.MAX_VALUE : this.maxQueuedBytes / 4;
+		long maxBytes = (this.maxQueuedBytes == Long.MAX_VALUE) ? Long.MAX_VALUE : this.maxQueuedBytes / 8;
 		List<T> items = spool.replay(replay, maxBytes);
 		if (items.isEmpty()) {
 			return;
