@@ -586,21 +586,17 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * While the backend keeps failing, keep one probe in memory (the oldest retry, else the
-	 * oldest queued batch) and move the rest to the spill list, so that a crash loses at
-	 * most what arrived since the last spill.
+	 * While the backend keeps failing, move the retries and the queue to the spill list, so
+	 * that a crash loses at most what arrived since the last spill. The probe then comes
+	 * from the spool, and stays on disk until it is settled.
 	 */
 	private void spillWhileFailing() {
-		Batch<T> probe = this.retries.poll();
 		while (!this.retries.isEmpty()) {
 			Batch<T> batch = this.retries.poll();
 			this.toSpill.addAll(batch.items);
 			release(batch);
 		}
-		if (probe != null) {
-			this.retries.add(probe);
-		}
-		spillNewest((probe == null && this.inFlight.isEmpty()) ? this.maxBatchSize : 0, 0);
+		spillNewest(0, 0);
 	}
 
 	/** Write the items due to the spool, or replay a batch from it, on the sender thread. */

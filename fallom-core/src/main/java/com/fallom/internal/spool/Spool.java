@@ -611,7 +611,7 @@ public final class Spool<T> {
 	 * Keep items left at shutdown: those read from a segment still on disk stay there,
 	 * for the next process to replay; the rest are written.
 	 * @param items the items
-	 * @return how many were written
+	 * @return how many are kept, on disk already or written now
 	 */
 	public synchronized int persist(List<T> items) {
 		List<T> write = new ArrayList<>(items.size());
@@ -627,7 +627,7 @@ public final class Spool<T> {
 				}
 			}
 		}
-		return spill(write);
+		return items.size() - write.size() + spill(write);
 	}
 
 	/**

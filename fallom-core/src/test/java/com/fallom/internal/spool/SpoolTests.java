@@ -153,7 +153,7 @@ class SpoolTests {
 		List<String> replayed = spool.replay(100, Long.MAX_VALUE);
 		List<String> left = new ArrayList<>(replayed);
 		left.addAll(items("live", 3));
-		spool.persist(left);
+		assertThat(spool.persist(left)).isEqualTo(13);
 		closeAndForget(first);
 		List<String> expected = new ArrayList<>(items("a", 10));
 		expected.addAll(items("live", 3));
