@@ -38,6 +38,7 @@ import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTrace;
 import com.fallom.tracing.FallomTraceExporter;
 import com.fallom.tracing.TracingProtocol;
+import com.fallom.tracing.internal.BoundedExportSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
 import com.fallom.tracing.internal.OtlpHttpExporter;
 import com.fallom.tracing.internal.RecordExportSpanProcessor;
@@ -201,12 +202,13 @@ public final class Fallom implements AutoCloseable {
 									RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
 									builder.exportTimeout, builder.shutdownTimeout, this.spool),
 							builder.resource(), builder.shutdownTimeout)
-					: new FallomTraceExporter(new OtlpHttpExporter(tracesClient, builder.exportTimeout),
-							builder.resource(),
-							new FallomTraceExporter.Settings(builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
-									builder.spanBatchSize, builder.maxSpanBatchBytes,
-									FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
-									builder.exportTimeout, builder.shutdownTimeout));
+					: new FallomTraceExporter(
+							new BoundedExportSpanProcessor(new OtlpHttpExporter(tracesClient, builder.exportTimeout),
+									builder.spanQueueCapacity, builder.maxQueuedSpanBytes, builder.spanBatchSize,
+									builder.maxSpanBatchBytes, FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT,
+									retryBackoff, builder.exportTimeout, builder.shutdownTimeout,
+									tracesClient.executor()),
+							builder.resource(), builder.shutdownTimeout);
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
 					builder.missingVersionTtl, builder.clock);
 			this.models = new FallomModels(this.configRegistry, loader, this.sessionRecorder,

@@ -9,6 +9,8 @@ import com.fallom.test.FallomMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,31 +95,28 @@ class FallomLifecycleTests {
 			.containsExactly("while-stopped");
 	}
 
-	@Test
-	void onlineEngineRunsFourThreadsOfItsOwnAndOneHttpClientForEveryServiceAndTheExport() {
+	@ParameterizedTest
+	@ValueSource(strings = { "records", "otlp" })
+	void onlineEngineAddsAtMostFourThreadsWithNoThreadPerSenderAndOneHttpClientForEveryServiceAndTheExport(
+			String protocol) {
 		Set<Thread> before = Thread.getAllStackTraces().keySet();
-		try (Fallom fallom = online().build()) {
+		try (Fallom fallom = online().tracingProtocol(protocol).build()) {
 			fallom.models().get("support", "s1");
 			fallom.trace().span(Map.of("score", 1), "support", "s1");
 			fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
 			fallom.prompts().get("greeting", null, com.fallom.prompts.PromptFallback.of("s", "u"));
 			await().until(() -> this.server.sessions().size() == 1 && this.server.metrics().size() == 1
-					&& this.server.traceRecords().size() == 1);
-			List<String> started = Thread.getAllStackTraces()
-				.keySet()
-				.stream()
-				.filter((thread) -> thread.isAlive() && !before.contains(thread))
-				.map(Thread::getName)
-				.filter((name) -> !name.startsWith("fallom-mock-"))
-				// The JDK's one delayer of CompletableFuture.orTimeout, shared by the whole JVM
-				.filter((name) -> !name.equals("CompletableFutureDelayScheduler"))
+					&& (this.server.traceRecords().size() + this.server.traceSpans().size()) == 1);
+			List<String> started = threadsSince(before).stream()
+				.filter((name) -> !name.startsWith("fallom-mock-") && !name.startsWith("awaitility"))
 				.toList();
-			// Three senders and one sync thread for configs, prompts and prompt A/B tests
-			assertThat(engineThreadsSince(before)).hasSize(4);
-			// The one HTTP client: its two threads and the JDK's selector; the export has none of its own
-			assertThat(started).filteredOn((name) -> name.startsWith("fallom-http")).hasSizeLessThanOrEqualTo(2);
+			// The sync thread of configs, prompts and prompt A/B tests, the HTTP client's one
+			// thread that also pumps the three senders, and the JDK client's selector; no
+			// JVM-wide delayer of CompletableFuture.orTimeout either
+			assertThat(engineThreadsSince(before)).containsExactly("fallom-sync-1");
+			assertThat(started).filteredOn((name) -> name.startsWith("fallom-http")).hasSize(1);
 			assertThat(started).filteredOn((name) -> name.contains("SelectorManager")).hasSize(1);
-			assertThat(started).as(started.toString()).hasSizeLessThanOrEqualTo(7);
+			assertThat(started).as(started.toString()).hasSizeLessThanOrEqualTo(4);
 		}
 	}
 
@@ -142,7 +141,8 @@ class FallomLifecycleTests {
 	}
 
 	/**
-	 * Return the engine's own threads (senders and sync) started since the given ones.
+	 * Return the engine's threads of senders (none any more: they run on the HTTP
+	 * client's thread) and of the sync, started since the given ones.
 	 */
 	static List<String> engineThreadsSince(Set<Thread> before) {
 		return Thread.getAllStackTraces()

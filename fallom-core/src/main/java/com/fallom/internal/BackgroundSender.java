@@ -8,8 +8,8 @@ import com.fallom.internal.spool.Spool;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lifecycle around a {@link BoundedSender}: items queue without blocking, one
- * background thread keeps a bounded number of asynchronous requests under way, failed
+ * A lifecycle around a {@link BoundedSender}: items queue without blocking, pumps on the
+ * HTTP client's thread keep a bounded number of asynchronous requests under way, failed
  * sends are retried with back-off, and stopping flushes within the shutdown timeout. The
  * base of the session recorder and the custom metrics sender. Internal API.
  *
@@ -75,7 +75,7 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 	}
 
 	/**
-	 * Pause: send what is queued within the given time, then end the thread; what is
+	 * Pause: send what is queued within the given time, then stop sending; what is
 	 * left, and what is queued meanwhile, is sent on {@link #start()} or flushed by
 	 * {@link #stop()}.
 	 * @param flushTimeout the longest the flush may take

@@ -9,6 +9,10 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -22,10 +26,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends items to the backend through a bounded queue, from one background thread that
- * keeps up to {@code maxInFlight} asynchronous requests under way, so that throughput is
- * {@code maxInFlight / round-trip} rather than {@code 1 / round-trip}, with no thread per
- * item.
+ * Sends items to the backend through a bounded queue, keeping up to {@code maxInFlight}
+ * asynchronous requests under way, so that throughput is {@code maxInFlight / round-trip}
+ * rather than {@code 1 / round-trip}, with no thread per item and no thread per sender:
+ * a short pump, run on an executor shared with other senders (the HTTP client's one
+ * thread), takes what may be sent and starts the requests, then returns. Only a change
+ * schedules a pump, never more than one at a time: an item offered to an empty queue, a
+ * send completing, a retry time reached, a pause or a stop. Without a shared executor
+ * the sender runs its pumps on a daemon thread of its own, from {@link #start()} to
+ * {@link #pause} or {@link #stop}.
  * <p>
  * Callers never block: a full queue (by count, or by the estimated bytes of what it holds)
  * drops the item and counts it. A send that fails for a reason that may pass (network
@@ -38,16 +47,19 @@ import org.jspecify.annotations.Nullable;
  * backend refuses for good (400, 404, 413 ...) is counted as failed and dropped, with one
  * WARN; a refused API key (401, 403) is too, and sending also backs off until a send
  * succeeds. Stopping sends what is left within a bounded time and counts the rest as
- * dropped.
+ * dropped. Items are given up in three places only: {@link #dropOffered} (queue full or
+ * stopped), {@link #expire} (retried too often or too long) and {@link #dropUnsent}
+ * (left at stop).
  * <p>
  * With a {@link Spool}, nothing is dropped for lack of room or of a backend while the disk
  * has room: when the queue passes half its bounds, or the backend has failed
- * {@value #SPILL_AFTER_FAILED_ROUNDS} rounds in a row, this sender's thread writes the
- * queue's newest items (while failing, all but one probe) to the spool; items given up
- * after their retries go there too, and so does what is left at shutdown. Once sending
+ * {@value #SPILL_AFTER_FAILED_ROUNDS} rounds in a row, a pump writes the queue's newest
+ * items (while failing, the whole queue and every retry) to the spool; items given up
+ * after their retries go there too, and so does what is left at stop. Once sending
  * succeeds and the queue is below an eighth, the spool is replayed into it, oldest first,
- * at most one batch per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items keep their
- * latency. A healthy backend never touches the disk. Internal API.
+ * at most an eighth of the queue per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items
+ * keep their latency. A healthy backend never touches the disk; the disk is only touched
+ * by pumps, never on a caller's thread. Internal API.
  *
  * @param <T> the item type
  */
@@ -60,13 +72,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 	/** Failed rounds in a row after which the queue goes to the spool, rather than wait. */
 	static final int SPILL_AFTER_FAILED_ROUNDS = 2;
 
-	/** The least time between two spills while failing, so that writes are batched. */
+	/** The time between two spills while failing, so that writes are batched. */
 	private static final long SPILL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
 	static final long REPLAY_INTERVAL_MILLIS = 100;
-
-	/** The longest the thread waits before it looks at the spool again. */
-	private static final long SPOOL_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
 
 	private final String name;
 
@@ -90,12 +99,17 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private final @Nullable Spool<T> spool;
 
-	/** What {@link #next} returns when the thread has spool work to do rather than a send. */
+	/** What {@link #next} returns when the pump has spool work to do rather than a send. */
 	private final Batch<T> spoolTurn = new Batch<>(-1, List.of(), 0);
+
+	/** The executor shared with other senders, or {@code null} for a thread of this sender's own. */
+	private final @Nullable ScheduledExecutorService sharedExecutor;
+
+	private final Runnable pumpTask = this::pump;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Signalled when an item arrives in an empty queue, a send completes, or stopping begins. */
+	/** Signalled when a send completes, a pump finds nothing left to send, or sending is given up. */
 	private final Condition changed = this.lock.newCondition();
 
 	// Guarded by lock
@@ -125,20 +139,33 @@ public final class BoundedSender<T> implements QueueStatistics {
 	/** Whether the next probe takes newer items: the oldest retry has just failed again. */
 	private boolean probeQueue;
 
-	/** Items expired while choosing the next batch, discarded by the sender thread. */
+	/** Items expired while choosing the next batch, discarded by the pump after it lets go of the lock. */
 	private final List<T> expiredItems = new ArrayList<>();
 
-	/** Items the sender thread writes to the spool next, oldest first. */
+	/** Items the next pump writes to the spool, oldest first. */
 	private final List<T> toSpill = new ArrayList<>();
 
-	/** How many items the sender thread reads from the spool next, if any. */
+	/** How many items the next pump reads from the spool, if any. */
 	private int replayDue;
 
 	private long spillAtNanos;
 
 	private long replayAtNanos;
 
-	private @Nullable Thread thread;
+	/** Pumps again when a spill or replay is due by time: one timer at a time. */
+	private @Nullable ScheduledFuture<?> spoolTimer;
+
+	private long spoolTimerAtNanos;
+
+	/** Where pumps run while sending: started, and neither paused nor stopped; else {@code null}. */
+	private @Nullable ScheduledExecutorService executor;
+
+	/** Whether a pump is scheduled or running: the next change need not schedule another. */
+	private boolean pumpScheduled;
+
+	private @Nullable ScheduledFuture<?> retryTimer;
+
+	private long retryTimerAtNanos;
 
 	private long stopDeadlineNanos;
 
@@ -146,11 +173,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	private boolean awaited;
 
-	/** Set by {@link #pause}: the thread flushes what it can, then ends; {@link #start} resumes. */
+	/** Set by {@link #pause}: pumps flush what they can; {@link #start} resumes. */
 	private boolean pausing;
-
-	/** Set when a pause's flush time is up: the thread ends at once. */
-	private boolean parked;
 
 	// Read without the lock
 
@@ -182,6 +206,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		this.sender = builder.sender;
 		this.discarded = builder.discarded;
 		this.spool = builder.spool;
+		this.sharedExecutor = builder.executor;
 		this.queue = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
 
@@ -197,109 +222,219 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Queue an item without blocking.
+	 * Queue an item without blocking. Schedules a pump only when the queue was empty and
+	 * none is scheduled: a busy sender takes the item with the pump after the next send
+	 * completes.
 	 * @param item the item
 	 * @return {@code false} when the queue was full and the item was dropped
 	 */
 	public boolean offer(T item) {
 		if (this.closed) {
-			this.dropped.incrementAndGet();
+			dropOffered(item);
 			return false;
 		}
 		long bytes = this.weigher.applyAsLong(item);
 		if (bytes > 0 && this.queuedBytes.addAndGet(bytes) > this.maxQueuedBytes) {
 			this.queuedBytes.addAndGet(-bytes);
-			this.dropped.incrementAndGet();
+			dropOffered(item);
 			return false;
 		}
+		ScheduledExecutorService pumpOn = null;
+		boolean queued = false;
 		this.lock.lock();
 		try {
 			if (!this.stopping && this.queue.size() < this.capacity) {
 				this.queue.addLast(item);
-				if (this.queue.size() == 1 || (this.spool != null && this.queue.size() == highWater())) {
-					this.changed.signal();
+				queued = true;
+				if (this.queue.size() == 1 || (this.spool != null && this.queue.size() >= highWater())) {
+					pumpOn = claimPump();
 				}
-				return true;
 			}
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
+		}
+		if (queued) {
+			return true;
 		}
 		if (bytes > 0) {
 			this.queuedBytes.addAndGet(-bytes);
 		}
-		this.dropped.incrementAndGet();
+		dropOffered(item);
 		return false;
 	}
 
 	/**
-	 * Start the background thread, or resume after {@link #pause}. Starting twice, or
-	 * after {@link #stop}, does nothing.
+	 * The one place an offered item is refused: the queue is full (by count or by bytes),
+	 * or the sender is stopping. Counted as dropped.
 	 */
-	public void start() {
-		this.lock.lock();
-		try {
-			if (this.thread != null || this.closed) {
-				return;
-			}
-			this.pausing = false;
-			this.parked = false;
-			startThread();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void startThread() {
-		Thread thread = new DaemonThreadFactory("fallom-" + this.name).newThread(this::run);
-		this.thread = thread;
-		thread.start();
+	private void dropOffered(T item) {
+		this.dropped.incrementAndGet();
 	}
 
 	/**
-	 * Pause: send what is queued or waiting for a retry within the timeout, then end the
-	 * thread. Unlike {@link #stop}, nothing is given up: items keep queueing (within the
-	 * bounds) and what is left is sent once {@link #start} resumes, or flushed by
-	 * {@link #stop}. Requests under way complete on the HTTP client's threads.
+	 * Start sending, or resume after {@link #pause}. Starting twice, or after
+	 * {@link #stop}, does nothing.
+	 */
+	public void start() {
+		ScheduledExecutorService pumpOn;
+		this.lock.lock();
+		try {
+			if (this.executor != null || this.closed) {
+				return;
+			}
+			this.pausing = false;
+			pumpOn = activate();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		schedulePump(pumpOn);
+	}
+
+	/** Take the executor pumps run on, a thread of this sender's own without a shared one, and claim a pump. */
+	private ScheduledExecutorService activate() {
+		ScheduledExecutorService executor = this.sharedExecutor;
+		if (executor == null) {
+			ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1,
+					new DaemonThreadFactory("fallom-" + this.name));
+			own.setRemoveOnCancelPolicy(true);
+			own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+			executor = own;
+		}
+		this.executor = executor;
+		this.pumpScheduled = true;
+		return executor;
+	}
+
+	/**
+	 * Claim the next pump, under the lock: the executor to schedule it on, or {@code null}
+	 * when one is already scheduled or the sender is not sending.
+	 */
+	private @Nullable ScheduledExecutorService claimPump() {
+		if (this.pumpScheduled || this.executor == null || this.abandoned) {
+			return null;
+		}
+		this.pumpScheduled = true;
+		return this.executor;
+	}
+
+	/** Schedule a pump claimed by {@link #claimPump()}, outside the lock. */
+	private void schedulePump(ScheduledExecutorService executor) {
+		try {
+			executor.execute(this.pumpTask);
+		}
+		catch (RejectedExecutionException ex) {
+			// The shared executor is shut down (its HTTP client closed): nothing can be sent any more
+			this.lock.lock();
+			try {
+				this.pumpScheduled = false;
+				this.changed.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+			logger.debug("Fallom " + this.name + ": the executor is shut down; items are no longer sent");
+		}
+	}
+
+	/**
+	 * Pause: send what is queued or waiting for a retry within the timeout, then stop
+	 * sending (a thread of the sender's own ends). Unlike {@link #stop}, nothing is given
+	 * up: items keep queueing (within the bounds) and what is left is sent once
+	 * {@link #start} resumes, or flushed by {@link #stop}. Requests under way complete on
+	 * the HTTP client's thread.
 	 * @param flushTimeout the longest time the flush may take
 	 */
 	public void pause(Duration flushTimeout) {
-		Thread thread;
+		ScheduledExecutorService pumpOn;
 		this.lock.lock();
 		try {
-			thread = this.thread;
-			if (thread == null || this.closed) {
+			if (this.executor == null || this.closed) {
 				return;
 			}
 			this.pausing = true;
-			this.changed.signalAll();
+			pumpOn = claimPump();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		join(thread, Math.max(1, flushTimeout.toMillis()));
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
+		}
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, flushTimeout.toMillis()));
+		ScheduledExecutorService stopped;
 		this.lock.lock();
 		try {
-			this.parked = true;
-			this.changed.signalAll();
+			awaitFlushed(deadline);
+			stopped = deactivate();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		join(thread, INTERRUPT_GRACE_MILLIS);
-		if (thread.isAlive()) {
-			thread.interrupt();
-			join(thread, INTERRUPT_GRACE_MILLIS);
-		}
-		this.lock.lock();
+		endOwnThread(stopped);
+	}
+
+	/**
+	 * Wait, under the lock, until what is queued or waiting for a retry is sent, at most
+	 * to the deadline.
+	 */
+	private void awaitFlushed(long deadlineNanos) {
 		try {
-			if (this.thread == thread) {
-				this.thread = null;
+			while (!isFlushed() && !this.abandoned && this.executor != null) {
+				long wait = deadlineNanos - System.nanoTime();
+				if (wait <= 0) {
+					return;
+				}
+				this.changed.awaitNanos(wait);
 			}
 		}
-		finally {
-			this.lock.unlock();
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private boolean isFlushed() {
+		return this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
+	}
+
+	/** Stop sending, under the lock: no pump is scheduled any more; returns the executor that ran them. */
+	private @Nullable ScheduledExecutorService deactivate() {
+		ScheduledExecutorService executor = this.executor;
+		this.executor = null;
+		ScheduledFuture<?> timer = this.retryTimer;
+		if (timer != null) {
+			timer.cancel(false);
+			this.retryTimer = null;
+		}
+		if (this.spoolTimer != null) {
+			this.spoolTimer.cancel(false);
+			this.spoolTimer = null;
+		}
+		return executor;
+	}
+
+	/**
+	 * End the sender's own thread: a pump still running (only a blocking {@link ItemSender}
+	 * makes one last) gets a grace time, then an interrupt. A shared executor is left alone.
+	 */
+	private void endOwnThread(@Nullable ScheduledExecutorService executor) {
+		if (executor == null || executor == this.sharedExecutor) {
+			return;
+		}
+		executor.shutdown();
+		try {
+			if (!executor.awaitTermination(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+				executor.shutdownNow();
+				executor.awaitTermination(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			executor.shutdownNow();
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -310,6 +445,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 	 * @param flushTimeout the longest time the flush may take
 	 */
 	public void beginStop(Duration flushTimeout) {
+		ScheduledExecutorService pumpOn;
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -317,63 +453,57 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 			this.closed = true;
 			this.stopping = true;
-			if (this.thread == null && (this.pausing || this.parked)) {
-				// Paused: what is left, and what queued since, gets this flush as well
-				this.pausing = false;
-				this.parked = false;
-				startThread();
-			}
 			this.flushTimeoutMillis = Math.max(1, flushTimeout.toMillis());
 			this.stopDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.flushTimeoutMillis);
-			this.changed.signalAll();
+			if (this.executor == null && this.pausing) {
+				// Paused: what is left, and what queued since, gets this flush as well
+				this.pausing = false;
+				pumpOn = activate();
+			}
+			else {
+				pumpOn = claimPump();
+			}
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
 		}
 	}
 
 	/**
 	 * Stop accepting items and send what is queued or waiting for a retry within the
 	 * timeout (counted from {@link #beginStop(Duration)} when that came first), then stop
-	 * the thread. Items left unsent are counted as dropped.
+	 * sending. Items left unsent are counted as dropped.
 	 * @param flushTimeout the longest time to wait for the flush
 	 */
 	public void stop(Duration flushTimeout) {
 		beginStop(flushTimeout);
-		Thread thread;
-		long remainingMillis;
 		this.lock.lock();
 		try {
 			if (this.awaited) {
 				return;
 			}
 			this.awaited = true;
-			thread = this.thread;
-			remainingMillis = TimeUnit.NANOSECONDS.toMillis(this.stopDeadlineNanos - System.nanoTime());
+			awaitFlushed(this.stopDeadlineNanos);
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (thread != null) {
-			join(thread, Math.max(1, remainingMillis));
-		}
 		int left = abandon();
-		if (thread != null && thread.isAlive()) {
-			thread.interrupt();
-			join(thread, INTERRUPT_GRACE_MILLIS);
+		ScheduledExecutorService stopped;
+		this.lock.lock();
+		try {
+			stopped = deactivate();
 		}
+		finally {
+			this.lock.unlock();
+		}
+		endOwnThread(stopped);
 		if (left > 0) {
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
 					+ this.flushTimeoutMillis + " ms" + ((this.spool != null) ? " nor kept in the spool" : ""));
-		}
-	}
-
-	private static void join(Thread thread, long millis) {
-		try {
-			thread.join(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -402,9 +532,6 @@ public final class BoundedSender<T> implements QueueStatistics {
 				bytes += batch.bytes;
 			}
 			this.retries.clear();
-			if (this.spool == null) {
-				this.dropped.addAndGet(left.size());
-			}
 			this.queuedBytes.addAndGet(-bytes);
 			cancelled = new ArrayList<>(this.inFlight);
 			expired = drainExpired();
@@ -414,16 +541,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 			this.lock.unlock();
 		}
 		discard(expired);
-		int count = left.size();
-		if (this.spool != null) {
-			// Kept for the next start rather than dropped
-			int kept = this.spool.persist(left);
-			this.dropped.addAndGet(left.size() - kept);
-			count -= kept;
-		}
-		else {
-			discard(left);
-		}
+		int count = left.size() - dropUnsent(left);
 		for (Batch<T> batch : cancelled) {
 			if (this.spool == null) {
 				count += batch.items.size();
@@ -437,12 +555,39 @@ public final class BoundedSender<T> implements QueueStatistics {
 		return count;
 	}
 
-	private void run() {
+	/**
+	 * The one place items left at stop are given up (queued or waiting for a retry when
+	 * the flush time is up, or in flight and then cancelled): kept in the spool when there
+	 * is one, else counted as dropped.
+	 * @return how many were kept
+	 */
+	private int dropUnsent(List<T> items) {
+		if (this.spool != null) {
+			// For the next start rather than dropped
+			int kept = this.spool.persist(items);
+			this.dropped.addAndGet(items.size() - kept);
+			return kept;
+		}
+		this.dropped.addAndGet(items.size());
+		discard(items);
+		return 0;
+	}
+
+	/**
+	 * Send what may be sent now, on the executor, without waiting for anything: take
+	 * batches and start their requests until the requests in flight reach the limit, a
+	 * back-off holds sending (then a timer pumps again at the retry time), or nothing is
+	 * left. What happens after (a send completing, an item offered to an empty queue)
+	 * schedules the next pump.
+	 */
+	private void pump() {
+		boolean finished = false;
 		try {
 			while (true) {
 				Batch<T> batch = next();
 				discardExpired();
 				if (batch == null) {
+					finished = true;
 					return;
 				}
 				if (batch == this.spoolTurn) {
@@ -452,77 +597,102 @@ public final class BoundedSender<T> implements QueueStatistics {
 				dispatch(batch);
 			}
 		}
-		catch (InterruptedException ex) {
-			// Stopped after the flush timeout
-		}
 		catch (Throwable ex) {
-			logger.error("Fallom " + this.name + ": the sender thread failed; items are no longer sent", ex);
+			logger.error("Fallom " + this.name + ": sending failed unexpectedly; the next change sends again", ex);
+		}
+		finally {
+			if (!finished) {
+				this.lock.lock();
+				try {
+					this.pumpScheduled = false;
+				}
+				finally {
+					this.lock.unlock();
+				}
+			}
 		}
 	}
 
 	/**
-	 * Wait for the next batch that may be sent: a retry once the back-off has passed, else
-	 * items from the queue, while fewer than the limit are in flight.
-	 * @return the batch, counted as in flight, or {@code null} when stopped
+	 * Take the next batch that may be sent: a retry once the back-off has passed, else
+	 * items from the queue, while fewer than the limit are in flight. When there is none,
+	 * the pump ends: the claim on it is given back under the same lock, so that the next
+	 * change schedules another.
+	 * @return the batch, counted as in flight, or {@code null} when nothing may be sent now
 	 */
-	private @Nullable Batch<T> next() throws InterruptedException {
+	private @Nullable Batch<T> next() {
 		this.lock.lock();
 		try {
-			while (true) {
-				if (this.abandoned || this.parked) {
+			if (this.abandoned || this.executor == null) {
+				this.pumpScheduled = false;
+				return null;
+			}
+			if (this.spool != null && spoolWorkDue(System.nanoTime())) {
+				return this.spoolTurn;
+			}
+			boolean failing = this.failures > 0;
+			if (failing) {
+				long wait = this.retryAtNanos - System.nanoTime();
+				if (wait > 0) {
+					scheduleRetryTimer(wait);
+					this.pumpScheduled = false;
 					return null;
 				}
-				if (this.spool != null && spoolWorkDue(System.nanoTime())) {
-					return this.spoolTurn;
+			}
+			// While failing one request probes the backend; the rest wait for its answer
+			if (this.inFlight.size() < (failing ? 1 : this.maxInFlight)) {
+				long now = System.nanoTime();
+				Batch<T> batch = null;
+				if (failing && this.probeQueue && !this.queue.isEmpty()) {
+					batch = takeBatch();
 				}
-				boolean failing = this.failures > 0;
-				if (failing) {
-					long wait = this.retryAtNanos - System.nanoTime();
-					if (wait > 0) {
-						this.changed.awaitNanos((this.spool != null) ? Math.min(wait, SPOOL_WAKE_NANOS) : wait);
-						continue;
-					}
+				if (batch == null) {
+					batch = pollRetry(now);
 				}
-				// While failing one request probes the backend; the rest wait for its answer
-				if (this.inFlight.size() < (failing ? 1 : this.maxInFlight)) {
-					long now = System.nanoTime();
-					Batch<T> batch = null;
-					if (failing && this.probeQueue && !this.queue.isEmpty()) {
-						batch = takeBatch();
-					}
-					if (batch == null) {
-						batch = pollRetry(now);
-					}
-					if (batch == null && !this.queue.isEmpty()) {
-						batch = takeBatch();
-					}
-					if (batch != null) {
-						batch.round = this.round;
-						if (batch.attempts++ == 0) {
-							batch.firstAttemptNanos = now;
-						}
-						this.inFlight.add(batch);
-						return batch;
-					}
-					if ((this.stopping || this.pausing) && this.inFlight.isEmpty() && this.retries.isEmpty()) {
-						return null;
-					}
+				if (batch == null && !this.queue.isEmpty()) {
+					batch = takeBatch();
 				}
-				if (this.spool != null) {
-					// Spill and replay are due by time, not only by a signal
-					this.changed.awaitNanos(SPOOL_WAKE_NANOS);
-				}
-				else {
-					this.changed.await();
+				if (batch != null) {
+					batch.round = this.round;
+					if (batch.attempts++ == 0) {
+						batch.firstAttemptNanos = now;
+					}
+					this.inFlight.add(batch);
+					return batch;
 				}
 			}
+			this.pumpScheduled = false;
+			// A pause or stop waiting for the flush may be done
+			this.changed.signalAll();
+			return null;
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	/** Half the queue: the other half is the time the thread has to get to it. */
+	/**
+	 * Pump again at the retry time, under the lock: one timer at a time, replaced only by
+	 * an earlier retry time.
+	 */
+	private void scheduleRetryTimer(long waitNanos) {
+		ScheduledExecutorService executor = this.executor;
+		if (executor == null || (this.retryTimer != null && this.retryTimerAtNanos <= this.retryAtNanos)) {
+			return;
+		}
+		if (this.retryTimer != null) {
+			this.retryTimer.cancel(false);
+		}
+		try {
+			this.retryTimer = executor.schedule(this::retryTimeReached, waitNanos, TimeUnit.NANOSECONDS);
+			this.retryTimerAtNanos = this.retryAtNanos;
+		}
+		catch (RejectedExecutionException ex) {
+			this.retryTimer = null;
+		}
+	}
+
+	/** Half the queue: the other half is the time a pump has to get to it. */
 	private int highWater() {
 		return Math.max(1, this.capacity / 2);
 	}
@@ -533,8 +703,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Decide, under the lock, whether the thread has spool work: items to write (taken
-	 * from the queue and the retries here) or a batch to replay.
+	 * Decide, under the lock, whether the pump has spool work: items to write (taken from
+	 * the queue and the retries here) or a batch to replay. Work due later gets a timer.
 	 */
 	private boolean spoolWorkDue(long now) {
 		Spool<T> spool = this.spool;
@@ -545,27 +715,37 @@ public final class BoundedSender<T> implements QueueStatistics {
 			// Backed up: the newest go to disk, the oldest stay to be sent first
 			spillNewest(this.capacity / 4, this.maxQueuedBytes / 4);
 		}
-		if (this.failures >= SPILL_AFTER_FAILED_ROUNDS && now - this.spillAtNanos >= 0) {
-			this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
-			spillWhileFailing();
+		if (this.failures >= SPILL_AFTER_FAILED_ROUNDS && (!this.queue.isEmpty() || !this.retries.isEmpty())) {
+			if (now - this.spillAtNanos >= 0) {
+				this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
+				spillWhileFailing();
+			}
+			else {
+				scheduleSpoolTimer(this.spillAtNanos - now);
+			}
 		}
 		if (!this.toSpill.isEmpty() || spool.isCleanUpDue()) {
 			return true;
 		}
-		if (this.stopping || this.pausing || !spool.hasUnread() || now - this.replayAtNanos < 0) {
+		if (this.stopping || this.pausing || !spool.hasUnread()) {
 			return false;
 		}
-		boolean due = (this.failures == 0)
+		boolean wanted = (this.failures == 0)
 				// Below an eighth, and an eighth at a time: the queue stays far from the high water
 				? this.queue.size() < this.capacity / 8 && this.inFlight.size() < this.maxInFlight
 						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 8)
 				// While failing, a replayed batch is the probe when nothing else is left to probe with
 				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
-		if (due) {
-			this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 8) : this.maxBatchSize;
-			this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
+		if (!wanted) {
+			return false;
 		}
-		return due;
+		if (now - this.replayAtNanos < 0) {
+			scheduleSpoolTimer(this.replayAtNanos - now);
+			return false;
+		}
+		this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 8) : this.maxBatchSize;
+		this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
+		return true;
 	}
 
 	/** Move the newest queued items to the spill list until the queue is down to the limits. */
@@ -599,7 +779,41 @@ public final class BoundedSender<T> implements QueueStatistics {
 		spillNewest(0, 0);
 	}
 
-	/** Write the items due to the spool, or replay a batch from it, on the sender thread. */
+	/** Pump again after the given time, under the lock: one timer, replaced only by an earlier one. */
+	private void scheduleSpoolTimer(long waitNanos) {
+		ScheduledExecutorService executor = this.executor;
+		long at = System.nanoTime() + waitNanos;
+		if (executor == null || (this.spoolTimer != null && this.spoolTimerAtNanos - at <= 0)) {
+			return;
+		}
+		if (this.spoolTimer != null) {
+			this.spoolTimer.cancel(false);
+		}
+		try {
+			this.spoolTimer = executor.schedule(this::spoolTimeReached, waitNanos, TimeUnit.NANOSECONDS);
+			this.spoolTimerAtNanos = at;
+		}
+		catch (RejectedExecutionException ex) {
+			this.spoolTimer = null;
+		}
+	}
+
+	private void spoolTimeReached() {
+		ScheduledExecutorService pumpOn;
+		this.lock.lock();
+		try {
+			this.spoolTimer = null;
+			pumpOn = claimPump();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			pump();
+		}
+	}
+
+	/** Write the items due to the spool, or replay a batch from it: on the pump, never a caller. */
 	private void spoolWork() {
 		Spool<T> spool = this.spool;
 		List<T> spill;
@@ -643,6 +857,22 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 	}
 
+	private void retryTimeReached() {
+		ScheduledExecutorService pumpOn;
+		this.lock.lock();
+		try {
+			this.retryTimer = null;
+			pumpOn = claimPump();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			// Already on the executor's thread: pump now rather than queue another task
+			pump();
+		}
+	}
+
 	/**
 	 * Take the oldest retry that has time left; older ones are given up and counted.
 	 */
@@ -658,11 +888,12 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Give a batch up, counting it; its items are discarded by the sender thread, or
-	 * written to the spool by it when there is one.
+	 * The one place items are given up for having been retried too often or too long:
+	 * counted, under the lock; their items are discarded once the lock is let go.
 	 */
 	private void expire(Batch<T> batch, AtomicLong counter) {
 		if (this.spool != null) {
+			// Back to disk, not away: written by the next pump
 			this.toSpill.addAll(batch.items);
 		}
 		else {
@@ -725,7 +956,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 					: (result != null) ? result : SendResult.retry("no result", null));
 		}
 		catch (Throwable failure) {
-			// Runs on the HTTP client's threads, where nobody would see it
+			// Runs on the HTTP client's thread, where nobody would see it
 			logger.error("Fallom " + this.name + ": could not settle a send (" + Failures.describe(failure) + ")");
 		}
 	}
@@ -733,8 +964,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private void settleOutcome(Batch<T> batch, SendResult outcome) {
 		int size = batch.items.size();
 		List<T> discard = null;
-		List<T> persist = null;
+		List<T> unsent = null;
 		boolean release = false;
+		ScheduledExecutorService pumpOn = null;
 		this.lock.lock();
 		try {
 			if (!this.inFlight.remove(batch)) {
@@ -754,13 +986,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 				}
 			}
 			else if (this.abandoned) {
-				if (this.spool != null) {
-					persist = batch.items;
-				}
-				else {
-					this.dropped.addAndGet(size);
-					discard = batch.items;
-				}
+				unsent = batch.items;
 				release = true;
 			}
 			else if (kind == SendResult.Kind.REJECTED || kind == SendResult.Kind.UNAUTHORIZED) {
@@ -815,19 +1041,26 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 		}
 		finally {
-			// Whatever happened above, the sender thread must see the slot free
+			// Whatever happened above, the slot is free: a flush may be done, or a pump
+			// may send the next batch, the retry or a probe after the back-off
 			this.changed.signalAll();
+			if (!this.queue.isEmpty() || !this.retries.isEmpty() || !this.toSpill.isEmpty()
+					|| (this.spool != null && (this.spool.hasUnread() || this.spool.isCleanUpDue()))) {
+				pumpOn = claimPump();
+			}
 			this.lock.unlock();
 		}
 		if (release) {
 			release(batch);
 		}
+		if (pumpOn != null) {
+			schedulePump(pumpOn);
+		}
 		if (discard != null) {
 			discard(discard);
 		}
-		if (persist != null && this.spool != null) {
-			// Cancelled at shutdown: kept for the next start
-			this.dropped.addAndGet(size - this.spool.persist(persist));
+		if (unsent != null) {
+			dropUnsent(unsent);
 		}
 	}
 
@@ -1028,8 +1261,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 	public interface AsyncBatchSender<T> {
 
 		/**
-		 * Start sending a batch. Called on the sender thread, so it must not block on the
-		 * network.
+		 * Start sending a batch. Called by a pump, on a thread that may be shared with
+		 * other senders, so it must not block on the network.
 		 * @param batch the items, never empty and never reused
 		 * @return the result; a failed stage (network error, time-out) is retried
 		 */
@@ -1038,8 +1271,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
-	 * Sends one item on the sender thread, blocking it: for tests and callers without an
-	 * asynchronous client.
+	 * Sends one item on the pump's thread, blocking it: for tests and callers without an
+	 * asynchronous client, with a thread of the sender's own.
 	 *
 	 * @param <T> the item type
 	 */
@@ -1107,6 +1340,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 		private @Nullable Spool<T> spool;
 
+		private @Nullable ScheduledExecutorService executor;
+
 		private Builder(String name, AsyncBatchSender<T> sender) {
 			Arguments.hasText(name, "'name' must not be empty");
 			Arguments.notNull(sender, "'sender' must not be null");
@@ -1129,7 +1364,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		 * Bound the queue by the estimated bytes of the items not sent yet.
 		 * @param maxQueuedBytes the most bytes
 		 * @param weigher estimates the bytes of an item; called on the caller's thread and
-		 * again on the sender thread, so it must be cheap and stable
+		 * again by the pump, so it must be cheap and stable
 		 * @return this builder
 		 */
 		public Builder<T> maxQueuedBytes(long maxQueuedBytes, ToLongFunction<? super T> weigher) {
@@ -1190,8 +1425,20 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 
 		/**
+		 * Run the pumps on an executor shared with other senders, instead of a thread of
+		 * the sender's own: the {@link FallomHttpClient#executor() HTTP client's thread}.
+		 * Pumps never block there, unless the {@link AsyncBatchSender} does.
+		 * @param executor the executor, or {@code null} for a thread of the sender's own
+		 * @return this builder
+		 */
+		public Builder<T> executor(@Nullable ScheduledExecutorService executor) {
+			this.executor = executor;
+			return this;
+		}
+
+		/**
 		 * Keep on disk what cannot be sent: a backed-up queue's overflow, items whose
-		 * retries are spent, what is left at shutdown; replayed once sending succeeds.
+		 * retries are spent, what is left at stop; replayed once sending succeeds.
 		 * @param spool the stream's spool, or {@code null} for memory only
 		 * @return this builder
 		 */

@@ -14,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,10 +26,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts, HTTP/2
- * over TLS (HTTP/1.1 in clear text) and two private daemon threads, shared by config sync,
- * session recording and custom metrics, whichever Fallom service each talks to. The
- * asynchronous sends of the recorders complete on those two threads, so many requests in
- * flight cost no thread each.
+ * over TLS (HTTP/1.1 in clear text) and one private daemon thread, shared by config sync,
+ * session recording, custom metrics and the export, whichever Fallom service each talks
+ * to. Its one daemon thread completes every request, fires every request's deadline and
+ * runs the senders' non-blocking pumps ({@link #executor()}), so many requests in flight,
+ * and many senders, cost no thread each.
  * <p>
  * Every request is bounded end to end, body included: the JDK's request timeout stops at
  * the response headers, so a body that stalls after them would hold its caller for ever.
@@ -41,7 +45,7 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private final Duration timeout;
 
-	private final ExecutorService executor;
+	private final ScheduledExecutorService executor;
 
 	/** Built on first use, on a background thread, not on the thread that builds the engine. */
 	private final LazyClient client;
@@ -90,9 +94,32 @@ public final class FallomHttpClient implements AutoCloseable {
 		// whole, in the exception of every request.
 		this.authorization = "Bearer " + ApiKeys.clean(apiKey, "'apiKey'");
 		this.timeout = timeout;
-		this.executor = Executors.newFixedThreadPool(2, new DaemonThreadFactory("fallom-http"));
+		this.executor = newExecutor();
 		this.client = new LazyClient(version(this.baseUrl), timeout, this.executor);
 		this.ownsClient = true;
+	}
+
+	/**
+	 * The client's one thread: never blocked (completions, deadlines and pumps only), so
+	 * one is enough, and its thread starts with the first request, not here.
+	 */
+	private static ScheduledExecutorService newExecutor() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("fallom-http"));
+		// A deadline cancelled by its answer leaves the queue at once, not when it would have fired
+		executor.setRemoveOnCancelPolicy(true);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		return executor;
+	}
+
+	/**
+	 * Return the client's one thread, for work that never blocks: the pumps of the
+	 * {@link BoundedSender}s that send through this client, their back-off timers, and
+	 * request deadlines. Shared by every client of {@link #forService}; shut down by
+	 * {@link #close()}.
+	 * @return the executor
+	 */
+	public ScheduledExecutorService executor() {
+		return this.executor;
 	}
 
 	/**
@@ -222,9 +249,19 @@ public final class FallomHttpClient implements AutoCloseable {
 	 */
 	private CompletableFuture<Response> exchange(HttpRequest request, Duration timeout) {
 		CompletableFuture<HttpResponse<byte[]>> exchange = this.client.get().sendAsync(request, this.bodyHandler);
-		CompletableFuture<Response> response = exchange.thenApply(FallomHttpClient::toResponse)
-			.orTimeout(timeoutMillis(timeout), TimeUnit.MILLISECONDS);
+		CompletableFuture<Response> response = exchange.thenApply(FallomHttpClient::toResponse);
+		ScheduledFuture<?> deadline;
+		try {
+			// On the client's own thread, not CompletableFuture.orTimeout's JVM-wide one
+			deadline = this.executor.schedule(() -> response.completeExceptionally(new TimeoutException()),
+					timeoutMillis(timeout), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			exchange.cancel(true);
+			return CompletableFuture.failedFuture(new IOException("the Fallom HTTP client is closed"));
+		}
 		response.whenComplete((result, failure) -> {
+			deadline.cancel(false);
 			if (failure != null) {
 				exchange.cancel(true);
 			}

@@ -99,6 +99,7 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
 			.capacity(queueCapacity)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
+			.executor(client.executor())
 			.spool((spool != null) ? spool.stream("sessions", CODEC) : null), recentCapacity, shutdownTimeout);
 	}
 

@@ -94,6 +94,7 @@ public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.Me
 			.maxQueuedBytes(MAX_QUEUED_BYTES, CustomMetricsSender::estimatedBytes)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
+			.executor(client.executor())
 			.spool((spool != null) ? spool.stream("metrics", CODEC) : null), shutdownTimeout);
 	}
 

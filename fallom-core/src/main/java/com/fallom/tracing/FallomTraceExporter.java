@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Fallom's private trace pipeline: a tracer provider of its own that samples every span,
- * feeding a bounded queue that one daemon thread sends to {@code {base-url}/v1/traces},
+ * feeding a bounded queue sent, without a thread of its own, to {@code {base-url}/v1/traces},
  * as one JSON trace record per span (the default, {@code RecordExportSpanProcessor}) or
  * over OTLP/HTTP in requests bounded by span count and estimated bytes, retrying failed
  * sends with back-off until they are delivered or the queue overflows. Being private, it reaches Fallom whatever the
@@ -60,7 +60,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	public FallomTraceExporter(SpanExporter spanExporter, Resource resource, Settings settings) {
 		this(new BoundedExportSpanProcessor(spanExporter, settings.queueCapacity(), settings.maxQueuedBytes(),
 				settings.batchSize(), settings.maxBatchBytes(), settings.maxInFlight(), settings.backoff(),
-				settings.exportTimeout(), settings.shutdownTimeout()), resource, settings.shutdownTimeout());
+				settings.exportTimeout(), settings.shutdownTimeout(), null), resource, settings.shutdownTimeout());
 	}
 
 	/**
@@ -132,7 +132,7 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	}
 
 	/**
-	 * Pause: export what is queued within the given time, then end the export thread;
+	 * Pause: export what is queued within the given time, then stop exporting;
 	 * spans keep queueing and are exported on {@link #start()} or flushed by
 	 * {@link #close()}.
 	 * @param flushTimeout the longest the flush may take

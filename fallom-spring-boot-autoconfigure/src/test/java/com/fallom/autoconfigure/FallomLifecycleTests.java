@@ -118,7 +118,8 @@ class FallomLifecycleTests {
 	}
 
 	/**
-	 * Return the engine's own threads (senders and sync) started since the given ones.
+	 * Return the engine's threads of senders (none any more: they are pumped on the HTTP
+	 * client's thread) and of the sync, started since the given ones.
 	 */
 	static List<String> engineThreadsSince(Set<Thread> before) {
 		return Thread.getAllStackTraces()

@@ -3,7 +3,10 @@ package com.fallom.tracing.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 import com.fallom.internal.BoundedSender;
@@ -18,11 +21,13 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Exports ended spans from one daemon thread through a queue bounded by span count and
- * by estimated bytes (spans with prompts and completions can be large). Overflow drops
- * and counts; the thread sends what is queued in batches as soon as it can, each batch
+ * Exports ended spans through a queue bounded by span count and by estimated bytes
+ * (spans with prompts and completions can be large), pumped on the HTTP client's thread
+ * in the engine (a daemon thread of its own otherwise). Overflow drops and counts; what is
+ * queued is sent in batches as soon as it can, each batch
  * bounded by count and by estimated bytes, so that a burst of large spans becomes several
  * requests rather than one the backend refuses as a whole. A failed export (network error,
  * time-out, 408, 429, 5xx) is retried with back-off, before newer spans, until it is
@@ -51,6 +56,8 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 
 	private final Duration shutdownTimeout;
 
+	private final @Nullable ScheduledExecutorService executor;
+
 	/**
 	 * Create a processor with one export at a time and the default back-off, exports
 	 * bounded by count only; nothing is exported until {@link #start()}.
@@ -64,7 +71,7 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 	public BoundedExportSpanProcessor(SpanExporter exporter, int queueCapacity, long maxQueuedBytes, int batchSize,
 			Duration exportTimeout, Duration shutdownTimeout) {
 		this(exporter, queueCapacity, maxQueuedBytes, batchSize, Long.MAX_VALUE, 1, RetryBackoff.DEFAULT,
-				exportTimeout, shutdownTimeout);
+				exportTimeout, shutdownTimeout, null);
 	}
 
 	/**
@@ -78,11 +85,15 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 	 * @param backoff the back-off between retries
 	 * @param exportTimeout the longest one export may take
 	 * @param shutdownTimeout the longest shutdown flushes
+	 * @param executor where exports are started and given up when they never answer,
+	 * shared with other senders (the HTTP client's thread), or {@code null} for a thread of
+	 * the processor's own
 	 */
 	public BoundedExportSpanProcessor(SpanExporter exporter, int queueCapacity, long maxQueuedBytes, int batchSize,
 			long maxBatchBytes, int maxInFlight, RetryBackoff backoff, Duration exportTimeout,
-			Duration shutdownTimeout) {
+			Duration shutdownTimeout, @Nullable ScheduledExecutorService executor) {
 		this.exporter = exporter;
+		this.executor = executor;
 		this.shutdownTimeout = shutdownTimeout;
 		long timeoutMillis = Math.max(1, exportTimeout.toMillis()) + EXPORT_TIMEOUT_MARGIN_MILLIS;
 		this.sender = BoundedSender.<SpanData>builder("spans", (batch) -> export(batch, timeoutMillis))
@@ -91,6 +102,7 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 			.maxBatch(batchSize, maxBatchBytes)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
+			.executor(executor)
 			.build();
 	}
 
@@ -99,7 +111,14 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 		CompletableResultCode result = this.exporter.export(batch);
 		result.whenComplete(() -> future.complete(toSendResult(result)));
 		// An exporter that never answers must not hold a slot for ever
-		return future.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+		ScheduledExecutorService executor = this.executor;
+		if (executor == null) {
+			return future.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		ScheduledFuture<?> deadline = executor.schedule(() -> future.completeExceptionally(new TimeoutException()),
+				timeoutMillis, TimeUnit.MILLISECONDS);
+		future.whenComplete((sent, failure) -> deadline.cancel(false));
+		return future;
 	}
 
 	static SendResult toSendResult(CompletableResultCode result) {
@@ -134,7 +153,7 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 	}
 
 	/**
-	 * Start the export thread, or resume after {@link #pause(Duration)}.
+	 * Start exporting, or resume after {@link #pause(Duration)}.
 	 */
 	public void start() {
 		this.sender.start();

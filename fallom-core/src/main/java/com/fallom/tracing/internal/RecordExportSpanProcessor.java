@@ -105,6 +105,8 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 			.maxBatch(1, Long.MAX_VALUE)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
+			// No thread of its own: pumped on the HTTP client's one thread
+			.executor(client.executor())
 			.spool((spool != null) ? spool.stream("records", SpoolCodec.bytes()) : null)
 			.build();
 	}
