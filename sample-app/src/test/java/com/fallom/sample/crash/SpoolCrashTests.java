@@ -87,10 +87,13 @@ class SpoolCrashTests {
 				awaitUp(second, appPort);
 				Set<String> expected = IntStream.range(0, SESSIONS).mapToObj((i) -> "crash-" + i)
 					.collect(Collectors.toSet());
-				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
 					assertThat(backend.sessions().stream().map((session) -> session.get("session_id")))
+						.as(() -> queues(appPort))
 						.containsAll(expected);
-					assertThat(backend.traceRecords().stream().map(TraceRecord::sessionId)).containsAll(expected);
+					assertThat(backend.traceRecords().stream().map(TraceRecord::sessionId).collect(Collectors.toSet()))
+						.as(() -> queues(appPort))
+						.containsAll(expected);
 				});
 			}
 			finally {
@@ -165,6 +168,16 @@ class SpoolCrashTests {
 			synchronized (lines) {
 				throw new AssertionError("The sample did not start; its last lines:\n" + String.join("\n", lines), ex);
 			}
+		}
+	}
+
+	/** The app's queues and spools, to say where items are when a check fails. */
+	private String queues(int appPort) {
+		try {
+			return fallomEndpoint(appPort).path("queues").toString();
+		}
+		catch (Exception ex) {
+			return "queues unknown: " + ex;
 		}
 	}
 
