@@ -151,7 +151,7 @@ class SpoolCrashTests {
 
 	private void awaitUp(Process process, int appPort) {
 		try {
-			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+			await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
 				assertThat(process.isAlive()).as("the sample exited").isTrue();
 				try {
 					return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort
