@@ -138,16 +138,16 @@ class BoundedSenderSpoolTests {
 	@Test
 	void anOutageSpillsToDiskAndRecoveryReplaysEverything() throws IOException {
 		this.answer.set(SendResult.retry("HTTP 503", null));
-		start(100, FAST_BACKOFF);
-		// Twenty times the queue, while the backend is down
-		offerPaced(0, 2000);
+		start(400, FAST_BACKOFF);
+		// Ten times the queue while the backend is down, at 2,000 a second
+		offerPaced(0, 4000, 2);
 		Spool<?> spool = this.sender.getSpool();
-		await(() -> spool.getSpooledCount() > 1900);
+		await(() -> spool.getSpooledCount() > 3900);
 		assertThat(segments()).isNotEmpty();
 		assertThat(this.sender.getDroppedCount()).isZero();
 		this.answer.set(SendResult.sent());
-		offerPaced(2000, 2100);
-		await(() -> this.received.size() == 2100);
+		offerPaced(4000, 4100, 2);
+		await(() -> this.received.size() == 4100);
 		assertThat(spool.getReplayedCount()).isPositive();
 		await(() -> spool.getBytes() == 0);
 		assertThat(this.sender.getDroppedCount()).isZero();
