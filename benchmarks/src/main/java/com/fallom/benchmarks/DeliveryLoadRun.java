@@ -1,13 +1,21 @@
 package com.fallom.benchmarks;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -39,9 +47,12 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code throughput [records] [rttMillis]}: session records and custom metrics
  * offered at once against a backend that answers after the round trip; logs records/s
  * from the first offer to the last arrival.</li>
- * <li>{@code records [records] [rttMillis]}: chat calls ended at once, each a trace record
- * with content, against a backend that answers after the round trip; logs records/s from
- * the first span's end to the last arrival, bytes per record and Fallom's threads.</li>
+ * <li>{@code records [records] [rttMillis] [separate]}: chat calls ended at once, each a
+ * trace record with content, against a backend that answers after the round trip; logs
+ * records/s from the first span's end to the last arrival, bytes per record, the CPU
+ * time per record of the caller, the sender and the mock backend, and Fallom's threads.
+ * With {@code separate} the mock backend runs in a JVM of its own, so that the figure
+ * measures the client (records then count as delivered when answered).</li>
  * <li>{@code outage [seconds]}: 500 new sessions/s, 500 metric records/s and 100 trace records/s
  * with Fallom's default queue settings, the backend answering 500 for the first
  * {@code seconds}; logs what was offered, delivered and dropped per queue. With a third
@@ -63,7 +74,11 @@ public final class DeliveryLoadRun {
 		String mode = (args.length > 0) ? args[0] : "throughput";
 		if (mode.equals("records")) {
 			records((args.length > 1) ? Integer.parseInt(args[1]) : 20_000,
-					Duration.ofMillis((args.length > 2) ? Long.parseLong(args[2]) : 50));
+					Duration.ofMillis((args.length > 2) ? Long.parseLong(args[2]) : 50),
+					args.length > 3 && args[3].equals("separate"));
+		}
+		else if (mode.equals("backend")) {
+			backend(Duration.ofMillis((args.length > 1) ? Long.parseLong(args[1]) : 50));
 		}
 		else if (mode.equals("outage")) {
 			outage(Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 12),
@@ -106,33 +121,167 @@ public final class DeliveryLoadRun {
 		}
 	}
 
-	private static void records(int records, Duration rtt) {
-		try (FallomMockServer server = FallomMockServer.start();
-				FallomHttpClient client = new FallomHttpClient(URI.create(server.baseUrl()), server.apiKey(),
-						Duration.ofSeconds(2))) {
+	private static void records(int records, Duration rtt, boolean separateBackend) throws Exception {
+		Process backendProcess = null;
+		FallomMockServer server = null;
+		String baseUrl;
+		String apiKey;
+		if (separateBackend) {
+			backendProcess = startBackend(rtt);
+			baseUrl = readBackendUrl(backendProcess);
+			apiKey = FallomMockServer.DEFAULT_API_KEY;
+		}
+		else {
+			server = FallomMockServer.start();
 			server.fault(Endpoint.TRACES, Fault.delay(rtt));
+			baseUrl = server.baseUrl();
+			apiKey = server.apiKey();
+		}
+		try (FallomHttpClient client = new FallomHttpClient(URI.create(baseUrl), apiKey, Duration.ofSeconds(2))) {
 			FallomTraceExporter exporter = recordExporter(client, records);
 			exporter.start();
 			Tracer tracer = exporter.getTracer();
+			FallomMockServer inProcess = server;
+			// A first round, as many records, warms the JIT up: a running app sends with
+			// compiled code, and compiling takes much of a cold JVM's CPU
+			long coldStart = System.nanoTime();
+			sendRecords(tracer, 0, records, exporter, inProcess);
+			long coldNanos = System.nanoTime() - coldStart;
+			CpuTimes cpuBefore = CpuTimes.now();
 			long start = System.nanoTime();
-			for (int i = 0; i < records; i++) {
-				Span span = tracer.spanBuilder("chat").startSpan();
-				TracedCalls.attach(span, TraceRecordBenchmark.chatCall(i));
-				span.end();
-			}
-			await(() -> server.traceRecordCount() >= records, Duration.ofMinutes(5));
+			long offeredNanos = sendRecords(tracer, records, records, exporter, inProcess);
 			long nanos = System.nanoTime() - start;
+			CpuTimes cpu = CpuTimes.now().minus(cpuBefore);
 			Map<String, Integer> threads = threadCensus();
 			long bytes = 0;
-			for (RecordedRequest request : server.requests(Endpoint.TRACES)) {
-				bytes += request.body().length;
+			long requests = records;
+			if (server != null) {
+				requests = server.requests(Endpoint.TRACES).size();
+				for (RecordedRequest request : server.requests(Endpoint.TRACES)) {
+					bytes += request.body().length;
+				}
 			}
 			exporter.stop();
-			logger.log(Level.INFO, "{0} trace records at {1} ms round trip: {2} records/s, {3} bytes/record, "
-					+ "{4} requests in flight, {5} dropped; threads {6}", records, rtt.toMillis(),
-					perSecond(records, nanos), bytes / Math.max(1, server.requests(Endpoint.TRACES).size()),
-					RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, exporter.getDroppedCount(), threads);
+			logger.log(Level.INFO, "{0} trace records at {1} ms round trip, backend {2}: {3} records/s ({4} records/s "
+					+ "offered; cold JVM, the first {0}: {13} records/s), {5} bytes/record, {6} requests in flight, "
+					+ "{7} dropped; CPU µs per record: caller {8} (span end and record), sender {9} (HTTP client and "
+					+ "pumps), mock backend {10}, JVM process {11}; threads {12}", records, rtt.toMillis(),
+					separateBackend ? "in its own JVM" : "in this JVM",
+					perSecond(records, nanos), perSecond(records, offeredNanos),
+					(server != null) ? bytes / Math.max(1, requests) : "?",
+					RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, exporter.getDroppedCount(),
+					cpu.micros(cpu.caller, records), cpu.micros(cpu.sender, records), cpu.micros(cpu.backend, records),
+					cpu.micros(cpu.process, records), threads, perSecond(records, coldNanos));
 		}
+		finally {
+			if (server != null) {
+				server.close();
+			}
+			if (backendProcess != null) {
+				backendProcess.destroy();
+				backendProcess.waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	/**
+	 * End {@code count} chat spans at once, records {@code from} on, and wait until all of
+	 * them are delivered: counted by the mock when it runs in this JVM, else answered.
+	 * @return the time it took to end the spans and queue their records
+	 */
+	private static long sendRecords(Tracer tracer, int from, int count, FallomTraceExporter exporter,
+			FallomMockServer inProcess) {
+		long start = System.nanoTime();
+		for (int i = from; i < from + count; i++) {
+			Span span = tracer.spanBuilder("chat").startSpan();
+			TracedCalls.attach(span, TraceRecordBenchmark.chatCall(i));
+			span.end();
+		}
+		long offered = System.nanoTime() - start;
+		int delivered = from + count;
+		await(() -> (inProcess != null) ? inProcess.traceRecordCount() >= delivered
+				: exporter.getExportedCount() + exporter.getDroppedCount() >= delivered, Duration.ofMinutes(5));
+		return offered;
+	}
+
+	/**
+	 * Start the mock backend in a JVM of its own, answering trace records after the round
+	 * trip: {@code DeliveryLoadRun backend <rttMillis>}.
+	 */
+	private static Process startBackend(Duration rtt) throws IOException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DeliveryLoadRun.class.getName(),
+				"backend", Long.toString(rtt.toMillis()))
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+	}
+
+	private static String readBackendUrl(Process backend) throws IOException {
+		BufferedReader reader = new BufferedReader(new InputStreamReader(backend.getInputStream(),
+				StandardCharsets.UTF_8));
+		String line;
+		while ((line = reader.readLine()) != null) {
+			if (line.startsWith(BACKEND_URL)) {
+				return line.substring(BACKEND_URL.length());
+			}
+		}
+		throw new IllegalStateException("The backend JVM ended before telling its URL");
+	}
+
+	private static final String BACKEND_URL = "backend-url=";
+
+	private static void backend(Duration rtt) throws InterruptedException {
+		FallomMockServer server = FallomMockServer.start();
+		server.fault(Endpoint.TRACES, Fault.delay(rtt));
+		System.out.println(BACKEND_URL + server.baseUrl());
+		System.out.flush();
+		// Serves until the load run destroys this JVM
+		new CountDownLatch(1).await();
+	}
+
+	/**
+	 * CPU time by role, from the live threads: the caller (main, which ends the spans and
+	 * writes the records), the sender (the HTTP client's thread and the JDK client's
+	 * selector), the mock backend (its pool and dispatcher), and the whole process (GC
+	 * and JIT included).
+	 */
+	private record CpuTimes(long caller, long sender, long backend, long process) {
+
+		static CpuTimes now() {
+			ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+			long caller = 0;
+			long sender = 0;
+			long backend = 0;
+			for (Thread thread : Thread.getAllStackTraces().keySet()) {
+				long cpu = bean.getThreadCpuTime(thread.getId());
+				if (cpu < 0) {
+					continue;
+				}
+				String name = thread.getName();
+				if (name.equals("main")) {
+					caller += cpu;
+				}
+				else if (name.startsWith("fallom-http") || name.contains("SelectorManager")) {
+					sender += cpu;
+				}
+				else if (name.startsWith("fallom-mock") || name.equals("HTTP-Dispatcher")) {
+					backend += cpu;
+				}
+			}
+			long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+				.getProcessCpuTime();
+			return new CpuTimes(caller, sender, backend, process);
+		}
+
+		CpuTimes minus(CpuTimes before) {
+			return new CpuTimes(this.caller - before.caller, this.sender - before.sender,
+					this.backend - before.backend, this.process - before.process);
+		}
+
+		long micros(long nanos, int records) {
+			return Math.round(nanos / 1000.0 / records);
+		}
+
 	}
 
 	/** The trace record exporter with Fallom.Builder's defaults. */

@@ -1094,14 +1094,15 @@ public final class FallomMockServer implements AutoCloseable {
 	private void acceptRecord(HttpExchange exchange, byte[] body) throws IOException {
 		Map<String, Object> json = null;
 		try {
-			JsonNode node = this.mapper.readTree(body);
-			if (node != null && node.isObject() && node.path("trace_id").isString() && node.path("span_id").isString()
-					&& node.path("name").isString()) {
-				json = this.mapper.treeToValue(node, MAP_TYPE);
+			// Straight to the map, not through a tree: one parse per record, as a load run sends thousands
+			Map<String, Object> parsed = (body.length > 0) ? this.mapper.readValue(body, MAP_TYPE) : null;
+			if (parsed != null && parsed.get("trace_id") instanceof String && parsed.get("span_id") instanceof String
+					&& parsed.get("name") instanceof String) {
+				json = parsed;
 			}
 		}
 		catch (JacksonException ex) {
-			// Not JSON, answered below
+			// Not JSON, or not an object: answered below
 		}
 		if (json == null) {
 			// OTLP/JSON is not decoded: it would look like a record without its fields
