@@ -58,7 +58,9 @@ import org.jspecify.annotations.Nullable;
  * {@code seconds}; logs what was offered, delivered and dropped per queue. With a third
  * argument, a directory, the senders spill to a delivery spool there (512 MB, 24 h) and
  * the run also logs the spool's peak bytes on disk, how long the replay took, and the
- * heap used at the end of the outage.</li>
+ * heap used at the end of the outage. The mock backend runs in this JVM and keeps every
+ * request it received: give a 10-minute outage {@code -Xmx4g}, or the mock's 660,000
+ * requests fill the heap and the replay crawls behind full GCs.</li>
  * </ul>
  * Run with {@code java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.DeliveryLoadRun outage 60}
  * (add {@code /tmp/fallom-spool} for the spool).
