@@ -19,6 +19,7 @@ import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SyncScheduler;
 import com.fallom.internal.TlsWarmUp;
+import com.fallom.internal.spool.SpoolDirectory;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.FallomModels;
@@ -123,6 +124,9 @@ public final class Fallom implements AutoCloseable {
 	/** Loads the default TLS context while an engine built without starting waits for start. */
 	private final @Nullable CompletableFuture<Void> tlsWarmUp;
 
+	/** Where undelivered records wait on disk, or {@code null} for memory only. */
+	private final @Nullable SpoolDirectory spool;
+
 	private final Duration shutdownTimeout;
 
 	private final PromptSync promptSync;
@@ -166,6 +170,10 @@ public final class Fallom implements AutoCloseable {
 		// Started later by its container: the first sync, which start may wait for, then
 		// finds the TLS context that the HTTP client needs loaded.
 		this.tlsWarmUp = (apiKey != null && !builder.startOnBuild) ? TlsWarmUp.start() : null;
+		// Keyed by the backend and the key, so that no record is replayed to another project
+		this.spool = (apiKey == null || builder.spoolDirectory == null) ? null
+				: SpoolDirectory.open(builder.spoolDirectory, this.configsUrl + "\n" + this.tracesUrl + "\n" + apiKey,
+						builder.spoolMaxBytes, builder.spoolMaxAge);
 		if (apiKey == null) {
 			this.httpClient = null;
 			this.configRefresher = null;
@@ -188,9 +196,10 @@ public final class Fallom implements AutoCloseable {
 					builder.startupTimeout, snapshotFile, builder.clock, builder.syncListeners, syncScheduler);
 			this.sessionRecorder = builder.recordSessions ? new SessionRecorder(configsClient,
 					builder.sessionQueueCapacity, builder.recentSessions, builder.maxRequestsInFlight,
-					retryBackoff, builder.timeout, builder.shutdownTimeout) : null;
+					retryBackoff, builder.timeout, builder.shutdownTimeout, this.spool) : null;
 			this.metricsSender = new CustomMetricsSender(tracesClient, builder.metricsQueueCapacity,
-					builder.maxRequestsInFlight, retryBackoff, builder.exportTimeout, builder.shutdownTimeout);
+					builder.maxRequestsInFlight, retryBackoff, builder.exportTimeout, builder.shutdownTimeout,
+					this.spool);
 			// One HTTP client for every service, the export included: no TLS set-up or threads of its own
 			this.traceExporter = !builder.exportSpans ? null
 					: (builder.tracingProtocol == TracingProtocol.RECORDS) ? new FallomTraceExporter(
@@ -199,7 +208,7 @@ public final class Fallom implements AutoCloseable {
 											builder.maxRecordBytes),
 									builder.spanQueueCapacity, builder.maxQueuedSpanBytes,
 									RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT, retryBackoff,
-									builder.exportTimeout, builder.shutdownTimeout),
+									builder.exportTimeout, builder.shutdownTimeout, this.spool),
 							builder.resource(), builder.shutdownTimeout)
 					: new FallomTraceExporter(
 							new BoundedExportSpanProcessor(new OtlpHttpExporter(tracesClient, builder.exportTimeout),
@@ -407,6 +416,10 @@ public final class Fallom implements AutoCloseable {
 		}
 		if (this.traceExporter != null) {
 			this.traceExporter.close();
+		}
+		if (this.spool != null) {
+			// After the queues: what they left is in it
+			this.spool.close();
 		}
 		if (this.httpClient != null) {
 			this.httpClient.close();
@@ -625,6 +638,12 @@ public final class Fallom implements AutoCloseable {
 		private int maxDeliveryAttempts = RetryBackoff.DEFAULT_MAX_ATTEMPTS;
 
 		private Duration maxRetryTime = RetryBackoff.DEFAULT_MAX_RETRY_TIME;
+
+		private @Nullable Path spoolDirectory;
+
+		private long spoolMaxBytes = SpoolDirectory.DEFAULT_MAX_BYTES;
+
+		private Duration spoolMaxAge = SpoolDirectory.DEFAULT_MAX_AGE;
 
 		private long maxResponseSize = FallomHttpClient.DEFAULT_MAX_RESPONSE_BYTES;
 
@@ -1052,6 +1071,44 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder maxRetryTime(Duration maxRetryTime) {
 			this.maxRetryTime = positive("maxRetryTime", maxRetryTime);
+			return this;
+		}
+
+		/**
+		 * Set the directory where session records, custom metrics and trace records wait
+		 * on disk when they cannot be sent (default none: memory only): a backed-up
+		 * queue's overflow, what a failing backend leaves, what is left at shutdown; sent
+		 * once the backend answers, by this process or the next one. One process per
+		 * directory: another one finds it locked, logs one WARN and keeps to memory, as it
+		 * does when the directory cannot be written.
+		 * @param spoolDirectory the directory, created when missing, or {@code null}
+		 * @return this builder
+		 */
+		public Builder spoolDirectory(@Nullable Path spoolDirectory) {
+			this.spoolDirectory = spoolDirectory;
+			return this;
+		}
+
+		/**
+		 * Set the most bytes the spool takes on disk (default 512 MB): beyond, its oldest
+		 * items are dropped and counted.
+		 * @param spoolMaxBytes a positive size in bytes
+		 * @return this builder
+		 */
+		public Builder spoolMaxBytes(long spoolMaxBytes) {
+			Arguments.isTrue(spoolMaxBytes > 0, () -> "'spoolMaxBytes' must be positive, was " + spoolMaxBytes);
+			this.spoolMaxBytes = spoolMaxBytes;
+			return this;
+		}
+
+		/**
+		 * Set the oldest item the spool keeps (default 24 hours): older items are dropped
+		 * and counted.
+		 * @param spoolMaxAge a positive duration
+		 * @return this builder
+		 */
+		public Builder spoolMaxAge(Duration spoolMaxAge) {
+			this.spoolMaxAge = positive("spoolMaxAge", spoolMaxAge);
 			return this;
 		}
 

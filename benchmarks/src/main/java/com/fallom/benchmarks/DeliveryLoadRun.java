@@ -20,7 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import com.fallom.internal.FallomHttpClient;
+import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
+import com.fallom.internal.spool.Spool;
+import com.fallom.internal.spool.SpoolDirectory;
 import com.fallom.models.SessionRecorder;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
@@ -35,6 +38,7 @@ import com.fallom.tracing.internal.TracedCalls;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.resources.Resource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A load run of delivery against the mock backend on loopback, not a JMH benchmark: what
@@ -51,9 +55,15 @@ import io.opentelemetry.sdk.resources.Resource;
  * measures the client (records then count as delivered when answered).</li>
  * <li>{@code outage [seconds]}: 500 new sessions/s, 500 metric records/s and 100 trace records/s
  * with Fallom's default queue settings, the backend answering 500 for the first
- * {@code seconds}; logs what was offered, delivered and dropped per queue.</li>
+ * {@code seconds}; logs what was offered, delivered and dropped per queue. With a third
+ * argument, a directory, the senders spill to a delivery spool there (512 MB, 24 h) and
+ * the run also logs the spool's peak bytes on disk, how long the replay took, and the
+ * heap used at the end of the outage. The mock backend runs in this JVM and keeps every
+ * request it received: give a 10-minute outage {@code -Xmx4g}, or the mock's 660,000
+ * requests fill the heap and the replay crawls behind full GCs.</li>
  * </ul>
- * Run with {@code java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.DeliveryLoadRun outage 60}.
+ * Run with {@code java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.DeliveryLoadRun outage 60}
+ * (add {@code /tmp/fallom-spool} for the spool).
  */
 public final class DeliveryLoadRun {
 
@@ -73,7 +83,8 @@ public final class DeliveryLoadRun {
 			backend(Duration.ofMillis((args.length > 1) ? Long.parseLong(args[1]) : 50));
 		}
 		else if (mode.equals("outage")) {
-			outage(Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 12));
+			outage(Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 12),
+					(args.length > 2) ? Path.of(args[2]) : null);
 		}
 		else {
 			throughput((args.length > 1) ? Integer.parseInt(args[1]) : 20_000,
@@ -277,9 +288,14 @@ public final class DeliveryLoadRun {
 
 	/** The trace record exporter with Fallom.Builder's defaults. */
 	private static FallomTraceExporter recordExporter(FallomHttpClient client, int queueCapacity) {
+		return recordExporter(client, queueCapacity, null);
+	}
+
+	private static FallomTraceExporter recordExporter(FallomHttpClient client, int queueCapacity,
+			@Nullable SpoolDirectory spool) {
 		return new FallomTraceExporter(new RecordExportSpanProcessor(client, new TraceRecordMapper(true),
 				queueCapacity, 64L * 1024 * 1024, RecordExportSpanProcessor.DEFAULT_MAX_IN_FLIGHT,
-				RetryBackoff.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(2)), Resource.getDefault(),
+				RetryBackoff.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(2), spool), Resource.getDefault(),
 				Duration.ofSeconds(2));
 	}
 
@@ -287,7 +303,12 @@ public final class DeliveryLoadRun {
 		return Math.round(records / (nanos / 1e9));
 	}
 
-	private static void outage(Duration outage) {
+	private static void outage(Duration outage, @Nullable Path spoolPath) {
+		SpoolDirectory spool = (spoolPath != null) ? SpoolDirectory.open(spoolPath, "load-run",
+				SpoolDirectory.DEFAULT_MAX_BYTES, SpoolDirectory.DEFAULT_MAX_AGE) : null;
+		if (spoolPath != null && spool == null) {
+			throw new IllegalStateException("Cannot use the spool directory " + spoolPath);
+		}
 		try (FallomMockServer server = FallomMockServer.start();
 				FallomHttpClient client = new FallomHttpClient(URI.create(server.baseUrl()), server.apiKey(),
 						Duration.ofSeconds(2))) {
@@ -295,11 +316,15 @@ public final class DeliveryLoadRun {
 				server.fault(endpoint, Fault.status(500));
 			}
 			// Fallom.Builder's defaults
-			SessionRecorder recorder = new SessionRecorder(client, 10_000, 65_536, Duration.ofSeconds(2),
-					Duration.ofSeconds(2));
-			CustomMetricsSender metrics = new CustomMetricsSender(client, 10_000, Duration.ofSeconds(5),
-					Duration.ofSeconds(2));
-			FallomTraceExporter spans = recordExporter(client, 2048);
+			SessionRecorder recorder = new SessionRecorder(client, 10_000, 65_536,
+					SessionRecorder.DEFAULT_MAX_IN_FLIGHT, RetryBackoff.DEFAULT, Duration.ofSeconds(2),
+					Duration.ofSeconds(2), spool);
+			CustomMetricsSender metrics = new CustomMetricsSender(client, 10_000,
+					CustomMetricsSender.DEFAULT_MAX_IN_FLIGHT, RetryBackoff.DEFAULT, Duration.ofSeconds(5),
+					Duration.ofSeconds(2), spool);
+			FallomTraceExporter spans = recordExporter(client, 2048, spool);
+			long peakSpoolBytes = 0;
+			long heapAtRecovery = 0;
 			recorder.start();
 			metrics.start();
 			spans.start();
@@ -317,7 +342,15 @@ public final class DeliveryLoadRun {
 				}
 				if (i == recoverAt) {
 					logger.log(Level.INFO, "Threads at the end of the outage: {0}", threadCensus());
+					heapAtRecovery = usedHeapAfterGc();
 					server.clearFaults();
+				}
+				if (spool != null && i % 500 == 0) {
+					peakSpoolBytes = Math.max(peakSpoolBytes, spool.getBytes());
+					if (i % 30_000 == 0) {
+						logger.log(Level.INFO, "{0} s: spool {1} MB on disk, sessions delivered {2}", i / 500,
+								spool.getBytes() / 1_000_000.0, server.sessions().size());
+					}
 				}
 				recorder.record("support", 1, "s" + i, "gpt-4o", i + 1);
 				metrics.send(new CustomMetricsSender.MetricRecord("support", "s" + i, Map.of("score", i)));
@@ -330,11 +363,16 @@ public final class DeliveryLoadRun {
 			}
 			int offered = (int) ticks;
 			int offeredSpans = spanCount;
-			await(() -> recorder.getQueueSize() == 0 && metrics.getQueueSize() == 0 && spans.getQueueSize() == 0,
-					Duration.ofMinutes(2));
+			long trafficEnd = System.nanoTime();
+			await(() -> recorder.getQueueSize() == 0 && metrics.getQueueSize() == 0 && spans.getQueueSize() == 0
+					&& (spool == null || spool.getBytes() == 0), Duration.ofMinutes(30));
+			long drainSeconds = (System.nanoTime() - trafficEnd) / 1_000_000_000L;
 			recorder.stop();
 			metrics.stop();
 			spans.stop();
+			if (spool != null) {
+				spool.close();
+			}
 			Set<Object> sessions = new HashSet<>();
 			server.sessions().forEach((session) -> sessions.add(session.get("session_id")));
 			Set<Object> metricRecords = new HashSet<>();
@@ -346,7 +384,29 @@ public final class DeliveryLoadRun {
 					+ "offered, {9} delivered, {10} dropped", outage.toSeconds(), RetryBackoff.DEFAULT, offered,
 					sessions.size(), recorder.getDroppedCount(), offered, metricRecords.size(),
 					metrics.getDroppedCount(), offeredSpans, spanNames.size(), spans.getDroppedCount());
+			if (spool != null) {
+				logger.log(Level.INFO, "Spool: peak {0} MB on disk, {1} MB left; drained {2} s after the traffic "
+						+ "ended; heap used at recovery {3} MB; spooled/replayed sessions {4}/{5}, metrics {6}/{7}, "
+						+ "records {8}/{9}; dropped by the spool {10}", peakSpoolBytes / 1_000_000.0,
+						spool.getBytes() / 1_000_000.0, drainSeconds, heapAtRecovery / 1_000_000,
+						recorder.getSpool().getSpooledCount(), recorder.getSpool().getReplayedCount(),
+						metrics.getSpool().getSpooledCount(), metrics.getSpool().getReplayedCount(),
+						spans.getSpool().getSpooledCount(), spans.getSpool().getReplayedCount(),
+						spoolDrops(recorder) + spoolDrops(metrics) + spoolDrops(spans));
+			}
 		}
+	}
+
+	private static long spoolDrops(QueueStatistics queue) {
+		Spool<?> spool = queue.getSpool();
+		return (spool != null)
+				? spool.getDroppedFullCount() + spool.getDroppedTooOldCount() + spool.getCorruptCount() : 0;
+	}
+
+	private static long usedHeapAfterGc() {
+		System.gc();
+		Runtime runtime = Runtime.getRuntime();
+		return runtime.totalMemory() - runtime.freeMemory();
 	}
 
 	/**

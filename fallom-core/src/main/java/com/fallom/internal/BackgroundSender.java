@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
+import com.fallom.internal.spool.Spool;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A lifecycle around a {@link BoundedSender}: items queue without blocking, pumps on the
  * HTTP client's thread keep a bounded number of asynchronous requests under way, failed
@@ -146,6 +149,11 @@ public abstract class BackgroundSender<T> implements AutoCloseable, QueueStatist
 	@Override
 	public long getExpiredByTimeCount() {
 		return this.sender.getExpiredByTimeCount();
+	}
+
+	@Override
+	public @Nullable Spool<?> getSpool() {
+		return this.sender.getSpool();
 	}
 
 }

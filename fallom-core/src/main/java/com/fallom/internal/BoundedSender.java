@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
+import com.fallom.internal.spool.Spool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +49,17 @@ import org.jspecify.annotations.Nullable;
  * succeeds. Stopping sends what is left within a bounded time and counts the rest as
  * dropped. Items are given up in three places only: {@link #dropOffered} (queue full or
  * stopped), {@link #expire} (retried too often or too long) and {@link #dropUnsent}
- * (left at stop). Internal API.
+ * (left at stop).
+ * <p>
+ * With a {@link Spool}, nothing is dropped for lack of room or of a backend while the disk
+ * has room: when the queue passes half its bounds, or the backend has failed
+ * {@value #SPILL_AFTER_FAILED_ROUNDS} rounds in a row, a pump writes the queue's newest
+ * items (while failing, the whole queue and every retry) to the spool; items given up
+ * after their retries go there too, and so does what is left at stop. Once sending
+ * succeeds and the queue is below an eighth, the spool is replayed into it, oldest first,
+ * at most an eighth of the queue per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items
+ * keep their latency. A healthy backend never touches the disk; the disk is only touched
+ * by pumps, never on a caller's thread. Internal API.
  *
  * @param <T> the item type
  */
@@ -57,6 +68,14 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private static final Log logger = LogFactory.getLog(BoundedSender.class);
 
 	private static final long INTERRUPT_GRACE_MILLIS = 250;
+
+	/** Failed rounds in a row after which the queue goes to the spool, rather than wait. */
+	static final int SPILL_AFTER_FAILED_ROUNDS = 2;
+
+	/** The time between two spills while failing, so that writes are batched. */
+	private static final long SPILL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+	static final long REPLAY_INTERVAL_MILLIS = 100;
 
 	private final String name;
 
@@ -77,6 +96,11 @@ public final class BoundedSender<T> implements QueueStatistics {
 	private final AsyncBatchSender<T> sender;
 
 	private final Consumer<List<T>> discarded;
+
+	private final @Nullable Spool<T> spool;
+
+	/** What {@link #next} returns when the pump has spool work to do rather than a send. */
+	private final Batch<T> spoolTurn = new Batch<>(-1, List.of(), 0);
 
 	/** The executor shared with other senders, or {@code null} for a thread of this sender's own. */
 	private final @Nullable ScheduledExecutorService sharedExecutor;
@@ -117,6 +141,21 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	/** Items expired while choosing the next batch, discarded by the pump after it lets go of the lock. */
 	private final List<T> expiredItems = new ArrayList<>();
+
+	/** Items the next pump writes to the spool, oldest first. */
+	private final List<T> toSpill = new ArrayList<>();
+
+	/** How many items the next pump reads from the spool, if any. */
+	private int replayDue;
+
+	private long spillAtNanos;
+
+	private long replayAtNanos;
+
+	/** Pumps again when a spill or replay is due by time: one timer at a time. */
+	private @Nullable ScheduledFuture<?> spoolTimer;
+
+	private long spoolTimerAtNanos;
 
 	/** Where pumps run while sending: started, and neither paused nor stopped; else {@code null}. */
 	private @Nullable ScheduledExecutorService executor;
@@ -166,6 +205,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		this.backoff = builder.backoff;
 		this.sender = builder.sender;
 		this.discarded = builder.discarded;
+		this.spool = builder.spool;
 		this.sharedExecutor = builder.executor;
 		this.queue = new ArrayDeque<>(Math.min(this.capacity, 1024));
 	}
@@ -206,7 +246,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 			if (!this.stopping && this.queue.size() < this.capacity) {
 				this.queue.addLast(item);
 				queued = true;
-				if (this.queue.size() == 1) {
+				if (this.queue.size() == 1 || (this.spool != null && this.queue.size() >= highWater())) {
 					pumpOn = claimPump();
 				}
 			}
@@ -370,6 +410,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 			timer.cancel(false);
 			this.retryTimer = null;
 		}
+		if (this.spoolTimer != null) {
+			this.spoolTimer.cancel(false);
+			this.spoolTimer = null;
+		}
 		return executor;
 	}
 
@@ -459,7 +503,7 @@ public final class BoundedSender<T> implements QueueStatistics {
 		endOwnThread(stopped);
 		if (left > 0) {
 			logger.warn("Fallom " + this.name + ": " + left + " item(s) not sent within the shutdown flush timeout of "
-					+ this.flushTimeoutMillis + " ms");
+					+ this.flushTimeoutMillis + " ms" + ((this.spool != null) ? " nor kept in the spool" : ""));
 		}
 	}
 
@@ -479,6 +523,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 			for (T item : this.queue) {
 				bytes += this.weigher.applyAsLong(item);
 			}
+			left.addAll(this.toSpill);
+			this.toSpill.clear();
 			left.addAll(this.queue);
 			this.queue.clear();
 			for (Batch<T> batch : this.retries) {
@@ -495,10 +541,11 @@ public final class BoundedSender<T> implements QueueStatistics {
 			this.lock.unlock();
 		}
 		discard(expired);
-		dropUnsent(left);
-		int count = left.size();
+		int count = left.size() - dropUnsent(left);
 		for (Batch<T> batch : cancelled) {
-			count += batch.items.size();
+			if (this.spool == null) {
+				count += batch.items.size();
+			}
 			// Settles the batch, which counts it as dropped unless it was sent meanwhile
 			CompletableFuture<?> future = batch.future;
 			if (future != null) {
@@ -510,11 +557,20 @@ public final class BoundedSender<T> implements QueueStatistics {
 
 	/**
 	 * The one place items left at stop are given up (queued or waiting for a retry when
-	 * the flush time is up, or in flight and then cancelled): counted as dropped.
+	 * the flush time is up, or in flight and then cancelled): kept in the spool when there
+	 * is one, else counted as dropped.
+	 * @return how many were kept
 	 */
-	private void dropUnsent(List<T> items) {
+	private int dropUnsent(List<T> items) {
+		if (this.spool != null) {
+			// For the next start rather than dropped
+			int kept = this.spool.persist(items);
+			this.dropped.addAndGet(items.size() - kept);
+			return kept;
+		}
 		this.dropped.addAndGet(items.size());
 		discard(items);
+		return 0;
 	}
 
 	/**
@@ -533,6 +589,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 				if (batch == null) {
 					finished = true;
 					return;
+				}
+				if (batch == this.spoolTurn) {
+					spoolWork();
+					continue;
 				}
 				dispatch(batch);
 			}
@@ -566,6 +626,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 			if (this.abandoned || this.executor == null) {
 				this.pumpScheduled = false;
 				return null;
+			}
+			if (this.spool != null && spoolWorkDue(System.nanoTime())) {
+				return this.spoolTurn;
 			}
 			boolean failing = this.failures > 0;
 			if (failing) {
@@ -629,6 +692,171 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 	}
 
+	/** Half the queue: the other half is the time a pump has to get to it. */
+	private int highWater() {
+		return Math.max(1, this.capacity / 2);
+	}
+
+	private boolean overHighWater() {
+		return this.queue.size() >= highWater()
+				|| (this.maxQueuedBytes != Long.MAX_VALUE && this.queuedBytes.get() >= this.maxQueuedBytes / 2);
+	}
+
+	/**
+	 * Decide, under the lock, whether the pump has spool work: items to write (taken from
+	 * the queue and the retries here) or a batch to replay. Work due later gets a timer.
+	 */
+	private boolean spoolWorkDue(long now) {
+		Spool<T> spool = this.spool;
+		if (spool == null) {
+			return false;
+		}
+		if (overHighWater()) {
+			// Backed up: the newest go to disk, the oldest stay to be sent first
+			spillNewest(this.capacity / 4, this.maxQueuedBytes / 4);
+		}
+		if (this.failures >= SPILL_AFTER_FAILED_ROUNDS && (!this.queue.isEmpty() || !this.retries.isEmpty())) {
+			if (now - this.spillAtNanos >= 0) {
+				this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
+				spillWhileFailing();
+			}
+			else {
+				scheduleSpoolTimer(this.spillAtNanos - now);
+			}
+		}
+		if (!this.toSpill.isEmpty() || spool.isCleanUpDue()) {
+			return true;
+		}
+		if (this.stopping || this.pausing || !spool.hasUnread()) {
+			return false;
+		}
+		boolean wanted = (this.failures == 0)
+				// Below an eighth, and an eighth at a time: the queue stays far from the high water
+				? this.queue.size() < this.capacity / 8 && this.inFlight.size() < this.maxInFlight
+						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 8)
+				// While failing, a replayed batch is the probe when nothing else is left to probe with
+				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
+		if (!wanted) {
+			return false;
+		}
+		if (now - this.replayAtNanos < 0) {
+			scheduleSpoolTimer(this.replayAtNanos - now);
+			return false;
+		}
+		this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 8) : this.maxBatchSize;
+		this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
+		return true;
+	}
+
+	/** Move the newest queued items to the spill list until the queue is down to the limits. */
+	private void spillNewest(int keepItems, long keepBytes) {
+		List<T> newest = new ArrayList<>();
+		while (this.queue.size() > keepItems
+				|| (this.maxQueuedBytes != Long.MAX_VALUE && this.queuedBytes.get() > keepBytes && this.queue.size() > 1)) {
+			T item = this.queue.pollLast();
+			if (item == null) {
+				break;
+			}
+			this.queuedBytes.addAndGet(-this.weigher.applyAsLong(item));
+			newest.add(item);
+		}
+		for (int i = newest.size() - 1; i >= 0; i--) {
+			this.toSpill.add(newest.get(i));
+		}
+	}
+
+	/**
+	 * While the backend keeps failing, move the retries and the queue to the spill list, so
+	 * that a crash loses at most what arrived since the last spill. The probe then comes
+	 * from the spool, and stays on disk until it is settled.
+	 */
+	private void spillWhileFailing() {
+		while (!this.retries.isEmpty()) {
+			Batch<T> batch = this.retries.poll();
+			this.toSpill.addAll(batch.items);
+			release(batch);
+		}
+		spillNewest(0, 0);
+	}
+
+	/** Pump again after the given time, under the lock: one timer, replaced only by an earlier one. */
+	private void scheduleSpoolTimer(long waitNanos) {
+		ScheduledExecutorService executor = this.executor;
+		long at = System.nanoTime() + waitNanos;
+		if (executor == null || (this.spoolTimer != null && this.spoolTimerAtNanos - at <= 0)) {
+			return;
+		}
+		if (this.spoolTimer != null) {
+			this.spoolTimer.cancel(false);
+		}
+		try {
+			this.spoolTimer = executor.schedule(this::spoolTimeReached, waitNanos, TimeUnit.NANOSECONDS);
+			this.spoolTimerAtNanos = at;
+		}
+		catch (RejectedExecutionException ex) {
+			this.spoolTimer = null;
+		}
+	}
+
+	private void spoolTimeReached() {
+		ScheduledExecutorService pumpOn;
+		this.lock.lock();
+		try {
+			this.spoolTimer = null;
+			pumpOn = claimPump();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (pumpOn != null) {
+			pump();
+		}
+	}
+
+	/** Write the items due to the spool, or replay a batch from it: on the pump, never a caller. */
+	private void spoolWork() {
+		Spool<T> spool = this.spool;
+		List<T> spill;
+		int replay;
+		this.lock.lock();
+		try {
+			spill = new ArrayList<>(this.toSpill);
+			this.toSpill.clear();
+			replay = this.replayDue;
+			this.replayDue = 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (spool == null) {
+			return;
+		}
+		if (!spill.isEmpty()) {
+			spool.spill(spill);
+		}
+		if (spool.isCleanUpDue()) {
+			spool.cleanUp();
+		}
+		if (replay == 0) {
+			return;
+		}
+		long maxBytes = (this.maxQueuedBytes == Long.MAX_VALUE) ? Long.MAX_VALUE : this.maxQueuedBytes / 8;
+		List<T> items = spool.replay(replay, maxBytes);
+		if (items.isEmpty()) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			for (T item : items) {
+				this.queuedBytes.addAndGet(this.weigher.applyAsLong(item));
+				this.queue.addLast(item);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private void retryTimeReached() {
 		ScheduledExecutorService pumpOn;
 		this.lock.lock();
@@ -664,8 +892,14 @@ public final class BoundedSender<T> implements QueueStatistics {
 	 * counted, under the lock; their items are discarded once the lock is let go.
 	 */
 	private void expire(Batch<T> batch, AtomicLong counter) {
-		counter.addAndGet(batch.items.size());
-		this.expiredItems.addAll(batch.items);
+		if (this.spool != null) {
+			// Back to disk, not away: written by the next pump
+			this.toSpill.addAll(batch.items);
+		}
+		else {
+			counter.addAndGet(batch.items.size());
+			this.expiredItems.addAll(batch.items);
+		}
 		release(batch);
 	}
 
@@ -741,6 +975,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 			SendResult.Kind kind = outcome.kind();
 			if (kind == SendResult.Kind.SENT) {
 				this.sent.addAndGet(size);
+				if (this.spool != null) {
+					this.spool.settled(batch.items);
+				}
 				release = true;
 				this.rejecting = false;
 				if (this.failures > 0) {
@@ -754,6 +991,9 @@ public final class BoundedSender<T> implements QueueStatistics {
 			}
 			else if (kind == SendResult.Kind.REJECTED || kind == SendResult.Kind.UNAUTHORIZED) {
 				this.failed.addAndGet(size);
+				if (this.spool != null) {
+					this.spool.settled(batch.items);
+				}
 				discard = batch.items;
 				release = true;
 				boolean unauthorized = kind == SendResult.Kind.UNAUTHORIZED;
@@ -804,7 +1044,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 			// Whatever happened above, the slot is free: a flush may be done, or a pump
 			// may send the next batch, the retry or a probe after the back-off
 			this.changed.signalAll();
-			if (!this.queue.isEmpty() || !this.retries.isEmpty()) {
+			if (!this.queue.isEmpty() || !this.retries.isEmpty() || !this.toSpill.isEmpty()
+					|| (this.spool != null && (this.spool.hasUnread() || this.spool.isCleanUpDue()))) {
 				pumpOn = claimPump();
 			}
 			this.lock.unlock();
@@ -959,6 +1200,15 @@ public final class BoundedSender<T> implements QueueStatistics {
 	}
 
 	/**
+	 * Return the spool of this sender's stream.
+	 * @return the spool, or {@code null} when undelivered items stay in memory
+	 */
+	@Override
+	public @Nullable Spool<?> getSpool() {
+		return this.spool;
+	}
+
+	/**
 	 * Return the number of requests under way.
 	 * @return the requests in flight
 	 */
@@ -1088,6 +1338,8 @@ public final class BoundedSender<T> implements QueueStatistics {
 		private Consumer<List<T>> discarded = (items) -> {
 		};
 
+		private @Nullable Spool<T> spool;
+
 		private @Nullable ScheduledExecutorService executor;
 
 		private Builder(String name, AsyncBatchSender<T> sender) {
@@ -1181,6 +1433,17 @@ public final class BoundedSender<T> implements QueueStatistics {
 		 */
 		public Builder<T> executor(@Nullable ScheduledExecutorService executor) {
 			this.executor = executor;
+			return this;
+		}
+
+		/**
+		 * Keep on disk what cannot be sent: a backed-up queue's overflow, items whose
+		 * retries are spent, what is left at stop; replayed once sending succeeds.
+		 * @param spool the stream's spool, or {@code null} for memory only
+		 * @return this builder
+		 */
+		public Builder<T> spool(@Nullable Spool<T> spool) {
+			this.spool = spool;
 			return this;
 		}
 

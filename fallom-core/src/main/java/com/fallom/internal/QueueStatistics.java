@@ -1,5 +1,8 @@
 package com.fallom.internal;
 
+import com.fallom.internal.spool.Spool;
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a background send queue has done, for health, the actuator endpoint and metrics.
  * Implemented by every queue of the engine, so that operations code finds them all as
@@ -65,6 +68,14 @@ public interface QueueStatistics {
 	 */
 	default long getExpiredByTimeCount() {
 		return 0;
+	}
+
+	/**
+	 * Return the spool that keeps on disk what this queue cannot send, with its figures.
+	 * @return the spool, or {@code null} when undelivered items stay in memory
+	 */
+	default @Nullable Spool<?> getSpool() {
+		return null;
 	}
 
 }

@@ -1,5 +1,12 @@
 package com.fallom.models;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +18,9 @@ import com.fallom.internal.BackgroundSender;
 import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.RetryBackoff;
+import com.fallom.internal.spool.SpoolCodec;
+import com.fallom.internal.spool.SpoolDirectory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -67,12 +77,30 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
 	 */
 	public SessionRecorder(FallomHttpClient client, int queueCapacity, int recentCapacity, int maxInFlight,
 			RetryBackoff backoff, Duration timeout, Duration shutdownTimeout) {
+		this(client, queueCapacity, recentCapacity, maxInFlight, backoff, timeout, shutdownTimeout, null);
+	}
+
+	/**
+	 * Create a recorder that keeps what it cannot send in a spool; nothing is sent until
+	 * {@link #start()}.
+	 * @param client the HTTP client
+	 * @param queueCapacity the most records waiting to be sent
+	 * @param recentCapacity the size of the recent-set, rounded up to a power of two
+	 * @param maxInFlight the most requests under way at once
+	 * @param backoff the back-off between retries
+	 * @param timeout the timeout of one request
+	 * @param shutdownTimeout the longest {@link #stop()} flushes
+	 * @param spool the spool, or {@code null} for memory only
+	 */
+	public SessionRecorder(FallomHttpClient client, int queueCapacity, int recentCapacity, int maxInFlight,
+			RetryBackoff backoff, Duration timeout, Duration shutdownTimeout, @Nullable SpoolDirectory spool) {
 		this(BoundedSender.builder("sessions",
 				postJson(client, "/sessions", timeout, (Queued queued) -> toJson(queued.record())))
 			.capacity(queueCapacity)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
-			.executor(client.executor()), recentCapacity, shutdownTimeout);
+			.executor(client.executor())
+			.spool((spool != null) ? spool.stream("sessions", CODEC) : null), recentCapacity, shutdownTimeout);
 	}
 
 	SessionRecorder(BoundedSender.ItemSender<SessionRecord> itemSender, int queueCapacity, int recentCapacity,
@@ -91,6 +119,55 @@ public class SessionRecorder extends BackgroundSender<SessionRecorder.Queued> {
 		int size = Integer.highestOneBit(Math.max(1, recentCapacity - 1)) << 1;
 		this.recent = new AtomicLongArray(size);
 		this.recentMask = size - 1;
+	}
+
+	/** A queued record on disk: its identity, its version, and its three texts. */
+	static final SpoolCodec<Queued> CODEC = new SpoolCodec<>() {
+
+		@Override
+		public byte[] encode(Queued queued) {
+			SessionRecord record = queued.record();
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+			try (DataOutputStream out = new DataOutputStream(bytes)) {
+				out.writeLong(queued.identity());
+				out.writeInt(record.configVersion());
+				writeText(out, record.configKey());
+				writeText(out, record.sessionId());
+				writeText(out, record.assignedModel());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			return bytes.toByteArray();
+		}
+
+		@Override
+		public Queued decode(byte[] bytes) throws IOException {
+			DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+			long identity = in.readLong();
+			int configVersion = in.readInt();
+			SessionRecord record = new SessionRecord(readText(in, bytes.length), configVersion,
+					readText(in, bytes.length), readText(in, bytes.length));
+			if (in.available() != 0) {
+				throw new IOException("trailing bytes");
+			}
+			return new Queued(record, identity);
+		}
+
+	};
+
+	private static void writeText(DataOutputStream out, String text) throws IOException {
+		byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+		out.writeInt(utf8.length);
+		out.write(utf8);
+	}
+
+	private static String readText(DataInputStream in, int most) throws IOException {
+		int length = in.readInt();
+		if (length < 0 || length > most) {
+			throw new IOException("bad text length");
+		}
+		return new String(in.readNBytes(length), StandardCharsets.UTF_8);
 	}
 
 	static byte[] toJson(SessionRecord record) {

@@ -2,6 +2,7 @@ package com.fallom.tracing;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +12,10 @@ import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.LogText;
 import com.fallom.internal.RetryBackoff;
+import com.fallom.internal.spool.SpoolCodec;
+import com.fallom.internal.spool.SpoolDirectory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -68,13 +73,61 @@ public class CustomMetricsSender extends BackgroundSender<CustomMetricsSender.Me
 	 */
 	public CustomMetricsSender(FallomHttpClient client, int queueCapacity, int maxInFlight, RetryBackoff backoff,
 			Duration timeout, Duration shutdownTimeout) {
+		this(client, queueCapacity, maxInFlight, backoff, timeout, shutdownTimeout, null);
+	}
+
+	/**
+	 * Create a sender that keeps what it cannot send in a spool; nothing is sent until
+	 * {@link #start()}.
+	 * @param client the HTTP client
+	 * @param queueCapacity the most metric records waiting to be sent
+	 * @param maxInFlight the most requests under way at once
+	 * @param backoff the back-off between retries
+	 * @param timeout the timeout of one request
+	 * @param shutdownTimeout the longest {@link #stop()} flushes
+	 * @param spool the spool, or {@code null} for memory only
+	 */
+	public CustomMetricsSender(FallomHttpClient client, int queueCapacity, int maxInFlight, RetryBackoff backoff,
+			Duration timeout, Duration shutdownTimeout, @Nullable SpoolDirectory spool) {
 		super(BoundedSender.builder("metrics", postJson(client, "/spans", timeout, CustomMetricsSender::toJson))
 			.capacity(queueCapacity)
 			.maxQueuedBytes(MAX_QUEUED_BYTES, CustomMetricsSender::estimatedBytes)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
-			.executor(client.executor()), shutdownTimeout);
+			.executor(client.executor())
+			.spool((spool != null) ? spool.stream("metrics", CODEC) : null), shutdownTimeout);
 	}
+
+	/** A record on disk is its JSON, read back with decimals exact. */
+	static final SpoolCodec<MetricRecord> CODEC = new SpoolCodec<>() {
+
+		private final JsonMapper reader = JsonMapper.builder()
+			.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+			.build();
+
+		@Override
+		public byte[] encode(MetricRecord record) {
+			return toJson(record);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public MetricRecord decode(byte[] bytes) throws IOException {
+			Map<String, Object> body;
+			try {
+				body = this.reader.readValue(bytes, LinkedHashMap.class);
+			}
+			catch (RuntimeException ex) {
+				throw new IOException("not a metric record", ex);
+			}
+			if (body.get("config_key") instanceof String configKey && body.get("session_id") instanceof String sessionId
+					&& body.get("data") instanceof Map<?, ?> data) {
+				return new MetricRecord(configKey, sessionId, (Map<String, Object>) data);
+			}
+			throw new IOException("not a metric record");
+		}
+
+	};
 
 	CustomMetricsSender(BoundedSender.ItemSender<MetricRecord> itemSender, int queueCapacity,
 			Duration shutdownTimeout) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
+import com.fallom.internal.spool.Spool;
 import com.fallom.tracing.internal.BoundedExportSpanProcessor;
 import com.fallom.tracing.internal.ExportingSpanProcessor;
 import com.fallom.tracing.internal.GenAiAttributes;
@@ -18,6 +19,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fallom's private trace pipeline: a tracer provider of its own that samples every span,
@@ -245,6 +247,11 @@ public class FallomTraceExporter implements AutoCloseable, QueueStatistics {
 	@Override
 	public long getExpiredByTimeCount() {
 		return this.processor.getExpiredByTimeCount();
+	}
+
+	@Override
+	public @Nullable Spool<?> getSpool() {
+		return this.processor.getSpool();
 	}
 
 	/**

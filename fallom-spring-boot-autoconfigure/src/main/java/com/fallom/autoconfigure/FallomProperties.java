@@ -250,6 +250,49 @@ public class FallomProperties {
 		 */
 		private Duration maxRetryTime = Duration.ofMinutes(10);
 
+		/**
+		 * Directory where session records, custom metrics and trace records wait on disk
+		 * when they cannot be sent (a backed-up queue, a failing backend, shutdown), to be
+		 * sent after recovery or by the next start. One application per directory. Unset:
+		 * memory only.
+		 */
+		private Path spoolDir;
+
+		/**
+		 * Most bytes the spool takes on disk; beyond, its oldest items are dropped and
+		 * counted.
+		 */
+		private DataSize spoolMaxSize = DataSize.ofMegabytes(512);
+
+		/**
+		 * Oldest item the spool keeps; older items are dropped and counted.
+		 */
+		private Duration spoolMaxAge = Duration.ofHours(24);
+
+		public Path getSpoolDir() {
+			return this.spoolDir;
+		}
+
+		public void setSpoolDir(Path spoolDir) {
+			this.spoolDir = spoolDir;
+		}
+
+		public DataSize getSpoolMaxSize() {
+			return this.spoolMaxSize;
+		}
+
+		public void setSpoolMaxSize(DataSize spoolMaxSize) {
+			this.spoolMaxSize = spoolMaxSize;
+		}
+
+		public Duration getSpoolMaxAge() {
+			return this.spoolMaxAge;
+		}
+
+		public void setSpoolMaxAge(Duration spoolMaxAge) {
+			this.spoolMaxAge = spoolMaxAge;
+		}
+
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}

@@ -78,6 +78,8 @@ public final class FallomPropertiesValidator {
 		positive("fallom.delivery.max-backoff", delivery.getMaxBackoff());
 		positive("fallom.delivery.max-attempts", delivery.getMaxAttempts());
 		positive("fallom.delivery.max-retry-time", delivery.getMaxRetryTime());
+		positive("fallom.delivery.spool-max-size", delivery.getSpoolMaxSize());
+		positive("fallom.delivery.spool-max-age", delivery.getSpoolMaxAge());
 		if (delivery.getMaxBackoff().compareTo(delivery.getInitialBackoff()) < 0) {
 			throw new InvalidConfigurationPropertyValueException("fallom.delivery.max-backoff",
 					delivery.getMaxBackoff(), "The max back-off must not be less than fallom.delivery.initial-backoff ("

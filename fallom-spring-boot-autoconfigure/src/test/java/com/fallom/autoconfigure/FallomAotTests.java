@@ -57,7 +57,8 @@ class FallomAotTests {
 		}
 		for (Class<?> serialized : new Class<?>[] { FallomEndpoint.FallomDescriptor.class,
 				FallomEndpoint.SyncDescriptor.class, FallomEndpoint.ConfigDescriptor.class,
-				FallomEndpoint.QueueDescriptor.class, FallomEndpoint.TargetingDescriptor.class,
+				FallomEndpoint.QueueDescriptor.class, FallomEndpoint.SpoolDescriptor.class,
+				FallomEndpoint.TargetingDescriptor.class,
 				FallomEndpoint.RuleDescriptor.class, FallomEndpoint.ConditionDescriptor.class,
 				FallomEndpoint.RefreshDescriptor.class, FallomEndpoint.RefreshResultDescriptor.class,
 				ModelVariant.class }) {

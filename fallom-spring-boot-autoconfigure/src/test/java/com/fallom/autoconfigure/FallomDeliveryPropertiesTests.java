@@ -1,10 +1,13 @@
 package com.fallom.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import com.fallom.Fallom;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
+import com.fallom.internal.spool.Spool;
 import com.fallom.metrics.FallomQueueMetrics;
 import com.fallom.models.FallomModels;
 import com.fallom.test.Endpoint;
@@ -14,6 +17,7 @@ import com.fallom.test.Fault;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -113,6 +117,7 @@ class FallomDeliveryPropertiesTests {
 	@ValueSource(strings = { "fallom.delivery.max-requests-in-flight=0", "fallom.delivery.initial-backoff=0s",
 			"fallom.delivery.max-backoff=-1s", "fallom.tracing.max-batch-bytes=0", "fallom.delivery.max-attempts=0",
 			"fallom.delivery.max-retry-time=0s", "fallom.models.max-response-size=0B",
+			"fallom.delivery.spool-max-size=0B", "fallom.delivery.spool-max-age=0s",
 			"fallom.models.max-response-size=4GB" })
 	void invalidValuesFailStartUpNamingTheProperty(String property) {
 		this.runner.withPropertyValues(property).run((context) -> {
@@ -121,6 +126,48 @@ class FallomDeliveryPropertiesTests {
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining(property.substring(0, property.indexOf('=')));
 		});
+	}
+
+	@Test
+	void spoolDirKeepsWhatAFailingBackendCannotTakeAndSendsItAfterRecovery(FallomMockServer server,
+			@TempDir Path spool) {
+		server.fault(Endpoint.SESSIONS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.delivery.spool-dir=" + spool, "fallom.delivery.initial-backoff=20ms",
+					"fallom.delivery.max-backoff=100ms", "fallom.delivery.spool-max-size=64MB",
+					"fallom.delivery.spool-max-age=1h")
+			.run((context) -> {
+				Fallom fallom = context.getBean(Fallom.class);
+				Spool<?> sessions = fallom.queues().get(0).getSpool();
+				assertThat(sessions).isNotNull();
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				new FallomQueueMetrics(fallom.queues()).bindTo(registry);
+				for (int i = 0; i < 20; i++) {
+					fallom.models().get("support", "session-" + i);
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> sessions.getSpooledCount() >= 20);
+				assertThat(registry.get("fallom.queue.spool.size").tags("queue", "sessions").gauge().value())
+					.isPositive();
+				server.clearFaults();
+				await().atMost(Duration.ofSeconds(10)).until(() -> server.sessions().size() == 20);
+				assertThat(registry.get("fallom.queue.replayed").tags("queue", "sessions").functionCounter().count())
+					.isGreaterThanOrEqualTo(20);
+			});
+	}
+
+	@Test
+	void anUnwritableSpoolDirIsMemoryOnlyDeliveryNotAFailedStart(FallomMockServer server, @TempDir Path directory)
+			throws Exception {
+		Path file = Files.writeString(directory.resolve("not-a-directory"), "x");
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.delivery.spool-dir=" + file.resolve("spool"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Fallom fallom = context.getBean(Fallom.class);
+				assertThat(fallom.queues()).allSatisfy((queue) -> assertThat(queue.getSpool()).isNull());
+				fallom.models().get("support", "session-1");
+				await().atMost(Duration.ofSeconds(5)).until(() -> server.sessions().size() == 1);
+			});
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fallom.internal.QueueStatistics;
+import com.fallom.internal.spool.Spool;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.ConfigState;
 import com.fallom.models.ModelConfig;
@@ -462,14 +463,39 @@ public class FallomEndpoint {
 	 * @param retried sends that failed and were kept for a retry
 	 * @param expiredByAttempts items given up after the most attempts
 	 * @param expiredByTime items given up once retried for the longest retry time
+	 * @param spool the queue's delivery spool, or {@code null} when it keeps to memory
 	 */
 	public record QueueDescriptor(int size, long dropped, long sent, long failed, long retried,
-			long expiredByAttempts, long expiredByTime) {
+			long expiredByAttempts, long expiredByTime, @Nullable SpoolDescriptor spool) {
 
 		static QueueDescriptor of(QueueStatistics queue) {
+			Spool<?> spool = queue.getSpool();
 			return new QueueDescriptor(queue.getQueueSize(), queue.getDroppedCount(), queue.getSentCount(),
 					queue.getFailedCount(), queue.getRetriedCount(), queue.getExpiredByAttemptsCount(),
-					queue.getExpiredByTimeCount());
+					queue.getExpiredByTimeCount(), (spool != null) ? SpoolDescriptor.of(spool) : null);
+		}
+
+	}
+
+	/**
+	 * A send queue's delivery spool.
+	 *
+	 * @param bytes bytes of items on disk
+	 * @param oldest about when the oldest item on disk was written, or {@code null} when none
+	 * @param spooled items written to disk
+	 * @param replayed items read back to be sent
+	 * @param droppedTooOld items dropped for being older than the max age
+	 * @param droppedSpoolFull items dropped because the spool (or the disk) was full
+	 * @param corrupt corrupt or torn items skipped
+	 */
+	public record SpoolDescriptor(long bytes, @Nullable Instant oldest, long spooled, long replayed,
+			long droppedTooOld, long droppedSpoolFull, long corrupt) {
+
+		static SpoolDescriptor of(Spool<?> spool) {
+			long oldest = spool.getOldestMillis();
+			return new SpoolDescriptor(spool.getBytes(), (oldest != 0) ? Instant.ofEpochMilli(oldest) : null,
+					spool.getSpooledCount(), spool.getReplayedCount(), spool.getDroppedTooOldCount(),
+					spool.getDroppedFullCount(), spool.getCorruptCount());
 		}
 
 	}

@@ -2,12 +2,14 @@ package com.fallom.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fallom.internal.QueueStatistics;
+import com.fallom.internal.spool.Spool;
 import com.fallom.models.ConfigRefresher;
 import com.fallom.models.ConfigState;
 import com.fallom.models.ModelConfigRegistry;
@@ -102,6 +104,14 @@ public class FallomHealthIndicator extends AbstractHealthIndicator {
 				Map<String, Object> details = new LinkedHashMap<>();
 				details.put("size", queue.getQueueSize());
 				details.put("dropped", queue.getDroppedCount());
+				Spool<?> spool = queue.getSpool();
+				if (spool != null) {
+					details.put("spoolBytes", spool.getBytes());
+					long oldest = spool.getOldestMillis();
+					if (oldest != 0) {
+						details.put("spoolOldest", Instant.ofEpochMilli(oldest).toString());
+					}
+				}
 				queues.put(queue.getQueueName(), details);
 			}
 			builder.withDetail("queues", queues);

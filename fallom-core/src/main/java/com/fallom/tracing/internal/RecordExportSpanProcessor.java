@@ -12,6 +12,9 @@ import com.fallom.internal.BoundedSender;
 import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SendResult;
+import com.fallom.internal.spool.Spool;
+import com.fallom.internal.spool.SpoolCodec;
+import com.fallom.internal.spool.SpoolDirectory;
 import com.fallom.tracing.internal.TracedCall.Kind;
 import com.fallom.tracing.internal.TracedCall.ToolTiming;
 import io.opentelemetry.api.trace.Span;
@@ -75,6 +78,25 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	 */
 	public RecordExportSpanProcessor(FallomHttpClient client, TraceRecordMapper mapper, int queueCapacity,
 			long maxQueuedBytes, int maxInFlight, RetryBackoff backoff, Duration timeout, Duration shutdownTimeout) {
+		this(client, mapper, queueCapacity, maxQueuedBytes, maxInFlight, backoff, timeout, shutdownTimeout, null);
+	}
+
+	/**
+	 * Create a processor that keeps what it cannot send in a spool; nothing is sent until
+	 * {@link #start()}.
+	 * @param client the HTTP client of the traces service
+	 * @param mapper the record mapper
+	 * @param queueCapacity the most records waiting
+	 * @param maxQueuedBytes the most bytes of records waiting
+	 * @param maxInFlight the most requests under way at once
+	 * @param backoff the back-off between retries
+	 * @param timeout the timeout of one request
+	 * @param shutdownTimeout the longest shutdown flushes
+	 * @param spool the spool, or {@code null} for memory only
+	 */
+	public RecordExportSpanProcessor(FallomHttpClient client, TraceRecordMapper mapper, int queueCapacity,
+			long maxQueuedBytes, int maxInFlight, RetryBackoff backoff, Duration timeout, Duration shutdownTimeout,
+			@Nullable SpoolDirectory spool) {
 		this.mapper = mapper;
 		this.shutdownTimeout = shutdownTimeout;
 		this.sender = BoundedSender.<byte[]>builder("records", (batch) -> post(client, batch.get(0), timeout))
@@ -85,6 +107,7 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 			.backoff(backoff)
 			// No thread of its own: pumped on the HTTP client's one thread
 			.executor(client.executor())
+			.spool((spool != null) ? spool.stream("records", SpoolCodec.bytes()) : null)
 			.build();
 	}
 
@@ -234,6 +257,11 @@ public final class RecordExportSpanProcessor implements ExportingSpanProcessor {
 	@Override
 	public long getExpiredByTimeCount() {
 		return this.sender.getExpiredByTimeCount();
+	}
+
+	@Override
+	public @Nullable Spool<?> getSpool() {
+		return this.sender.getSpool();
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package com.fallom.autoconfigure.actuate;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fallom.Fallom;
 import com.fallom.actuate.FallomHealthIndicator;
 import com.fallom.autoconfigure.FallomAutoConfiguration;
 import com.fallom.autoconfigure.models.FallomModelsAutoConfiguration;
@@ -14,6 +17,7 @@ import com.fallom.test.Fault;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -65,6 +69,30 @@ class FallomHealthAutoConfigurationTests {
 				.isEqualTo(Map.of("sessions", Map.of("size", 0, "dropped", 0L), "metrics", Map.of("size", 0, "dropped", 0L),
 						"spans", Map.of("size", 0, "dropped", 0L)));
 		});
+	}
+
+	@Test
+	void showsEachQueuesSpoolWhileTheBackendIsDownAndStaysUp(FallomMockServer server, @TempDir Path spool) {
+		server.fault(Endpoint.SESSIONS, Fault.status(503));
+		this.runner.withPropertyValues(server.propertyValues())
+			.withPropertyValues("fallom.delivery.spool-dir=" + spool, "fallom.delivery.initial-backoff=20ms",
+					"fallom.delivery.max-backoff=100ms")
+			.run((context) -> {
+				awaitFirstSyncs(context);
+				Fallom fallom = context.getBean(Fallom.class);
+				for (int i = 0; i < 10; i++) {
+					fallom.models().get("support", "session-" + i);
+				}
+				FallomHealthIndicator indicator = context.getBean(FallomHealthIndicator.class);
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					Health health = indicator.health();
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					assertThat(health.getDetails()).extractingByKey("queues", InstanceOfAssertFactories.MAP)
+						.extractingByKey("sessions", InstanceOfAssertFactories.MAP)
+						.hasEntrySatisfying("spoolBytes", (bytes) -> assertThat((Long) bytes).isPositive())
+						.containsKey("spoolOldest");
+				});
+			});
 	}
 
 	@Test
