@@ -74,6 +74,11 @@ mvn -B -q -pl benchmarks -am package -DskipTests
 java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.StartupBenchmark 10
 # end::startup-benchmark[]
 
+# tag::delivery-load-run[]
+mvn -B -q -pl benchmarks -am package -DskipTests
+java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.DeliveryLoadRun records 20000 50 separate
+# end::delivery-load-run[]
+
 # tag::real-judge[]
 OPENROUTER_API_KEY=sk-or-... mvn -pl sample-app test -Dtest=SupportAssistantEvalTests \
     -Dspring.profiles.active=real-judge
