@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * {@code fallom.attempts} counts them. Everything else the client does passes through.
  * <p>
  * With {@link Builder#routeModels()}, a call made inside a session takes the model of the
- * session's variant of its config (the model you wrote is the fallback).
+ * session's variant of its config (the model you wrote is the fallback); {@link #model}
+ * picks the model of one call instead.
  */
 public final class FallomAnthropic {
 
@@ -128,6 +129,28 @@ public final class FallomAnthropic {
 	 */
 	public static PromptScope withPrompt(@Nullable PromptContext prompt) {
 		return new PromptScope(prompt);
+	}
+
+	/**
+	 * Return the model of the current session's variant of a config, for the model of one
+	 * call, as {@code FallomOpenAI.model} does: <pre class="code">
+	 * MessageCreateParams.builder().model(fallomAnthropic.model("support", "claude-haiku-4-5"))
+	 * </pre> Without a session, or when the config cannot be used, the fallback. Where every
+	 * call should follow the session's own config, {@link Builder#routeModels()} does it
+	 * for you.
+	 * @param configKey the config key
+	 * @param fallback the model when no variant can be assigned
+	 * @return the model
+	 * @throws IllegalStateException when this instance was created without model
+	 * assignment
+	 */
+	public String model(String configKey, String fallback) {
+		Objects.requireNonNull(fallback, "fallback must not be null");
+		if (this.models == null) {
+			throw new IllegalStateException(
+					"This FallomAnthropic has no model assignment: create it with FallomAnthropic.create(fallom)");
+		}
+		return this.models.getForCurrentSession(configKey, fallback);
 	}
 
 	/**

@@ -255,6 +255,23 @@ class FallomAnthropicTests {
 	}
 
 	@Test
+	void theModelHelperGivesTheSessionsVariantOrTheFallback() {
+		Fallom fallom = fallom(true);
+		FallomAnthropic fallomAnthropic = FallomAnthropic.create(fallom);
+		AnthropicClient client = fallomAnthropic.wrap(client(0));
+		assertThat(fallomAnthropic.model("support", "claude-3-haiku")).as("no session").isEqualTo("claude-3-haiku");
+		String expected = fallom.models().get("support", "session-3");
+		FallomSessionHolder.clear();
+		try (FallomTrace.Scope scope = fallom.trace().withSession("support", "session-3")) {
+			String model = fallomAnthropic.model("support", "claude-3-haiku");
+			assertThat(model).isEqualTo(expected).isNotEqualTo("claude-3-haiku");
+			client.messages().create(params("Hi").toBuilder().model(model).build());
+		}
+		assertThat(provider.server().lastRequest().model()).isEqualTo(expected);
+		assertThat(records(1).get(0).configKey()).isEqualTo("support");
+	}
+
+	@Test
 	void keepsTheRequestedModelOutsideASessionOrForAnUnknownConfig() {
 		Fallom fallom = fallom(true);
 		AnthropicClient client = FallomAnthropic.builder(fallom).routeModels().build().wrap(client(0));

@@ -108,6 +108,21 @@ public class FallomModels {
 	}
 
 	/**
+	 * Return the model of the current thread's Fallom session for a config, or the fallback
+	 * when the thread has no session or no config can be used: for code that picks the
+	 * model of a call inside a session it did not open itself (a provider SDK call under
+	 * {@code @FallomSession}, say), e.g.
+	 * {@code .model(models.getForCurrentSession("support-bot", "gpt-4o-mini"))}.
+	 * @param configKey the config key
+	 * @param fallback the fallback model
+	 * @return the model
+	 */
+	public String getForCurrentSession(String configKey, String fallback) {
+		FallomSessionContext session = FallomSessionHolder.get();
+		return get(configKey, (session != null) ? session.sessionId() : null, ModelOptions.fallback(fallback));
+	}
+
+	/**
 	 * Return the model for a session with a pinned version or a fallback.
 	 * @param configKey the config key
 	 * @param sessionId the session id

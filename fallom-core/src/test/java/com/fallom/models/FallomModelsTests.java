@@ -118,6 +118,16 @@ class FallomModelsTests {
 	}
 
 	@Test
+	void getForCurrentSessionAssignsTheThreadsSessionOrFallsBack() {
+		assertThat(this.models.getForCurrentSession("support", "fb")).as("no session").isEqualTo("fb");
+		FallomSessionHolder.set(new FallomSessionContext("support", "user24204-convo67097"));
+		assertThat(this.models.getForCurrentSession("support", "fb")).isEqualTo("gpt-4o");
+		assertThat(this.models.getForCurrentSession("unknown", "fb")).as("unknown config").isEqualTo("fb");
+		assertThat(this.assignments).containsExactly("support/fb/0/FALLBACK", "support/gpt-4o/3/BOOTSTRAP",
+				"unknown/fb/0/FALLBACK");
+	}
+
+	@Test
 	void getSetsTheSessionContext() {
 		FallomSessionHolder.set(new FallomSessionContext("my-agent", "s1"));
 		this.models.get("support", "s1");

@@ -4,10 +4,7 @@ import java.util.Objects;
 
 import com.fallom.Fallom;
 import com.fallom.models.FallomModels;
-import com.fallom.models.ModelOptions;
 import com.fallom.prompts.PromptContext;
-import com.fallom.session.FallomSessionContext;
-import com.fallom.session.FallomSessionHolder;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientAsync;
 import io.opentelemetry.api.trace.Tracer;
@@ -112,10 +109,7 @@ public final class FallomOpenAI {
 		if (this.models == null) {
 			throw new IllegalStateException("This FallomOpenAI has no model assignment: create it with FallomOpenAI.create(fallom)");
 		}
-		FallomSessionContext session = FallomSessionHolder.get();
-		ModelOptions options = ModelOptions.fallback(fallback)
-			.withCustomerId((session != null) ? session.customerId() : null);
-		return this.models.get(configKey, (session != null) ? session.sessionId() : null, options);
+		return this.models.getForCurrentSession(configKey, fallback);
 	}
 
 	/**
