@@ -1,14 +1,7 @@
 package com.fallom.anthropic;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -31,8 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The examples of the Anthropic section of docs/provider-sdks.md, run against the mock
- * Fallom backend and the mock provider; the last test checks that every Java block of
- * that section is a tagged region of this file.
+ * Fallom backend and the mock provider; sample-app's {@code DocsTests} checks that the
+ * page's Java blocks are these tagged regions.
  */
 class AnthropicDocExamplesTests {
 
@@ -160,67 +153,6 @@ class AnthropicDocExamplesTests {
 	private static TraceRecord awaitRecord(FallomMockServer server) {
 		await().atMost(Duration.ofSeconds(20)).until(() -> !server.traceRecords().isEmpty());
 		return server.traceRecords().get(0);
-	}
-
-	private static final Pattern SNIPPET = Pattern
-		.compile("<!-- snippet: (\\S+)#(\\S+) -->\\R```(\\w+)\\R(.*?)^```", Pattern.DOTALL | Pattern.MULTILINE);
-
-	@Test
-	void everyJavaBlockOfTheAnthropicSectionIsATaggedRegionOfThisFile() throws IOException {
-		Path root = Path.of("").toAbsolutePath().getParent();
-		String section = section(Files.readString(root.resolve("docs/provider-sdks.md")).replace("\r\n", "\n"));
-		Matcher matcher = SNIPPET.matcher(section);
-		int snippets = 0;
-		while (matcher.find()) {
-			snippets++;
-			assertThat(matcher.group(4).stripTrailing()).as("block %s", matcher.group(2))
-				.isEqualTo(region(root.resolve(matcher.group(1)), matcher.group(2)));
-		}
-		assertThat(snippets).isEqualTo(4);
-		assertThat(Pattern.compile("^```java$", Pattern.MULTILINE).matcher(section).results().count()).isEqualTo(4);
-	}
-
-	/**
-	 * The page's {@code ## Anthropic} section, up to the next second-level heading: the
-	 * page has other providers' sections, checked by their own modules.
-	 */
-	private static String section(String page) {
-		Matcher heading = Pattern.compile("^## Anthropic$", Pattern.MULTILINE).matcher(page);
-		assertThat(heading.find()).as("## Anthropic section").isTrue();
-		int end = page.indexOf("\n## ", heading.end());
-		return page.substring(heading.start(), (end >= 0) ? end : page.length());
-	}
-
-	private static String region(Path file, String tag) throws IOException {
-		List<String> region = new ArrayList<>();
-		boolean inside = false;
-		for (String line : Files.readAllLines(file)) {
-			if (line.contains("tag::" + tag + "[]")) {
-				inside = true;
-			}
-			else if (line.contains("end::" + tag + "[]")) {
-				inside = false;
-			}
-			else if (inside) {
-				region.add(line);
-			}
-		}
-		int indent = region.stream().filter((l) -> !l.isBlank()).mapToInt(AnthropicDocExamplesTests::tabs).min().orElse(0);
-		List<String> out = new ArrayList<>();
-		for (String line : region) {
-			String rest = line.isBlank() ? "" : line.substring(indent);
-			int tabs = tabs(rest);
-			out.add("    ".repeat(tabs) + rest.substring(tabs));
-		}
-		return String.join("\n", out).stripTrailing();
-	}
-
-	private static int tabs(String line) {
-		int tabs = 0;
-		while (tabs < line.length() && line.charAt(tabs) == '\t') {
-			tabs++;
-		}
-		return tabs;
 	}
 
 }

@@ -1,14 +1,7 @@
 package com.fallom.openai;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fallom.Fallom;
 import com.fallom.prompts.PromptContext;
@@ -32,8 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The examples of the OpenAI section of docs/provider-sdks.md, run against the mock
- * Fallom server and the mock provider; the page's Java blocks that name this file must be
- * its tagged regions, as they are.
+ * Fallom server and the mock provider; sample-app's {@code DocsTests} checks that the
+ * page's Java blocks are these tagged regions.
  */
 class OpenAIDocExamplesTests {
 
@@ -111,61 +104,6 @@ class OpenAIDocExamplesTests {
 			TraceRecord record = server.traceRecords().get(0);
 			assertThat(record.body()).containsEntry("is_streaming", true).containsEntry("prompt_key", "support-reply");
 		}
-	}
-
-	private static final Pattern SNIPPET = Pattern
-		.compile("<!-- snippet: (\\S+)#(\\S+) -->\\R```(\\w+)\\R(.*?)^```", Pattern.DOTALL | Pattern.MULTILINE);
-
-	@Test
-	void everyJavaBlockOfTheOpenAiSectionIsATaggedRegionOfThisFile() throws IOException {
-		Path root = Path.of("").toAbsolutePath().getParent();
-		String page = Files.readString(root.resolve("docs/provider-sdks.md")).replace("\r\n", "\n");
-		int start = page.indexOf("\n## OpenAI\n");
-		assertThat(start).isPositive();
-		int end = page.indexOf("\n## ", start + 1);
-		String section = page.substring(start, (end > 0) ? end : page.length());
-		Matcher matcher = SNIPPET.matcher(section);
-		int snippets = 0;
-		while (matcher.find()) {
-			snippets++;
-			assertThat(matcher.group(1)).isEqualTo("fallom-openai/src/test/java/com/fallom/openai/OpenAIDocExamplesTests.java");
-			assertThat(matcher.group(4).stripTrailing()).as("block %s", matcher.group(2))
-				.isEqualTo(region(root.resolve(matcher.group(1)), matcher.group(2)));
-		}
-		assertThat(snippets).isEqualTo(2);
-		assertThat(Pattern.compile("^```java$", Pattern.MULTILINE).matcher(section).results().count()).isEqualTo(2);
-	}
-
-	private static String region(Path file, String tag) throws IOException {
-		List<String> region = new ArrayList<>();
-		boolean inside = false;
-		for (String line : Files.readAllLines(file)) {
-			if (line.contains("tag::" + tag + "[]")) {
-				inside = true;
-			}
-			else if (line.contains("end::" + tag + "[]")) {
-				inside = false;
-			}
-			else if (inside) {
-				region.add(line);
-			}
-		}
-		int indent = region.stream().filter((l) -> !l.isBlank()).mapToInt(OpenAIDocExamplesTests::tabs).min().orElse(0);
-		List<String> out = new ArrayList<>();
-		for (String line : region) {
-			String rest = line.isBlank() ? "" : line.substring(indent);
-			int tabs = tabs(rest);
-			out.add("    ".repeat(tabs) + rest.substring(tabs));
-		}
-		return String.join("\n", out).stripTrailing();
-	}
-
-	private static int tabs(String line) {
-		int tabs = 0;
-		while (tabs < line.length() && line.charAt(tabs) == '\t') {
-			tabs++;
-		}
-		return tabs;
 	}
 
 }
