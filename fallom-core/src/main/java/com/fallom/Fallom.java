@@ -168,8 +168,11 @@ public final class Fallom implements AutoCloseable {
 		}
 		String apiKey = builder.apiKey;
 		// Started later by its container: the first sync, which start may wait for, then
-		// finds the TLS context that the HTTP client needs loaded.
-		this.tlsWarmUp = (apiKey != null && !builder.startOnBuild) ? TlsWarmUp.start() : null;
+		// finds the TLS context that the HTTP client needs loaded (a clear-text backend, a
+		// local one, needs none).
+		this.tlsWarmUp = (apiKey != null && !builder.startOnBuild
+				&& (isTls(this.configsUrl) || isTls(this.tracesUrl) || isTls(this.promptsUrl))) ? TlsWarmUp.start()
+						: null;
 		// Keyed by the backend and the key, so that no record is replayed to another project
 		this.spool = (apiKey == null || builder.spoolDirectory == null) ? null
 				: SpoolDirectory.open(builder.spoolDirectory, this.configsUrl + "\n" + this.tracesUrl + "\n" + apiKey,
@@ -295,6 +298,10 @@ public final class Fallom implements AutoCloseable {
 		if (awaitPrompts) {
 			this.promptRefresher.awaitFirstSync(remaining(deadline));
 		}
+	}
+
+	private static boolean isTls(URI url) {
+		return "https".equalsIgnoreCase(url.getScheme());
 	}
 
 	private static boolean hasPrompts(PromptRegistry registry) {

@@ -48,7 +48,8 @@ class FallomLifecycleTests {
 			await().until(() -> this.server.sessions().size() == 1);
 			fallom.stop();
 			assertThat(fallom.isRunning()).isFalse();
-			assertThat(engineThreadsSince(before)).isEmpty();
+			// Its executor has terminated; the thread itself ends right after
+			await().untilAsserted(() -> assertThat(engineThreadsSince(before)).isEmpty());
 			int configSyncs = this.server.requestCount(Endpoint.CONFIGS);
 			assertThat(fallom.models().get("support", "while-stopped")).isEqualTo("gpt-4o");
 			fallom.trace().span(Map.of("score", 1), "support", "while-stopped");
@@ -113,17 +114,15 @@ class FallomLifecycleTests {
 			await().until(() -> fallom.queues().stream().allMatch((queue) -> queue.getSentCount() == 1));
 			List<String> started = threadsSince(before).stream()
 				.filter((name) -> !name.startsWith("fallom-mock-") && !name.startsWith("awaitility"))
-				// The JDK client hands each answer to CompletableFuture's default executor,
-				// which on two cores or fewer is a short-lived "Thread-<n>" per answer: the
-				// JDK's, ended by now, and not a thread the engine keeps
-				.filter((name) -> !name.matches("Thread-\\d+"))
 				.toList();
 			// The sync thread of configs, prompts and prompt A/B tests, the HTTP client's one
-			// thread that also pumps the three senders, and the JDK client's selector; no
-			// JVM-wide delayer of CompletableFuture.orTimeout either
+			// thread that also pumps the three senders and fires deadlines, and the transport's
+			// I/O thread; no JVM-wide delayer of CompletableFuture.orTimeout, and no thread
+			// per answer (the JDK client's sendAsync starts one per answer on two cores or fewer)
 			assertThat(engineThreadsSince(before)).containsExactly("fallom-sync-1");
 			assertThat(started).filteredOn((name) -> name.startsWith("fallom-http")).hasSize(1);
-			assertThat(started).filteredOn((name) -> name.contains("SelectorManager")).hasSize(1);
+			assertThat(started).filteredOn((name) -> name.startsWith("requester-dispatch")).hasSize(1);
+			assertThat(started).noneMatch((name) -> name.matches("Thread-\\d+"));
 			assertThat(started).as(started.toString()).hasSizeLessThanOrEqualTo(4);
 		}
 	}
@@ -132,33 +131,36 @@ class FallomLifecycleTests {
 	void httpClientIsBuiltOnFirstUseNotWhereTheEngineIsBuilt() {
 		Set<Thread> before = Thread.getAllStackTraces().keySet();
 		try (Fallom fallom = online().startOnBuild(false).build()) {
-			// The JDK client starts its selector thread when it is built
-			assertThat(threadsSince(before)).noneMatch((name) -> name.contains("SelectorManager"));
+			// The transport starts its I/O thread when it is built
+			assertThat(threadsSince(before)).noneMatch((name) -> name.startsWith("requester-dispatch"));
 			fallom.start();
-			assertThat(threadsSince(before)).anyMatch((name) -> name.contains("SelectorManager"));
+			assertThat(threadsSince(before)).anyMatch((name) -> name.startsWith("requester-dispatch"));
 		}
 	}
 
 	@Test
-	void engineBuiltWithoutStartingLoadsTheTlsContextMeanwhileOnAThreadThatEnds() throws Exception {
-		try (Fallom fallom = online().startOnBuild(false).build()) {
+	void engineOfATlsBackendBuiltWithoutStartingLoadsTheTlsContextMeanwhileOnAThreadThatEnds() throws Exception {
+		// Never started, so never connected: only the TLS context is loaded
+		try (Fallom fallom = online().tracesUrl("https://127.0.0.1:9").startOnBuild(false).build()) {
 			assertThat(fallom.tlsWarmUp()).isNotNull();
 			// Loaded without a request: the backend has seen none
 			fallom.tlsWarmUp().get(30, TimeUnit.SECONDS);
 			assertThat(this.server.requests()).isEmpty();
 			await().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
 				.noneMatch((thread) -> thread.isAlive() && thread.getName().equals(TlsWarmUp.THREAD_NAME)));
-			fallom.start();
-			assertThat(fallom.models().get("support", "s1")).isEqualTo("gpt-4o");
 		}
 	}
 
 	@Test
-	void engineStartedOnBuildOrOfflineLeavesTheTlsContextToTheFirstRequest() {
-		try (Fallom started = online().build();
-				Fallom offline = Fallom.builder(Map.of()).startOnBuild(false).build()) {
+	void engineStartedOnBuildOfflineOrInClearTextLeavesTheTlsContextToTheFirstTlsConnection() {
+		try (Fallom started = online().tracesUrl("https://127.0.0.1:9").build();
+				Fallom offline = Fallom.builder(Map.of()).startOnBuild(false).build();
+				Fallom clearText = online().startOnBuild(false).build()) {
 			assertThat(started.tlsWarmUp()).isNull();
 			assertThat(offline.tlsWarmUp()).isNull();
+			assertThat(clearText.tlsWarmUp()).isNull();
+			clearText.start();
+			assertThat(clearText.models().get("support", "s1")).isEqualTo("gpt-4o");
 		}
 	}
 

@@ -263,7 +263,7 @@ public final class DeliveryLoadRun {
 				if (name.equals("main")) {
 					caller += cpu;
 				}
-				else if (name.startsWith("fallom-http") || name.contains("SelectorManager")) {
+				else if (name.startsWith("fallom-http") || name.startsWith("requester-dispatch")) {
 					sender += cpu;
 				}
 				else if (name.startsWith("fallom-mock") || name.equals("HTTP-Dispatcher")) {

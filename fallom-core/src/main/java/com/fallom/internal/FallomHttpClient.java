@@ -1,20 +1,19 @@
 package com.fallom.internal;
 
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,24 +21,60 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.impl.bootstrap.AsyncRequesterBootstrap;
+import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncRequester;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.entity.AbstractBinDataConsumer;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+import org.apache.hc.core5.http.nio.ssl.BasicClientTlsStrategy;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.net.NamedEndpoint;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ssl.TransportSecurityLayer;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts, HTTP/2
- * over TLS (HTTP/1.1 in clear text) and one private daemon thread, shared by config sync,
+ * The one HTTP client of the Fallom engine: Bearer authentication, short timeouts,
+ * keep-alive HTTP/1.1 connections and two private daemon threads, shared by config sync,
  * session recording, custom metrics and the export, whichever Fallom service each talks
- * to. Its one daemon thread completes every request, fires every request's deadline and
- * runs the senders' non-blocking pumps ({@link #executor()}), so many requests in flight,
- * and many senders, cost no thread each.
+ * to: the non-blocking transport's I/O thread, which reads every answer and completes its
+ * request where it arrives, and {@code fallom-http-1}
+ * ({@link #executor()}), which fires every request's deadline and runs the senders'
+ * non-blocking pumps. Many requests in flight, and many senders, cost no thread each.
  * <p>
- * Every request is bounded end to end, body included: the JDK's request timeout stops at
- * the response headers, so a body that stalls after them would hold its caller for ever.
- * A body larger than the most accepted fails the request with a
- * {@link ResponseTooLargeException}, before it is all read. Internal API.
+ * The transport is Apache HttpCore 5's non-blocking requester (a connection pool on one
+ * I/O thread, {@code requester-dispatch-1}), not the JDK's client: on a JVM with two
+ * processors or fewer, the JDK client hands every answer of {@code sendAsync} to a new
+ * short-lived thread, which halved the records a small container could send.
+ * <p>
+ * Every request is bounded end to end, body included, by a deadline of its own that
+ * cancels the exchange (closing its connection). A body larger than the most accepted
+ * fails the request with a {@link ResponseTooLargeException}, before it is all read.
+ * Internal API.
  */
 public final class FallomHttpClient implements AutoCloseable {
 
 	private final URI baseUrl;
+
+	private final HttpHost host;
+
+	private final String pathPrefix;
 
 	private final String authorization;
 
@@ -60,16 +95,26 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private static final long MAX_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(365);
 
-	private final long maxResponseBytes;
+	/**
+	 * The most connections, more than every sender's requests in flight together (trace
+	 * records 128, sessions 64, metrics 64, span exports 2, syncs): a request never waits
+	 * for another's connection.
+	 */
+	private static final int MAX_CONNECTIONS = 512;
 
-	private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+	private static final String USER_AGENT = "fallom-spring-boot";
+
+	/** As the SDKs send it: no charset parameter (JSON is UTF-8). */
+	private static final ContentType JSON = ContentType.create("application/json");
+
+	private final long maxResponseBytes;
 
 	/**
 	 * Create a client that accepts response bodies of up to
 	 * {@link #DEFAULT_MAX_RESPONSE_BYTES}.
 	 * @param baseUrl the backend's base URL
 	 * @param apiKey the API key
-	 * @param timeout the connect timeout and the default request timeout
+	 * @param timeout the default request timeout (each request bounds its connecting too)
 	 */
 	public FallomHttpClient(URI baseUrl, String apiKey, Duration timeout) {
 		this(baseUrl, apiKey, timeout, DEFAULT_MAX_RESPONSE_BYTES);
@@ -79,29 +124,30 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * Create a client.
 	 * @param baseUrl the backend's base URL
 	 * @param apiKey the API key
-	 * @param timeout the connect timeout and the default request timeout
+	 * @param timeout the default request timeout (each request bounds its connecting too)
 	 * @param maxResponseBytes the most bytes of a response body, positive
 	 */
 	public FallomHttpClient(URI baseUrl, String apiKey, Duration timeout, long maxResponseBytes) {
 		Arguments.isTrue(maxResponseBytes > 0 && maxResponseBytes <= MAX_RESPONSE_BYTES_LIMIT,
 				"'maxResponseBytes' must be positive and less than 2 GB");
 		this.maxResponseBytes = maxResponseBytes;
-		this.bodyHandler = bodyHandler(maxResponseBytes);
 		Arguments.notNull(baseUrl, "'baseUrl' must not be null");
 		Arguments.notNull(apiKey, "'apiKey' must not be null");
 		this.baseUrl = URI.create(stripTrailingSlash(baseUrl.toString()));
-		// The last line of defence: a key the JDK refuses in a header would be quoted,
-		// whole, in the exception of every request.
+		this.host = host(this.baseUrl);
+		this.pathPrefix = pathPrefix(this.baseUrl);
+		// The last line of defence: a key with line breaks or control characters would
+		// split or corrupt the header, and be quoted in the exception of every request.
 		this.authorization = "Bearer " + ApiKeys.clean(apiKey, "'apiKey'");
 		this.timeout = timeout;
 		this.executor = newExecutor();
-		this.client = new LazyClient(version(this.baseUrl), timeout, this.executor);
+		this.client = new LazyClient();
 		this.ownsClient = true;
 	}
 
 	/**
-	 * The client's one thread: never blocked (completions, deadlines and pumps only), so
-	 * one is enough, and its thread starts with the first request, not here.
+	 * The client's scheduling thread: never blocked (deadlines and pumps only), so one is
+	 * enough, and its thread starts with the first task, not here.
 	 */
 	private static ScheduledExecutorService newExecutor() {
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("fallom-http"));
@@ -112,7 +158,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	}
 
 	/**
-	 * Return the client's one thread, for work that never blocks: the pumps of the
+	 * Return the client's scheduling thread, for work that never blocks: the pumps of the
 	 * {@link BoundedSender}s that send through this client, their back-off timers, and
 	 * request deadlines. Shared by every client of {@link #forService}; shut down by
 	 * {@link #close()}.
@@ -122,23 +168,16 @@ public final class FallomHttpClient implements AutoCloseable {
 		return this.executor;
 	}
 
-	/**
-	 * HTTP/2 over TLS, where ALPN negotiates it and concurrent sends share one connection;
-	 * HTTP/1.1 in clear text, which spares a local backend the {@code h2c} upgrade.
-	 */
-	private static HttpClient.Version version(URI baseUrl) {
-		return "https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
-	}
-
 	private FallomHttpClient(FallomHttpClient owner, URI baseUrl) {
 		this.baseUrl = URI.create(stripTrailingSlash(baseUrl.toString()));
+		this.host = host(this.baseUrl);
+		this.pathPrefix = pathPrefix(this.baseUrl);
 		this.authorization = owner.authorization;
 		this.timeout = owner.timeout;
 		this.executor = owner.executor;
 		this.client = owner.client;
 		this.ownsClient = false;
 		this.maxResponseBytes = owner.maxResponseBytes;
-		this.bodyHandler = owner.bodyHandler;
 	}
 
 	/**
@@ -154,6 +193,19 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private static String stripTrailingSlash(String url) {
 		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+	}
+
+	private static HttpHost host(URI baseUrl) {
+		Arguments.isTrue(baseUrl.getHost() != null && ("http".equalsIgnoreCase(baseUrl.getScheme())
+				|| "https".equalsIgnoreCase(baseUrl.getScheme())),
+				"'baseUrl' must be an absolute http or https URL");
+		return new HttpHost(baseUrl.getScheme().toLowerCase(Locale.ROOT), baseUrl.getHost(),
+				baseUrl.getPort());
+	}
+
+	private static String pathPrefix(URI baseUrl) {
+		String path = baseUrl.getRawPath();
+		return (path != null) ? path : "";
 	}
 
 	/**
@@ -173,11 +225,11 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @throws InterruptedException when interrupted
 	 */
 	public Response get(String path, @Nullable String ifNoneMatch) throws IOException, InterruptedException {
-		HttpRequest.Builder request = newRequest(path, this.timeout).GET();
+		BasicHttpRequest request = newRequest(Method.GET, path);
 		if (ifNoneMatch != null) {
-			request.header("If-None-Match", ifNoneMatch);
+			request.setHeader("If-None-Match", ifNoneMatch);
 		}
-		return send(request.build(), this.timeout);
+		return send(request, null, this.timeout);
 	}
 
 	/**
@@ -187,7 +239,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return the response, completed exceptionally on a network failure or time-out
 	 */
 	public CompletableFuture<Response> getAsync(String path) {
-		return exchange(newRequest(path, this.timeout).GET().build(), this.timeout);
+		return exchange(newRequest(Method.GET, path), null, this.timeout);
 	}
 
 	/**
@@ -200,10 +252,8 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @throws InterruptedException when interrupted
 	 */
 	public Response postJson(String path, byte[] json, Duration timeout) throws IOException, InterruptedException {
-		HttpRequest request = newRequest(path, timeout).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(json))
-			.build();
-		return send(request, timeout);
+		return send(newRequest(Method.POST, path), new BasicAsyncEntityProducer(json, JSON),
+				timeout);
 	}
 
 	/**
@@ -215,7 +265,8 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return the response; completes exceptionally on a network failure or time-out
 	 */
 	public CompletableFuture<Response> postJsonAsync(String path, byte[] json, Duration timeout) {
-		return postAsync(path, "application/json", json, timeout);
+		return exchange(newRequest(Method.POST, path), new BasicAsyncEntityProducer(json, JSON),
+				timeout);
 	}
 
 	/**
@@ -228,49 +279,120 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return the response; completes exceptionally on a network failure or time-out
 	 */
 	public CompletableFuture<Response> postAsync(String path, String contentType, byte[] body, Duration timeout) {
-		HttpRequest request = newRequest(path, timeout).header("Content-Type", contentType)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
-			.build();
-		return exchange(request, timeout);
+		return exchange(newRequest(Method.POST, path),
+				new BasicAsyncEntityProducer(body, ContentType.parse(contentType)), timeout);
 	}
 
-	private HttpRequest.Builder newRequest(String path, Duration timeout) {
-		return HttpRequest.newBuilder(URI.create(this.baseUrl + path))
-			.timeout(timeout)
-			.header("Authorization", this.authorization)
-			.header("User-Agent", "fallom-spring-boot");
+	private BasicHttpRequest newRequest(Method method, String path) {
+		BasicHttpRequest request = new BasicHttpRequest(method, this.host, this.pathPrefix + path);
+		request.setHeader("Authorization", this.authorization);
+		request.setHeader("User-Agent", USER_AGENT);
+		return request;
 	}
 
 	/**
-	 * Send a request, bounded end to end by the timeout: the JDK's own request timeout
-	 * ends at the response headers, so the whole exchange gets a deadline of its own, and
-	 * the exchange is cancelled (its connection closed) whenever the result fails, times
-	 * out or is cancelled by the caller.
+	 * Send a request, bounded end to end by the timeout: a deadline of its own fails the
+	 * result, and the exchange is cancelled (its connection closed) whenever the result
+	 * fails, times out or is cancelled by the caller. A GET that finds its connection
+	 * closed before any answer (a kept-alive connection the server has just closed) is
+	 * sent once more, within the same deadline.
 	 */
-	private CompletableFuture<Response> exchange(HttpRequest request, Duration timeout) {
-		CompletableFuture<HttpResponse<byte[]>> exchange = this.client.get().sendAsync(request, this.bodyHandler);
-		CompletableFuture<Response> response = exchange.thenApply(FallomHttpClient::toResponse);
+	private CompletableFuture<Response> exchange(BasicHttpRequest request, @Nullable AsyncEntityProducer body,
+			Duration timeout) {
+		Exchange exchange = new Exchange(request, body, timeout, (body == null) ? 1 : 0);
+		CompletableFuture<Response> response = exchange.response;
 		ScheduledFuture<?> deadline;
 		try {
 			// On the client's own thread, not CompletableFuture.orTimeout's JVM-wide one
 			deadline = this.executor.schedule(() -> response.completeExceptionally(new TimeoutException()),
 					timeoutMillis(timeout), TimeUnit.MILLISECONDS);
+			exchange.start();
 		}
-		catch (RejectedExecutionException ex) {
-			exchange.cancel(true);
-			return CompletableFuture.failedFuture(new IOException("the Fallom HTTP client is closed"));
+		catch (RejectedExecutionException | IllegalStateException ex) {
+			response.completeExceptionally(new IOException("the Fallom HTTP client is closed"));
+			return response;
 		}
 		response.whenComplete((result, failure) -> {
 			deadline.cancel(false);
 			if (failure != null) {
-				exchange.cancel(true);
+				exchange.cancel();
 			}
 		});
 		return response;
 	}
 
-	private Response send(HttpRequest request, Duration timeout) throws IOException, InterruptedException {
-		CompletableFuture<Response> response = exchange(request, timeout);
+	/**
+	 * One request's attempts, completing its result on the I/O thread, where the answer
+	 * arrives.
+	 */
+	private final class Exchange implements FutureCallback<Response> {
+
+		final CompletableFuture<Response> response = new CompletableFuture<>();
+
+		private final BasicHttpRequest request;
+
+		private final @Nullable AsyncEntityProducer body;
+
+		private final Timeout timeout;
+
+		private int retries;
+
+		private volatile @Nullable Future<Response> attempt;
+
+		Exchange(BasicHttpRequest request, @Nullable AsyncEntityProducer body, Duration timeout, int retries) {
+			this.request = request;
+			this.body = body;
+			// Connecting, and the socket's silence within an exchange
+			this.timeout = Timeout.ofMilliseconds(timeoutMillis(timeout));
+			this.retries = retries;
+		}
+
+		void start() {
+			this.attempt = FallomHttpClient.this.client.get()
+				.execute(new BasicRequestProducer(this.request, this.body),
+						new BoundedBodyConsumer(FallomHttpClient.this.maxResponseBytes), this.timeout, null, this);
+			if (this.response.isDone()) {
+				cancel();
+			}
+		}
+
+		void cancel() {
+			Future<Response> attempt = this.attempt;
+			if (attempt != null) {
+				attempt.cancel(true);
+			}
+		}
+
+		@Override
+		public void completed(Response result) {
+			this.response.complete(result);
+		}
+
+		@Override
+		public void failed(Exception failure) {
+			if (failure instanceof ConnectionClosedException && this.retries > 0 && !this.response.isDone()) {
+				this.retries--;
+				try {
+					start();
+					return;
+				}
+				catch (IllegalStateException ex) {
+					// Closed meanwhile: report the first failure
+				}
+			}
+			this.response.completeExceptionally(failure);
+		}
+
+		@Override
+		public void cancelled() {
+			this.response.completeExceptionally(new CancellationException("request cancelled"));
+		}
+
+	}
+
+	private Response send(BasicHttpRequest request, @Nullable AsyncEntityProducer body, Duration timeout)
+			throws IOException, InterruptedException {
+		CompletableFuture<Response> response = exchange(request, body, timeout);
 		try {
 			return response.get();
 		}
@@ -280,7 +402,7 @@ public final class FallomHttpClient implements AutoCloseable {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			if (cause instanceof TimeoutException) {
+			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
 				throw new HttpTimeoutException("request not completed within " + timeoutMillis(timeout) + " ms");
 			}
 			if (cause instanceof IOException io) {
@@ -309,152 +431,189 @@ public final class FallomHttpClient implements AutoCloseable {
 		return this.maxResponseBytes;
 	}
 
-	private static HttpResponse.BodyHandler<byte[]> bodyHandler(long maxBytes) {
-		return (info) -> {
-			long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-			return new BoundedBodySubscriber(maxBytes, length > maxBytes);
-		};
-	}
-
-	private static Response toResponse(HttpResponse<byte[]> response) {
-		return new Response(response.statusCode(), response.body(),
-				response.headers().firstValue("ETag").orElse(null),
-				response.headers().firstValue("Retry-After").orElse(null));
-	}
-
 	@Override
 	public void close() {
 		if (this.ownsClient) {
 			this.executor.shutdownNow();
+			this.client.close();
 		}
 	}
 
 	/**
 	 * Collects a body of at most {@code maxBytes}; a larger one (by its
-	 * {@code Content-Length}, or once that many bytes have arrived) cancels the exchange
-	 * and fails with a {@link ResponseTooLargeException}.
+	 * {@code Content-Length}, or once that many bytes have arrived) fails the exchange,
+	 * which closes its connection, with a {@link ResponseTooLargeException}.
 	 */
-	private static final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
+	private static final class BoundedBodyConsumer extends AbstractBinDataConsumer
+			implements AsyncResponseConsumer<Response> {
+
+		private static final byte[] EMPTY = new byte[0];
 
 		private final long maxBytes;
 
-		private final boolean tooLarge;
+		private int status;
 
-		private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+		private @Nullable String etag;
 
-		private final List<ByteBuffer> received = new ArrayList<>();
+		private @Nullable String retryAfter;
 
-		private long size;
+		private byte[] body = EMPTY;
 
-		private Flow.@Nullable Subscription subscription;
+		private int size;
 
-		BoundedBodySubscriber(long maxBytes, boolean tooLarge) {
+		private volatile @Nullable FutureCallback<Response> result;
+
+		BoundedBodyConsumer(long maxBytes) {
 			this.maxBytes = maxBytes;
-			this.tooLarge = tooLarge;
 		}
 
 		@Override
-		public void onSubscribe(Flow.Subscription subscription) {
-			if (this.subscription != null) {
-				subscription.cancel();
+		public void consumeResponse(HttpResponse response, @Nullable EntityDetails entity, HttpContext context,
+				FutureCallback<Response> result) throws IOException {
+			this.result = result;
+			this.status = response.getCode();
+			this.etag = value(response.getFirstHeader("ETag"));
+			this.retryAfter = value(response.getFirstHeader("Retry-After"));
+			if (entity == null) {
+				completed();
 				return;
 			}
-			this.subscription = subscription;
-			if (this.tooLarge) {
-				fail();
+			long length = entity.getContentLength();
+			if (length > this.maxBytes) {
+				throw new ResponseTooLargeException(this.maxBytes);
 			}
-			// Read on even when too large, keeping nothing: the failed result cancels the
-			// exchange, and cancelling the subscription instead leaves the JDK's exchange
-			// waiting for a body that nobody reads
-			subscription.request(Long.MAX_VALUE);
+			if (length > 0) {
+				this.body = new byte[(int) length];
+			}
+		}
+
+		private static @Nullable String value(@Nullable Header header) {
+			return (header != null) ? header.getValue() : null;
 		}
 
 		@Override
-		public void onNext(List<ByteBuffer> buffers) {
-			if (this.body.isDone()) {
-				return;
-			}
-			for (ByteBuffer buffer : buffers) {
-				this.size += buffer.remaining();
-			}
-			if (this.size > this.maxBytes) {
-				fail();
-				return;
-			}
-			this.received.addAll(buffers);
-		}
-
-		private void fail() {
-			this.received.clear();
-			this.body.completeExceptionally(new ResponseTooLargeException(this.maxBytes));
+		public void informationResponse(HttpResponse response, HttpContext context) {
 		}
 
 		@Override
-		public void onError(Throwable failure) {
-			this.received.clear();
-			this.body.completeExceptionally(failure);
+		protected int capacityIncrement() {
+			return Integer.MAX_VALUE;
 		}
 
 		@Override
-		public void onComplete() {
-			if (this.body.isDone()) {
-				return;
+		protected void data(ByteBuffer data, boolean endOfStream) throws IOException {
+			int length = data.remaining();
+			if (this.size + (long) length > this.maxBytes) {
+				throw new ResponseTooLargeException(this.maxBytes);
 			}
-			byte[] bytes = new byte[(int) this.size];
-			int offset = 0;
-			for (ByteBuffer buffer : this.received) {
-				int length = buffer.remaining();
-				buffer.get(bytes, offset, length);
-				offset += length;
+			if (this.size + length > this.body.length) {
+				long grown = Math.max(this.size + (long) length, Math.max(1024, this.body.length * 2L));
+				this.body = Arrays.copyOf(this.body, (int) Math.min(grown, this.maxBytes));
 			}
-			this.received.clear();
-			this.body.complete(bytes);
+			data.get(this.body, this.size, length);
+			this.size += length;
 		}
 
 		@Override
-		public CompletionStage<byte[]> getBody() {
-			return this.body;
+		protected void completed() {
+			byte[] bytes = (this.size == this.body.length) ? this.body : Arrays.copyOf(this.body, this.size);
+			FutureCallback<Response> result = this.result;
+			if (result != null) {
+				result.completed(new Response(this.status, bytes, this.etag, this.retryAfter));
+			}
+		}
+
+		@Override
+		public void failed(Exception cause) {
+			// The requester reports the failure to the exchange's own callback
+		}
+
+		@Override
+		public void releaseResources() {
+			this.body = EMPTY;
 		}
 
 	}
 
 	/**
-	 * The JDK client, built on first use: building it sets up TLS and starts its selector
-	 * thread, which costs the app's start-up time when done where the engine is built.
+	 * The transport, built and started on first use: starting it starts its I/O thread,
+	 * which costs the app's start-up time when done where the engine is built.
 	 */
 	private static final class LazyClient {
 
-		private final HttpClient.Version version;
+		private volatile @Nullable HttpAsyncRequester requester;
 
-		private final Duration connectTimeout;
+		private boolean closed;
 
-		private final ExecutorService executor;
-
-		private volatile @Nullable HttpClient client;
-
-		LazyClient(HttpClient.Version version, Duration connectTimeout, ExecutorService executor) {
-			this.version = version;
-			this.connectTimeout = connectTimeout;
-			this.executor = executor;
-		}
-
-		HttpClient get() {
-			HttpClient client = this.client;
-			if (client == null) {
+		HttpAsyncRequester get() {
+			HttpAsyncRequester requester = this.requester;
+			if (requester == null) {
 				synchronized (this) {
-					client = this.client;
-					if (client == null) {
-						client = HttpClient.newBuilder()
-							.version(this.version)
-							.connectTimeout(this.connectTimeout)
-							.followRedirects(HttpClient.Redirect.NEVER)
-							.executor(this.executor)
-							.build();
-						this.client = client;
+					if (this.closed) {
+						throw new IllegalStateException("closed");
+					}
+					requester = this.requester;
+					if (requester == null) {
+						requester = AsyncRequesterBootstrap.bootstrap()
+							.setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build())
+							.setMaxTotal(MAX_CONNECTIONS)
+							.setDefaultMaxPerRoute(MAX_CONNECTIONS)
+							.setTlsStrategy(new LazyTlsStrategy())
+							.create();
+						requester.start();
+						this.requester = requester;
 					}
 				}
 			}
-			return client;
+			return requester;
+		}
+
+		synchronized void close() {
+			this.closed = true;
+			HttpAsyncRequester requester = this.requester;
+			if (requester != null) {
+				requester.close(CloseMode.IMMEDIATE);
+			}
+		}
+
+	}
+
+	/**
+	 * TLS as the JDK client does it, the JVM's default context (its trust store) and
+	 * JSSE's check of the host name, taken on the first TLS connection: a clear-text
+	 * backend never loads it.
+	 */
+	private static final class LazyTlsStrategy implements TlsStrategy {
+
+		private volatile @Nullable TlsStrategy delegate;
+
+		private TlsStrategy delegate() {
+			TlsStrategy delegate = this.delegate;
+			if (delegate == null) {
+				try {
+					// Checks the host name as HTTPS does, and refuses weak protocols and ciphers
+					delegate = new BasicClientTlsStrategy(SSLContext.getDefault());
+				}
+				catch (NoSuchAlgorithmException ex) {
+					throw new IllegalStateException("no default TLS context", ex);
+				}
+				this.delegate = delegate;
+			}
+			return delegate;
+		}
+
+		@Override
+		@Deprecated
+		@SuppressWarnings("deprecation")
+		public boolean upgrade(TransportSecurityLayer sessionLayer, HttpHost host, SocketAddress localAddress,
+				SocketAddress remoteAddress, Object attachment, Timeout handshakeTimeout) {
+			return delegate().upgrade(sessionLayer, host, localAddress, remoteAddress, attachment, handshakeTimeout);
+		}
+
+		@Override
+		public void upgrade(TransportSecurityLayer sessionLayer, NamedEndpoint endpoint, Object attachment,
+				Timeout handshakeTimeout, FutureCallback<TransportSecurityLayer> callback) {
+			delegate().upgrade(sessionLayer, endpoint, attachment, handshakeTimeout, callback);
 		}
 
 	}

@@ -6,8 +6,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Loads the JVM's default TLS context (its trust store and providers) on a short-lived
- * daemon thread. The JDK HTTP client takes it when it is built, on the first request, and
- * loading it is most of that request's cost (≈ 0.1 s of CPU): an engine built some time
+ * daemon thread. The HTTP client takes it on its first TLS connection, and loading it is
+ * most of that request's cost (≈ 0.1 s of CPU): an engine built some time
  * before it starts (by a container, before the rest of the application context) loads it
  * meanwhile, so that the first sync, which start-up may wait for, does not. No network
  * I/O; the JVM keeps the one context, so a request that comes first waits for the same

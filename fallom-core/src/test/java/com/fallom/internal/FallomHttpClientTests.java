@@ -1,5 +1,6 @@
 package com.fallom.internal;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +116,23 @@ class FallomHttpClientTests {
 		assertThat(refresher.getRegistry().getLatest("support").getVersion()).isOne();
 		assertThat(logs.count("WARNING")).isOne();
 		assertThat(logs.toString()).contains("response body larger than 65536 bytes");
+	}
+
+	@Test
+	void getIsSentOnceMoreWhenItsConnectionClosesBeforeAnyAnswerButAPostIsLeftToItsSender() throws Exception {
+		this.server.putConfig("support", 1, weights("gpt-4o", 100));
+		this.server.fault(Endpoint.CONFIGS, Fault.reset().times(1));
+		assertThat(this.client.get("/configs", null).status()).isEqualTo(200);
+		assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(2);
+		this.server.fault(Endpoint.CONFIGS, Fault.reset().times(2));
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.client.get("/configs", null));
+		// A POST may have been acted on: its sender decides, with its back-off
+		this.server.fault(Endpoint.SESSIONS, Fault.reset().times(1));
+		assertThat(this.client.postJsonAsync("/sessions", "{}".getBytes(StandardCharsets.UTF_8), TIMEOUT))
+			.failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IOException.class);
+		assertThat(this.server.requestCount(Endpoint.SESSIONS)).isOne();
 	}
 
 	@Test

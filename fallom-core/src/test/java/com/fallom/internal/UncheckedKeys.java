@@ -4,9 +4,8 @@ import java.lang.reflect.Field;
 
 /**
  * Puts a key that {@link ApiKeys} would refuse into a real {@link FallomHttpClient}, as a
- * client built before the key was checked had it: the only way left to reach the JDK's
- * refusal of the {@code Authorization} header, whose message quotes the key, and so to
- * test what the engine does with an exception it cannot rule out.
+ * client built before the key was checked had it: the only way left to test what the
+ * transport and the engine do with such a key.
  */
 public final class UncheckedKeys {
 

@@ -138,7 +138,7 @@ class FallomTraceTests {
 		data.put("conversion", true);
 		data.put("label", "good");
 		trace.span(data);
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.metrics().size() == 1);
+		await().atMost(Duration.ofSeconds(30)).until(() -> server.metrics().size() == 1);
 		assertThat(server.metrics().get(0)).isEqualTo(Map.of("config_key", "my-agent", "session_id",
 				"user123-convo456", "data", Map.of("outlier_score", 0.8, "user_satisfaction", 4, "conversion", true,
 						"label", "good")));
@@ -151,7 +151,7 @@ class FallomTraceTests {
 	void metricsWithExplicitIdsNeedNoSessionContext(FallomMockServer server) {
 		FallomTrace trace = online(server, 100);
 		trace.span(Map.of("outlier_score", 0.8), "batch-agent", "job-7");
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.metrics().size() == 1);
+		await().atMost(Duration.ofSeconds(30)).until(() -> server.metrics().size() == 1);
 		assertThat(server.metrics().get(0)).containsEntry("config_key", "batch-agent")
 			.containsEntry("session_id", "job-7");
 	}
