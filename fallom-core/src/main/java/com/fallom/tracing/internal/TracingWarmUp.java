@@ -16,8 +16,8 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
  * tracer provider, the classes are loaded and initialised already, so that most of that
  * work is done off the thread that creates the application context. The JVM initialises
  * each class once, so the engine's own build, if it comes first, waits for the same
- * initialisation instead of doing it twice. No threads, no I/O, nothing global is set.
- * Internal API.
+ * initialisation instead of doing it twice. The throwaway provider has no exporter: it
+ * starts no thread of its own, does no I/O and sets nothing global. Internal API.
  */
 public final class TracingWarmUp {
 
