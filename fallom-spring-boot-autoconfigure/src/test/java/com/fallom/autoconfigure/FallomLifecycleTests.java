@@ -130,6 +130,18 @@ class FallomLifecycleTests {
 			.run((context) -> assertThat(context.getBean(LazyResource.class).created).isTrue());
 	}
 
+	@Test
+	void withoutAResourceBeanSpansCarryOpenTelemetrysDefaultResourceWithTheApplicationName() {
+		online().withPropertyValues("spring.application.name=resource-test", "fallom.tracing.protocol=otlp")
+			.run((context) -> {
+				context.getBean(Fallom.class).tracer().spanBuilder("chat gpt-4o").startSpan().end();
+				await().until(() -> this.server.receivedSpans().size() == 1);
+				assertThat(this.server.receivedSpans().get(0).resourceAttributes())
+					.containsEntry("service.name", "resource-test")
+					.containsEntry("telemetry.sdk.name", "opentelemetry");
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class LazyResource {
 
