@@ -45,6 +45,7 @@ import com.fallom.tracing.internal.GenAiAttributes;
 import com.fallom.tracing.internal.OtlpHttpExporter;
 import com.fallom.tracing.internal.RecordExportSpanProcessor;
 import com.fallom.tracing.internal.TraceRecordMapper;
+import com.fallom.tracing.internal.TracingWarmUp;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -124,6 +125,9 @@ public final class Fallom implements AutoCloseable {
 	/** Loads the default TLS context while an engine built without starting waits for start. */
 	private final @Nullable CompletableFuture<Void> tlsWarmUp;
 
+	/** Loads OpenTelemetry's SDK tracing while an engine built without starting builds the rest. */
+	private final @Nullable CompletableFuture<Void> tracingWarmUp;
+
 	/** Where undelivered records wait on disk, or {@code null} for memory only. */
 	private final @Nullable SpoolDirectory spool;
 
@@ -167,6 +171,10 @@ public final class Fallom implements AutoCloseable {
 			this.promptSyncWanted.set(true);
 		}
 		String apiKey = builder.apiKey;
+		// Started first, so that it runs while this thread builds the HTTP client and the
+		// senders: the private tracer provider, built after them, then finds its classes loaded.
+		this.tracingWarmUp = (apiKey != null && builder.exportSpans && !builder.startOnBuild)
+				? TracingWarmUp.start() : null;
 		// Started later by its container: the first sync, which start may wait for, then
 		// finds the TLS context that the HTTP client needs loaded (a clear-text backend, a
 		// local one, needs none).
@@ -464,6 +472,14 @@ public final class Fallom implements AutoCloseable {
 	 */
 	@Nullable CompletableFuture<Void> tlsWarmUp() {
 		return this.tlsWarmUp;
+	}
+
+	/**
+	 * The loading of OpenTelemetry's SDK tracing started when this engine was built online
+	 * without starting, with span export, for tests.
+	 */
+	@Nullable CompletableFuture<Void> tracingWarmUp() {
+		return this.tracingWarmUp;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import com.fallom.internal.TlsWarmUp;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
+import com.fallom.tracing.internal.TracingWarmUp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,32 @@ class FallomLifecycleTests {
 			assertThat(clearText.tlsWarmUp()).isNull();
 			clearText.start();
 			assertThat(clearText.models().get("support", "s1")).isEqualTo("gpt-4o");
+		}
+	}
+
+	@Test
+	void engineBuiltWithoutStartingLoadsTheTracingSdkMeanwhileOnAThreadThatEndsAndExportsAsBefore() throws Exception {
+		try (Fallom fallom = online().startOnBuild(false).build()) {
+			assertThat(fallom.tracingWarmUp()).isNotNull();
+			fallom.tracingWarmUp().get(30, TimeUnit.SECONDS);
+			await().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+				.noneMatch((thread) -> thread.isAlive() && thread.getName().equals(TracingWarmUp.THREAD_NAME)));
+			fallom.start();
+			fallom.tracer().spanBuilder("chat gpt-4o").startSpan().end();
+			await().until(() -> this.server.traceRecords().size() == 1);
+			// The warm-up's own tracer provider exported nothing: only the engine's span
+			assertThat(this.server.traceRecords()).hasSize(1);
+		}
+	}
+
+	@Test
+	void engineStartedOnBuildOfflineOrWithoutSpanExportLeavesTheTracingSdkToItsOwnBuild() {
+		try (Fallom started = online().build();
+				Fallom offline = Fallom.builder(Map.of()).startOnBuild(false).build();
+				Fallom withoutExport = online().exportSpans(false).startOnBuild(false).build()) {
+			assertThat(started.tracingWarmUp()).isNull();
+			assertThat(offline.tracingWarmUp()).isNull();
+			assertThat(withoutExport.tracingWarmUp()).isNull();
 		}
 	}
 

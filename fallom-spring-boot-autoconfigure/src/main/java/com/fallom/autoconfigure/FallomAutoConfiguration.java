@@ -8,7 +8,6 @@ import com.fallom.prompts.FallomPrompts;
 import com.fallom.prompts.PromptListener;
 import com.fallom.prompts.PromptSync;
 import com.fallom.sync.SyncListener;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.resources.Resource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -92,7 +91,16 @@ public final class FallomAutoConfiguration {
 			.startOnBuild(false);
 		if (connectionDetails.getApiKey() != null && tracing.isEnabled()) {
 			// Only spans sent to Fallom carry it: offline, nothing is worth computing it for
-			builder.resource(resource.getIfAvailable(() -> defaultResource(environment)));
+			Resource appResource = resource.getIfAvailable();
+			String name = environment.getProperty("spring.application.name");
+			if (appResource != null) {
+				builder.resource(appResource);
+			}
+			else if (StringUtils.hasText(name)) {
+				// OpenTelemetry's default resource with this name, computed by the engine
+				// while its tracing warm-up loads OpenTelemetry, not on this thread before it
+				builder.serviceName(name);
+			}
 		}
 		FallomPropertiesValidator.bootstrapConfigs(models).forEach(builder::bootstrapConfig);
 		FallomProperties.Prompts prompts = properties.getPrompts();
@@ -135,14 +143,6 @@ public final class FallomAutoConfiguration {
 		}
 		String factoryBean = beanFactory.getBeanDefinition(beanName).getFactoryBeanName();
 		return factoryBean != null && factoryBean.startsWith("com.fallom.autoconfigure.");
-	}
-
-	private static Resource defaultResource(Environment environment) {
-		String name = environment.getProperty("spring.application.name");
-		if (!StringUtils.hasText(name)) {
-			return Resource.getDefault();
-		}
-		return Resource.getDefault().merge(Resource.builder().put(AttributeKey.stringKey("service.name"), name).build());
 	}
 
 }

@@ -32,7 +32,8 @@ public class FallomLifecycle implements SmartLifecycle {
 	 * use prompts, so that prompt sync runs from start-up in apps that do (see
 	 * {@link Fallom#usePrompts()}).
 	 * @param fallom the engine
-	 * @param appUsesPrompts whether the app's beans use prompts, asked on each start
+	 * @param appUsesPrompts whether the app's beans use prompts, asked on each start of
+	 * an engine that syncs prompts
 	 */
 	public FallomLifecycle(Fallom fallom, BooleanSupplier appUsesPrompts) {
 		this.fallom = fallom;
@@ -41,7 +42,10 @@ public class FallomLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.appUsesPrompts.getAsBoolean()) {
+		// Asked only of an engine that syncs prompts: offline, or with prompt sync off,
+		// the answer changes nothing, and finding the app's users of the prompts looks
+		// at the type of every bean definition.
+		if (this.fallom.promptRefresher() != null && this.appUsesPrompts.getAsBoolean()) {
 			this.fallom.usePrompts();
 		}
 		this.fallom.start();

@@ -3,9 +3,11 @@ package com.fallom.autoconfigure;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fallom.Fallom;
 import com.fallom.models.FallomModels;
+import com.fallom.prompts.PromptSync;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import io.opentelemetry.sdk.resources.Resource;
@@ -49,6 +51,31 @@ class FallomLifecycleTests {
 	private ApplicationContextRunner online() {
 		return this.runner.withPropertyValues("fallom.api-key=" + this.server.apiKey(),
 				"fallom.base-url=" + this.server.baseUrl());
+	}
+
+	@Test
+	void onlyAnEngineThatSyncsPromptsAsksWhetherTheAppUsesPrompts() {
+		AtomicInteger asked = new AtomicInteger();
+		try (Fallom offline = Fallom.builder(Map.of()).startOnBuild(false).build();
+				Fallom withoutPromptSync = Fallom.builder(Map.of())
+					.apiKey(this.server.apiKey())
+					.baseUrl(this.server.baseUrl())
+					.promptSync(PromptSync.OFF)
+					.startOnBuild(false)
+					.build();
+				Fallom online = Fallom.builder(Map.of())
+					.apiKey(this.server.apiKey())
+					.baseUrl(this.server.baseUrl())
+					.startOnBuild(false)
+					.build()) {
+			new FallomLifecycle(offline, () -> asked.incrementAndGet() > 0).start();
+			new FallomLifecycle(withoutPromptSync, () -> asked.incrementAndGet() > 0).start();
+			assertThat(asked).hasValue(0);
+			new FallomLifecycle(online, () -> asked.incrementAndGet() > 0).start();
+			assertThat(asked).hasValue(1);
+			// The answer still starts prompt sync with the engine
+			await().until(() -> this.server.requestCount(Endpoint.PROMPTS) > 0);
+		}
 	}
 
 	@Test
@@ -101,6 +128,18 @@ class FallomLifecycleTests {
 		});
 		online().withUserConfiguration(LazyResource.class)
 			.run((context) -> assertThat(context.getBean(LazyResource.class).created).isTrue());
+	}
+
+	@Test
+	void withoutAResourceBeanSpansCarryOpenTelemetrysDefaultResourceWithTheApplicationName() {
+		online().withPropertyValues("spring.application.name=resource-test", "fallom.tracing.protocol=otlp")
+			.run((context) -> {
+				context.getBean(Fallom.class).tracer().spanBuilder("chat gpt-4o").startSpan().end();
+				await().until(() -> this.server.receivedSpans().size() == 1);
+				assertThat(this.server.receivedSpans().get(0).resourceAttributes())
+					.containsEntry("service.name", "resource-test")
+					.containsEntry("telemetry.sdk.name", "opentelemetry");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

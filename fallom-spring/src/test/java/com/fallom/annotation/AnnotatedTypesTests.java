@@ -70,6 +70,21 @@ class AnnotatedTypesTests {
 		}
 	}
 
+	@Test
+	void eachTypeIsReadOnceForBothAnnotationsAndForEveryClassThatSharesIt() {
+		long before = AnnotatedTypes.passes();
+		assertThat(this.sessionFilter.matches(SharingOne.class)).isFalse();
+		// SharingOne, SharedBase and SharedApi: one pass each
+		assertThat(AnnotatedTypes.passes() - before).isEqualTo(3);
+		assertThat(this.spanFilter.matches(SharingOne.class)).isFalse();
+		assertThat(this.spanFilter.matches(SharingTwo.class)).isFalse();
+		assertThat(this.sessionFilter.matches(SharingTwo.class)).isFalse();
+		// The span filter read nothing again; SharingTwo was read once for both filters.
+		assertThat(AnnotatedTypes.passes() - before).isEqualTo(4);
+		assertThat(this.spanFilter.matches(SpanOnSharedBase.class)).isTrue();
+		assertThat(this.sessionFilter.matches(SpanOnSharedBase.class)).isFalse();
+	}
+
 	private static ClassFilter classFilter(AbstractAdvisingBeanPostProcessor postProcessor) {
 		PointcutAdvisor advisor = (PointcutAdvisor) ReflectionTestUtils.getField(postProcessor, "advisor");
 		assertThat(advisor).isNotNull();
@@ -160,6 +175,39 @@ class AnnotatedTypesTests {
 		@SupportSession
 		public String call() {
 			return "meta";
+		}
+
+	}
+
+	public interface SharedApi {
+
+		@Deprecated
+		String call();
+
+	}
+
+	public static class SharedBase implements SharedApi {
+
+		@Override
+		public String call() {
+			return "shared";
+		}
+
+	}
+
+	public static class SharingOne extends SharedBase {
+
+	}
+
+	public static class SharingTwo extends SharedBase {
+
+	}
+
+	public static class SpanOnSharedBase extends SharedBase {
+
+		@FallomSpan
+		public String spanned() {
+			return "span";
 		}
 
 	}

@@ -31,7 +31,8 @@ import org.springframework.util.ClassUtils;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * of tracing: the {@link FallomTrace} session context and custom metrics, the tagging of
- * Spring AI observations and of the application's spans with the session, and the export
+ * Spring AI observations and of the application's spans with the session (when the
+ * application has an OpenTelemetry {@code SdkTracerProvider} bean), and the export
  * of every Spring AI chat call to Fallom over OTLP, with the tool calls, embedding calls,
  * vector store queries, ChatClient calls and advisors of an agent run unless
  * {@code fallom.tracing.include-non-chat} is {@code false}.
@@ -149,9 +150,13 @@ public final class FallomTracingAutoConfiguration {
 
 	}
 
+	// Only for an app with a tracer provider of its own (Spring Boot's OpenTelemetry
+	// tracing, or its own SdkTracerProvider bean): without one there are no application
+	// spans to tag, and the bean would only load OpenTelemetry's SDK types at start-up.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(SpanProcessor.class)
 	@ConditionalOnBooleanProperty(name = "fallom.tracing.enabled", matchIfMissing = true)
+	@ConditionalOnBean(type = "io.opentelemetry.sdk.trace.SdkTracerProvider")
 	static class ApplicationSpanConfiguration {
 
 		@Bean

@@ -50,6 +50,11 @@ class FallomTracingAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(FallomAutoConfiguration.class, FallomTracingAutoConfiguration.class));
 
+	/** An app with Spring Boot's OpenTelemetry tracing, whose tracer provider takes span processor beans. */
+	private final ApplicationContextRunner withBootTracing = this.runner.withConfiguration(AutoConfigurations
+		.of(ObservationAutoConfiguration.class, OpenTelemetrySdkAutoConfiguration.class,
+				OpenTelemetryTracingAutoConfiguration.class));
+
 	@Test
 	void registersTheAgentRunHandlersBesideTheChatHandler() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(FallomChatObservationHandler.class)
@@ -89,7 +94,6 @@ class FallomTracingAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(FallomTrace.class)
 				.hasSingleBean(FallomSessionObservationHandler.class)
-				.hasSingleBean(FallomSpanProcessor.class)
 				.hasSingleBean(FallomChatObservationHandler.class);
 			// Offline is decided at run time: the handler is there, its tracer a no-op.
 			Fallom fallom = context.getBean(Fallom.class);
@@ -110,15 +114,36 @@ class FallomTracingAutoConfigurationTests {
 				.doesNotHaveBean(OtlpHttpSpanExporter.class)
 				.doesNotHaveBean(SpanExporter.class)
 				.doesNotHaveBean(SdkTracerProvider.class);
-			// The only SpanProcessor bean is the tagging one, meant for the app's provider.
-			assertThat(context.getBeansOfType(SpanProcessor.class).values()).singleElement()
-				.isInstanceOf(FallomSpanProcessor.class);
+			// Not even the tagging one: the app has no tracer provider to give it to.
+			assertThat(context).doesNotHaveBean(SpanProcessor.class);
 		});
 	}
 
 	@Test
+	void withoutATracerProviderOfTheAppRegistersNoSpanProcessor() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(FallomSessionObservationHandler.class)
+			.doesNotHaveBean(SpanProcessor.class));
+		this.runner.withPropertyValues(ONLINE)
+			.run((context) -> assertThat(context).doesNotHaveBean(SpanProcessor.class));
+	}
+
+	@Test
+	void withBootsOpenTelemetryTracingTheAppsSpansAreTagged() {
+		this.withBootTracing.run((context) -> assertThat(context).hasSingleBean(SdkTracerProvider.class)
+			.getBeans(SpanProcessor.class)
+			.hasEntrySatisfying("fallomSpanProcessor", (processor) -> assertThat(processor)
+				.isInstanceOf(FallomSpanProcessor.class)));
+	}
+
+	@Test
+	void withATracerProviderBeanOfTheAppsOwnTheAppsSpansAreTagged() {
+		this.runner.withUserConfiguration(AppTracerProvider.class)
+			.run((context) -> assertThat(context).hasSingleBean(FallomSpanProcessor.class));
+	}
+
+	@Test
 	void tracingDisabledKeepsTheSessionContextAndCustomMetricsOnly() {
-		this.runner.withPropertyValues(ONLINE).withPropertyValues("fallom.tracing.enabled=false").run((context) -> {
+		this.withBootTracing.withPropertyValues(ONLINE).withPropertyValues("fallom.tracing.enabled=false").run((context) -> {
 			assertThat(context).hasSingleBean(FallomTrace.class)
 				.doesNotHaveBean(FallomSessionObservationHandler.class)
 				.doesNotHaveBean(FallomSpanProcessor.class)
@@ -131,14 +156,14 @@ class FallomTracingAutoConfigurationTests {
 
 	@Test
 	void fallomDisabledRegistersNothing() {
-		this.runner.withPropertyValues(ONLINE).withPropertyValues("fallom.enabled=false").run((context) -> {
+		this.withBootTracing.withPropertyValues(ONLINE).withPropertyValues("fallom.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(FallomTrace.class).doesNotHaveBean(FallomSpanProcessor.class);
 		});
 	}
 
 	@Test
 	void withoutSpringAiThereAreNoObservationHandlers() {
-		this.runner.withPropertyValues(ONLINE)
+		this.withBootTracing.withPropertyValues(ONLINE)
 			.withClassLoader(new FilteredClassLoader("org.springframework.ai"))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(FallomTrace.class)
@@ -208,6 +233,16 @@ class FallomTracingAutoConfigurationTests {
 		for (Class<?> boot : bootFirst) {
 			assertThat(sorted.indexOf(boot)).isLessThan(sorted.indexOf(FallomTracingAutoConfiguration.class));
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AppTracerProvider {
+
+		@Bean(destroyMethod = "close")
+		SdkTracerProvider appTracerProvider() {
+			return SdkTracerProvider.builder().build();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
