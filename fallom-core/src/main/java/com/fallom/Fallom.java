@@ -1076,11 +1076,11 @@ public final class Fallom implements AutoCloseable {
 
 		/**
 		 * Set the directory where session records, custom metrics and spans (trace records
-		 * or OTLP) wait on disk when they cannot be sent (default none: memory only): a backed-up
-		 * queue's overflow, what a failing backend leaves, what is left at shutdown; sent
-		 * once the backend answers, by this process or the next one. One process per
-		 * directory: another one finds it locked, logs one WARN and keeps to memory, as it
-		 * does when the directory cannot be written.
+		 * or OTLP) wait on disk when they cannot be sent (default none: memory only): a
+		 * backed-up queue's overflow, what a failing backend leaves, what is left at
+		 * shutdown; sent once the backend answers, by this process or the next one. One
+		 * process per directory: another one finds it locked, logs one WARN and keeps to
+		 * memory, as it does when the directory cannot be written.
 		 * @param spoolDirectory the directory, created when missing, or {@code null}
 		 * @return this builder
 		 */

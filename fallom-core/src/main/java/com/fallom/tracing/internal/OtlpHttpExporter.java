@@ -125,10 +125,10 @@ public final class OtlpHttpExporter implements SpanExporter {
 	 * @return whether they are an export request
 	 */
 	public static boolean isEncodedRequest(byte[] bytes) {
-		int position = 0;
 		if (bytes.length == 0) {
 			return false;
 		}
+		int position = 0;
 		while (position < bytes.length) {
 			// The tag of resource_spans: field 1, wire type 2 (length-delimited)
 			if (bytes[position++] != 0x0A) {
