@@ -734,8 +734,11 @@ public final class BoundedSender<T> implements QueueStatistics {
 				// Below an eighth, and an eighth at a time: the queue stays far from the high water
 				? this.queue.size() < this.capacity / 8 && this.inFlight.size() < this.maxInFlight
 						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 8)
-				// While failing, a replayed batch is the probe when nothing else is left to probe with
-				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
+				// While failing, a replayed batch is the probe when nothing else is left to probe
+				// with, read once the back-off has passed: read before, the next spill would
+				// only write it back, a whole batch every few hundred ms for the outage's length
+				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty()
+						&& now - this.retryAtNanos >= 0;
 		if (!wanted) {
 			return false;
 		}
