@@ -748,6 +748,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 8) : this.maxBatchSize;
 		this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
+		if (this.failures > 0) {
+			// The probe is sent by this pump: not spilled back before it is
+			this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
+		}
 		return true;
 	}
 
