@@ -21,11 +21,13 @@ import java.util.zip.CRC32C;
 
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.spool.Spool;
+import com.fallom.metrics.FallomQueueMetrics;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
 import com.fallom.test.Fault;
 import com.fallom.test.ReceivedSpan;
 import com.fallom.tracing.TracingProtocol;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -157,6 +159,16 @@ class FallomOtlpSpoolTests {
 			assertThat(spans(fallom).getSentCount()).isEqualTo(SPANS);
 			assertThat(spool(fallom).getReplayedCount()).isPositive();
 			assertThat(spool(fallom).getCorruptCount()).isZero();
+			// Counted like every queue's spool: Micrometer, and so the endpoint and health
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new FallomQueueMetrics(fallom.queues()).bindTo(registry);
+			assertThat(registry.get("fallom.queue.spooled").tag("queue", "spans").functionCounter().count())
+				.isEqualTo(spool(fallom).getSpooledCount())
+				.isGreaterThanOrEqualTo(SPANS);
+			assertThat(registry.get("fallom.queue.replayed").tag("queue", "spans").functionCounter().count())
+				.isEqualTo(spool(fallom).getReplayedCount())
+				.isPositive();
+			assertThat(registry.get("fallom.queue.spool.size").tag("queue", "spans").gauge().value()).isZero();
 			// Spans read back travel together: requests of one span each, joined into one
 			assertThat(this.server.traceRequests()).anySatisfy(
 					(request) -> assertThat(request.getResourceSpansCount()).isGreaterThan(1));
