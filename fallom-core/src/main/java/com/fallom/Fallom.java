@@ -226,7 +226,7 @@ public final class Fallom implements AutoCloseable {
 									builder.spanQueueCapacity, builder.maxQueuedSpanBytes, builder.spanBatchSize,
 									builder.maxSpanBatchBytes, FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT,
 									retryBackoff, builder.exportTimeout, builder.shutdownTimeout,
-									tracesClient.executor()),
+									tracesClient.executor(), this.spool),
 							builder.resource(), builder.shutdownTimeout);
 			PinnedVersionLoader loader = new PinnedVersionLoader(configsClient, this.configRegistry, builder.timeout,
 					builder.missingVersionTtl, builder.clock);
@@ -1098,12 +1098,12 @@ public final class Fallom implements AutoCloseable {
 		}
 
 		/**
-		 * Set the directory where session records, custom metrics and trace records wait
-		 * on disk when they cannot be sent (default none: memory only): a backed-up
-		 * queue's overflow, what a failing backend leaves, what is left at shutdown; sent
-		 * once the backend answers, by this process or the next one. One process per
-		 * directory: another one finds it locked, logs one WARN and keeps to memory, as it
-		 * does when the directory cannot be written.
+		 * Set the directory where session records, custom metrics and spans (trace records
+		 * or OTLP) wait on disk when they cannot be sent (default none: memory only): a
+		 * backed-up queue's overflow, what a failing backend leaves, what is left at
+		 * shutdown; sent once the backend answers, by this process or the next one. One
+		 * process per directory: another one finds it locked, logs one WARN and keeps to
+		 * memory, as it does when the directory cannot be written.
 		 * @param spoolDirectory the directory, created when missing, or {@code null}
 		 * @return this builder
 		 */

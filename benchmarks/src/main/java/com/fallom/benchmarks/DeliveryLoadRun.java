@@ -31,6 +31,8 @@ import com.fallom.test.Fault;
 import com.fallom.test.RecordedRequest;
 import com.fallom.tracing.CustomMetricsSender;
 import com.fallom.tracing.FallomTraceExporter;
+import com.fallom.tracing.internal.BoundedExportSpanProcessor;
+import com.fallom.tracing.internal.OtlpHttpExporter;
 import com.fallom.tracing.internal.RecordExportSpanProcessor;
 import com.fallom.tracing.internal.TraceRecordMapper;
 import com.fallom.tracing.internal.TracedCall;
@@ -60,7 +62,9 @@ import org.jspecify.annotations.Nullable;
  * the run also logs the spool's peak bytes on disk, how long the replay took, and the
  * heap used at the end of the outage. The mock backend runs in this JVM and keeps every
  * request it received: give a 10-minute outage {@code -Xmx4g}, or the mock's 660,000
- * requests fill the heap and the replay crawls behind full GCs.</li>
+ * requests fill the heap and the replay crawls behind full GCs. With {@code otlp} as the
+ * last argument the spans are OTLP exports ({@code fallom.tracing.protocol=otlp}, the
+ * builder's defaults) rather than trace records.</li>
  * </ul>
  * Run with {@code java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.DeliveryLoadRun outage 60}
  * (add {@code /tmp/fallom-spool} for the spool).
@@ -84,7 +88,8 @@ public final class DeliveryLoadRun {
 		}
 		else if (mode.equals("outage")) {
 			outage(Duration.ofSeconds((args.length > 1) ? Long.parseLong(args[1]) : 12),
-					(args.length > 2) ? Path.of(args[2]) : null);
+					(args.length > 2 && !args[2].equals("otlp")) ? Path.of(args[2]) : null,
+					args[args.length - 1].equals("otlp"));
 		}
 		else {
 			throughput((args.length > 1) ? Integer.parseInt(args[1]) : 20_000,
@@ -299,11 +304,20 @@ public final class DeliveryLoadRun {
 				Duration.ofSeconds(2));
 	}
 
+	/** The OTLP exporter with Fallom.Builder's defaults. */
+	private static FallomTraceExporter otlpExporter(FallomHttpClient client, @Nullable SpoolDirectory spool) {
+		return new FallomTraceExporter(new BoundedExportSpanProcessor(new OtlpHttpExporter(client,
+				Duration.ofSeconds(5)), 2048, 16L * 1024 * 1024, 256,
+				FallomTraceExporter.Settings.DEFAULT_MAX_BATCH_BYTES, FallomTraceExporter.Settings.DEFAULT_MAX_IN_FLIGHT,
+				RetryBackoff.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(2), client.executor(), spool),
+				Resource.getDefault(), Duration.ofSeconds(2));
+	}
+
 	private static long perSecond(int records, long nanos) {
 		return Math.round(records / (nanos / 1e9));
 	}
 
-	private static void outage(Duration outage, @Nullable Path spoolPath) {
+	private static void outage(Duration outage, @Nullable Path spoolPath, boolean otlp) {
 		SpoolDirectory spool = (spoolPath != null) ? SpoolDirectory.open(spoolPath, "load-run",
 				SpoolDirectory.DEFAULT_MAX_BYTES, SpoolDirectory.DEFAULT_MAX_AGE) : null;
 		if (spoolPath != null && spool == null) {
@@ -322,7 +336,7 @@ public final class DeliveryLoadRun {
 			CustomMetricsSender metrics = new CustomMetricsSender(client, 10_000,
 					CustomMetricsSender.DEFAULT_MAX_IN_FLIGHT, RetryBackoff.DEFAULT, Duration.ofSeconds(5),
 					Duration.ofSeconds(2), spool);
-			FallomTraceExporter spans = recordExporter(client, 2048, spool);
+			FallomTraceExporter spans = otlp ? otlpExporter(client, spool) : recordExporter(client, 2048, spool);
 			long peakSpoolBytes = 0;
 			long heapAtRecovery = 0;
 			recorder.start();
@@ -355,7 +369,10 @@ public final class DeliveryLoadRun {
 				recorder.record("support", 1, "s" + i, "gpt-4o", i + 1);
 				metrics.send(new CustomMetricsSender.MetricRecord("support", "s" + i, Map.of("score", i)));
 				if (i % 5 == 0) {
-					Span span = tracer.spanBuilder("chat").startSpan();
+					// An OTLP span carries its name and prompt itself; a record takes them from the traced call
+					Span span = otlp ? tracer.spanBuilder("chat " + spanCount)
+						.setAttribute("gen_ai.prompt.0.content", prompt)
+						.startSpan() : tracer.spanBuilder("chat").startSpan();
 					TracedCalls.attach(span, new TracedCall().kind(TracedCall.Kind.CUSTOM, "chat " + spanCount++)
 						.input(prompt));
 					span.end();
@@ -379,6 +396,7 @@ public final class DeliveryLoadRun {
 			server.metrics().forEach((metric) -> metricRecords.add(metric.get("session_id")));
 			Set<String> spanNames = new HashSet<>();
 			server.traceRecords().forEach((record) -> spanNames.add(record.name()));
+			server.receivedSpans().forEach((received) -> spanNames.add(received.name()));
 			logger.log(Level.INFO, "Outage of {0} s with default settings, back-off {1}: sessions {2} offered, "
 					+ "{3} delivered, {4} dropped; metrics {5} offered, {6} delivered, {7} dropped; spans {8} "
 					+ "offered, {9} delivered, {10} dropped", outage.toSeconds(), RetryBackoff.DEFAULT, offered,
@@ -387,7 +405,7 @@ public final class DeliveryLoadRun {
 			if (spool != null) {
 				logger.log(Level.INFO, "Spool: peak {0} MB on disk, {1} MB left; drained {2} s after the traffic "
 						+ "ended; heap used at recovery {3} MB; spooled/replayed sessions {4}/{5}, metrics {6}/{7}, "
-						+ "records {8}/{9}; dropped by the spool {10}", peakSpoolBytes / 1_000_000.0,
+						+ "spans {8}/{9}; dropped by the spool {10}", peakSpoolBytes / 1_000_000.0,
 						spool.getBytes() / 1_000_000.0, drainSeconds, heapAtRecovery / 1_000_000,
 						recorder.getSpool().getSpooledCount(), recorder.getSpool().getReplayedCount(),
 						metrics.getSpool().getSpooledCount(), metrics.getSpool().getReplayedCount(),

@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * after their retries go there too, and so does what is left at stop. Once sending
  * succeeds and the queue is below an eighth, the spool is replayed into it, oldest first,
  * at most an eighth of the queue per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items
- * keep their latency. A healthy backend never touches the disk; the disk is only touched
+ * keep their latency; while failing, the probe is a batch read back once the back-off has
+ * passed, so that a long outage writes each item about once. A healthy backend never touches the disk; the disk is only touched
  * by pumps, never on a caller's thread. Internal API.
  *
  * @param <T> the item type
@@ -734,8 +735,11 @@ public final class BoundedSender<T> implements QueueStatistics {
 				// Below an eighth, and an eighth at a time: the queue stays far from the high water
 				? this.queue.size() < this.capacity / 8 && this.inFlight.size() < this.maxInFlight
 						&& (this.maxQueuedBytes == Long.MAX_VALUE || this.queuedBytes.get() < this.maxQueuedBytes / 8)
-				// While failing, a replayed batch is the probe when nothing else is left to probe with
-				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty();
+				// While failing, a replayed batch is the probe when nothing else is left to probe
+				// with, read once the back-off has passed: read before, the next spill would
+				// only write it back, a whole batch every few hundred ms for the outage's length
+				: this.queue.isEmpty() && this.retries.isEmpty() && this.inFlight.isEmpty()
+						&& now - this.retryAtNanos >= 0;
 		if (!wanted) {
 			return false;
 		}
@@ -745,6 +749,10 @@ public final class BoundedSender<T> implements QueueStatistics {
 		}
 		this.replayDue = (this.failures == 0) ? Math.max(1, this.capacity / 8) : this.maxBatchSize;
 		this.replayAtNanos = now + TimeUnit.MILLISECONDS.toNanos(REPLAY_INTERVAL_MILLIS);
+		if (this.failures > 0) {
+			// The probe is sent by this pump: not spilled back before it is
+			this.spillAtNanos = now + SPILL_INTERVAL_NANOS;
+		}
 		return true;
 	}
 

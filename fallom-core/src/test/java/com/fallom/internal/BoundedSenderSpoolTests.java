@@ -155,6 +155,26 @@ class BoundedSenderSpoolTests {
 	}
 
 	@Test
+	void whileTheBackendFailsEachProbeIsReadBackOnceAndAFailedOneWrittenBackOnce() {
+		this.answer.set(SendResult.retry("HTTP 503", null));
+		start(100, new RetryBackoff(Duration.ofMillis(800), Duration.ofMillis(800)));
+		offerPaced(0, 50);
+		Spool<?> spool = this.sender.getSpool();
+		await(() -> spool.getSpooledCount() >= 50);
+		int requests = this.requests.get();
+		long spooled = spool.getSpooledCount();
+		long replayed = spool.getReplayedCount();
+		// Three more probes, each a batch of 10 read back from disk, a back-off apart
+		await(() -> this.requests.get() >= requests + 3);
+		// Read when the back-off has passed, not before only to be spilled again while waiting
+		int probes = this.requests.get() - requests;
+		assertThat(spool.getSpooledCount() - spooled).isLessThanOrEqualTo(10L * (probes + 1));
+		assertThat(spool.getReplayedCount() - replayed).isLessThanOrEqualTo(10L * (probes + 1));
+		this.answer.set(SendResult.sent());
+		await(() -> this.received.size() == 50);
+	}
+
+	@Test
 	void itemsWhoseRetriesAreSpentGoToTheSpoolNotAway() {
 		this.answer.set(SendResult.retry("HTTP 503", null));
 		start(100, new RetryBackoff(Duration.ofMillis(5), Duration.ofMillis(10), 2, Duration.ofMinutes(1)));

@@ -251,8 +251,8 @@ public class FallomProperties {
 		private Duration maxRetryTime = Duration.ofMinutes(10);
 
 		/**
-		 * Directory where session records, custom metrics and trace records wait on disk
-		 * when they cannot be sent (a backed-up queue, a failing backend, shutdown), to be
+		 * Directory where session records, custom metrics and spans wait on disk when
+		 * they cannot be sent (a backed-up queue, a failing backend, shutdown), to be
 		 * sent after recovery or by the next start. One application per directory. Unset:
 		 * memory only.
 		 */

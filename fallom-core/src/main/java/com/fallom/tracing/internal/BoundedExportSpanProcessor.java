@@ -1,6 +1,9 @@
 package com.fallom.tracing.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +16,9 @@ import com.fallom.internal.BoundedSender;
 import com.fallom.internal.Failures;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SendResult;
+import com.fallom.internal.spool.Spool;
+import com.fallom.internal.spool.SpoolCodec;
+import com.fallom.internal.spool.SpoolDirectory;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -37,6 +43,13 @@ import org.jspecify.annotations.Nullable;
  * off. Never registered as a bean: it belongs to
  * Fallom's private tracer provider only. Internal API.
  * <p>
+ * With the delivery spool (and the {@link OtlpHttpExporter}), spans the queue cannot hold
+ * or send go to disk as {@link BoundedSender} decides, each as an OTLP
+ * {@code ExportTraceServiceRequest} of its own in the {@value #SPOOL_STREAM} stream, and
+ * are read back as those bytes: a replayed span is never decoded, its bytes are appended
+ * to the request of the batch it is sent with, bounded by the batch's bytes like any
+ * other span.
+ * <p>
  * OpenTelemetry's own {@code BatchSpanProcessor} with the exporter's retry policy does
  * not do: the policy retries at most five times within seconds and never on a plain 500,
  * so spans of an outage of a minute are lost, and the batch processor bounds neither the
@@ -50,7 +63,36 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 	/** Time allowed beyond the export timeout before an exporter that never answers is given up. */
 	private static final long EXPORT_TIMEOUT_MARGIN_MILLIS = 1000;
 
-	private final BoundedSender<SpanData> sender;
+	/** The spool stream of OTLP spans, apart from the JSON trace records of the other protocol. */
+	static final String SPOOL_STREAM = "otlp";
+
+	/** A span on disk is an OTLP export request of that one span. */
+	static final SpoolCodec<QueuedSpan> CODEC = new SpoolCodec<>() {
+
+		@Override
+		public byte[] encode(QueuedSpan item) {
+			if (item instanceof Spooled spooled) {
+				return spooled.request();
+			}
+			try {
+				return OtlpHttpExporter.encode(List.of(((Ended) item).span()));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		@Override
+		public QueuedSpan decode(byte[] bytes) throws IOException {
+			if (!OtlpHttpExporter.isEncodedRequest(bytes)) {
+				throw new IOException("not an OTLP export request");
+			}
+			return new Spooled(bytes);
+		}
+
+	};
+
+	private final BoundedSender<QueuedSpan> sender;
 
 	private final SpanExporter exporter;
 
@@ -92,23 +134,68 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 	public BoundedExportSpanProcessor(SpanExporter exporter, int queueCapacity, long maxQueuedBytes, int batchSize,
 			long maxBatchBytes, int maxInFlight, RetryBackoff backoff, Duration exportTimeout,
 			Duration shutdownTimeout, @Nullable ScheduledExecutorService executor) {
+		this(exporter, queueCapacity, maxQueuedBytes, batchSize, maxBatchBytes, maxInFlight, backoff, exportTimeout,
+				shutdownTimeout, executor, (Spool<QueuedSpan>) null);
+	}
+
+	/**
+	 * Create a processor of Fallom's OTLP exporter that keeps what it cannot send in a
+	 * spool; nothing is exported until {@link #start()}.
+	 * @param exporter the exporter
+	 * @param queueCapacity the most spans waiting
+	 * @param maxQueuedBytes the most estimated bytes of spans waiting
+	 * @param batchSize the most spans exported at once
+	 * @param maxBatchBytes the most estimated bytes exported at once (a bigger span goes alone)
+	 * @param maxInFlight the most exports under way at once
+	 * @param backoff the back-off between retries
+	 * @param exportTimeout the longest one export may take
+	 * @param shutdownTimeout the longest shutdown flushes
+	 * @param executor where exports are started and given up when they never answer,
+	 * shared with other senders (the HTTP client's thread), or {@code null} for a thread of
+	 * the processor's own
+	 * @param spool the spool, or {@code null} for memory only
+	 */
+	public BoundedExportSpanProcessor(OtlpHttpExporter exporter, int queueCapacity, long maxQueuedBytes,
+			int batchSize, long maxBatchBytes, int maxInFlight, RetryBackoff backoff, Duration exportTimeout,
+			Duration shutdownTimeout, @Nullable ScheduledExecutorService executor, @Nullable SpoolDirectory spool) {
+		this(exporter, queueCapacity, maxQueuedBytes, batchSize, maxBatchBytes, maxInFlight, backoff, exportTimeout,
+				shutdownTimeout, executor, (spool != null) ? spool.stream(SPOOL_STREAM, CODEC) : null);
+	}
+
+	private BoundedExportSpanProcessor(SpanExporter exporter, int queueCapacity, long maxQueuedBytes, int batchSize,
+			long maxBatchBytes, int maxInFlight, RetryBackoff backoff, Duration exportTimeout,
+			Duration shutdownTimeout, @Nullable ScheduledExecutorService executor,
+			@Nullable Spool<QueuedSpan> spool) {
 		this.exporter = exporter;
 		this.executor = executor;
 		this.shutdownTimeout = shutdownTimeout;
 		long timeoutMillis = Math.max(1, exportTimeout.toMillis()) + EXPORT_TIMEOUT_MARGIN_MILLIS;
-		this.sender = BoundedSender.<SpanData>builder("spans", (batch) -> export(batch, timeoutMillis))
+		this.sender = BoundedSender.<QueuedSpan>builder("spans", (batch) -> export(batch, timeoutMillis))
 			.capacity(queueCapacity)
-			.maxQueuedBytes(maxQueuedBytes, BoundedExportSpanProcessor::estimateBytes)
+			.maxQueuedBytes(maxQueuedBytes, QueuedSpan::estimateBytes)
 			.maxBatch(batchSize, maxBatchBytes)
 			.maxInFlight(maxInFlight)
 			.backoff(backoff)
 			.executor(executor)
+			.spool(spool)
 			.build();
 	}
 
-	private CompletableFuture<SendResult> export(List<SpanData> batch, long timeoutMillis) {
+	private CompletableFuture<SendResult> export(List<QueuedSpan> batch, long timeoutMillis) {
 		CompletableFuture<SendResult> future = new CompletableFuture<>();
-		CompletableResultCode result = this.exporter.export(batch);
+		List<SpanData> spans = new ArrayList<>(batch.size());
+		List<byte[]> spooled = new ArrayList<>();
+		for (QueuedSpan item : batch) {
+			if (item instanceof Ended ended) {
+				spans.add(ended.span());
+			}
+			else {
+				spooled.add(((Spooled) item).request());
+			}
+		}
+		// Only the OTLP exporter is given a spool, so only it meets spans read back from one
+		CompletableResultCode result = spooled.isEmpty() ? this.exporter.export(spans)
+				: ((OtlpHttpExporter) this.exporter).export(spans, spooled);
 		result.whenComplete(() -> future.complete(toSendResult(result)));
 		// An exporter that never answers must not hold a slot for ever
 		ScheduledExecutorService executor = this.executor;
@@ -175,7 +262,7 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 
 	@Override
 	public void onEnd(ReadableSpan span) {
-		this.sender.offer(span.toSpanData());
+		this.sender.offer(new Ended(span.toSpanData()));
 	}
 
 	@Override
@@ -260,6 +347,52 @@ public final class BoundedExportSpanProcessor implements ExportingSpanProcessor 
 	 */
 	public long getExpiredByTimeCount() {
 		return this.sender.getExpiredByTimeCount();
+	}
+
+	@Override
+	public @Nullable Spool<?> getSpool() {
+		return this.sender.getSpool();
+	}
+
+	/**
+	 * A span waiting to be exported: ended in this process, or read back from the spool.
+	 */
+	sealed interface QueuedSpan permits Ended, Spooled {
+
+		/**
+		 * Estimate the heap the span holds while queued.
+		 * @return the estimated bytes
+		 */
+		long estimateBytes();
+
+	}
+
+	/**
+	 * A span ended in this process.
+	 *
+	 * @param span the span
+	 */
+	record Ended(SpanData span) implements QueuedSpan {
+
+		@Override
+		public long estimateBytes() {
+			return BoundedExportSpanProcessor.estimateBytes(this.span);
+		}
+
+	}
+
+	/**
+	 * A span read back from the spool: an OTLP export request of it, sent as it is.
+	 *
+	 * @param request the protobuf bytes
+	 */
+	record Spooled(byte[] request) implements QueuedSpan {
+
+		@Override
+		public long estimateBytes() {
+			return this.request.length;
+		}
+
 	}
 
 	private static final class SizeEstimate implements BiConsumer<AttributeKey<?>, Object> {

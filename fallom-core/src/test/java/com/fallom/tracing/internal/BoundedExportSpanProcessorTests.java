@@ -1,21 +1,32 @@
 package com.fallom.tracing.internal;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fallom.internal.SendResult;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -123,6 +134,70 @@ class BoundedExportSpanProcessorTests {
 		assertThat(shutdown.isDone()).isTrue();
 		assertThat(processor.getQueueSize()).isZero();
 		assertThat(processor.getDroppedCount() + processor.getFailedCount()).isEqualTo(10);
+	}
+
+	@Test
+	void aSpanOnDiskIsAnExportRequestOfItselfReadBackAsItsBytes() throws IOException {
+		SpanData span = endedSpan("chat");
+		byte[] bytes = BoundedExportSpanProcessor.CODEC.encode(new BoundedExportSpanProcessor.Ended(span));
+		assertThat(spanIds(ExportTraceServiceRequest.parseFrom(bytes))).containsExactly(span.getSpanId());
+		BoundedExportSpanProcessor.QueuedSpan read = BoundedExportSpanProcessor.CODEC.decode(bytes);
+		assertThat(read).isInstanceOf(BoundedExportSpanProcessor.Spooled.class);
+		assertThat(((BoundedExportSpanProcessor.Spooled) read).request()).isEqualTo(bytes);
+		assertThat(read.estimateBytes()).isEqualTo(bytes.length);
+		// Written again (its send failed once more after the replay): the same bytes
+		assertThat(BoundedExportSpanProcessor.CODEC.encode(read)).isSameAs(bytes);
+	}
+
+	@Test
+	void exportRequestsOneAfterAnotherAreOneRequestWithTheSpansOfEach() throws IOException {
+		SpanData first = endedSpan("first");
+		SpanData second = endedSpan("second");
+		byte[] joined = concat(OtlpHttpExporter.encode(List.of(first)), OtlpHttpExporter.encode(List.of(second)));
+		assertThat(OtlpHttpExporter.isEncodedRequest(joined)).isTrue();
+		assertThat(spanIds(ExportTraceServiceRequest.parseFrom(joined))).containsExactly(first.getSpanId(),
+				second.getSpanId());
+	}
+
+	@Test
+	void bytesThatAreNotAnExportRequestAreRefusedWhenReadBack() throws IOException {
+		byte[] whole = OtlpHttpExporter.encode(List.of(endedSpan("chat")));
+		byte[] truncated = Arrays.copyOf(whole, whole.length - 1);
+		byte[] json = "{\"name\":\"chat\"}".getBytes(StandardCharsets.UTF_8);
+		for (byte[] bytes : List.of(new byte[0], truncated, json)) {
+			assertThatIOException().isThrownBy(() -> BoundedExportSpanProcessor.CODEC.decode(bytes));
+		}
+	}
+
+	private static SpanData endedSpan(String name) {
+		InMemorySpanExporter exporter = InMemorySpanExporter.create();
+		SdkTracerProvider provider = SdkTracerProvider.builder()
+			.addSpanProcessor(SimpleSpanProcessor.create(exporter))
+			.build();
+		try {
+			provider.get("test").spanBuilder(name).setAttribute("gen_ai.prompt.0.content", "hello").startSpan().end();
+			return exporter.getFinishedSpanItems().get(0);
+		}
+		finally {
+			provider.shutdown().join(5, TimeUnit.SECONDS);
+		}
+	}
+
+	private static List<String> spanIds(ExportTraceServiceRequest request) {
+		List<String> ids = new ArrayList<>();
+		for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+			for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+				scopeSpans.getSpansList()
+					.forEach((span) -> ids.add(HexFormat.of().formatHex(span.getSpanId().toByteArray())));
+			}
+		}
+		return ids;
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] joined = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, joined, first.length, second.length);
+		return joined;
 	}
 
 }
