@@ -128,6 +128,8 @@ public final class Fallom implements AutoCloseable {
 	/** Loads OpenTelemetry's SDK tracing while an engine built without starting builds the rest. */
 	private final @Nullable CompletableFuture<Void> tracingWarmUp;
 
+	private final @Nullable CompletableFuture<Void> transportWarmUp;
+
 	/** Where undelivered records wait on disk, or {@code null} for memory only. */
 	private final @Nullable SpoolDirectory spool;
 
@@ -186,6 +188,7 @@ public final class Fallom implements AutoCloseable {
 				: SpoolDirectory.open(builder.spoolDirectory, this.configsUrl + "\n" + this.tracesUrl + "\n" + apiKey,
 						builder.spoolMaxBytes, builder.spoolMaxAge);
 		if (apiKey == null) {
+			this.transportWarmUp = null;
 			this.httpClient = null;
 			this.configRefresher = null;
 			this.sessionRecorder = null;
@@ -197,6 +200,9 @@ public final class Fallom implements AutoCloseable {
 		else {
 			FallomHttpClient configsClient = new FallomHttpClient(this.configsUrl, apiKey, builder.timeout,
 					builder.maxResponseSize);
+			// Started later by its container: the transport's classes load meanwhile, off
+			// this thread and off the first sync, which start may wait for
+			this.transportWarmUp = builder.startOnBuild ? null : configsClient.prepareInBackground();
 			RetryBackoff retryBackoff = builder.retryBackoff.withLimits(builder.maxDeliveryAttempts,
 					builder.maxRetryTime);
 			FallomHttpClient tracesClient = configsClient.forService(this.tracesUrl);
@@ -480,6 +486,14 @@ public final class Fallom implements AutoCloseable {
 	 */
 	@Nullable CompletableFuture<Void> tracingWarmUp() {
 		return this.tracingWarmUp;
+	}
+
+	/**
+	 * Return the building of the HTTP transport ahead of the first request, for tests.
+	 * @return the warm-up, or {@code null} when none was started
+	 */
+	@Nullable CompletableFuture<Void> transportWarmUp() {
+		return this.transportWarmUp;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.TlsWarmUp;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
@@ -129,13 +130,19 @@ class FallomLifecycleTests {
 	}
 
 	@Test
-	void httpClientIsBuiltOnFirstUseNotWhereTheEngineIsBuilt() {
+	void httpClientIsBuiltAheadOffTheBuildingThreadAndStartedOnFirstUse() throws Exception {
 		Set<Thread> before = Thread.getAllStackTraces().keySet();
 		try (Fallom fallom = online().startOnBuild(false).build()) {
-			// The transport starts its I/O thread when it is built
+			// Built ahead, on a thread that ends, but not started: no I/O thread, no request
+			assertThat(fallom.transportWarmUp()).isNotNull();
+			fallom.transportWarmUp().get(30, TimeUnit.SECONDS);
+			await().untilAsserted(() -> assertThat(threadsSince(before))
+				.doesNotContain(FallomHttpClient.PREPARE_THREAD_NAME));
 			assertThat(threadsSince(before)).noneMatch((name) -> name.startsWith("requester-dispatch"));
+			assertThat(this.server.requests()).isEmpty();
 			fallom.start();
 			assertThat(threadsSince(before)).anyMatch((name) -> name.startsWith("requester-dispatch"));
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("gpt-4o");
 		}
 	}
 
@@ -160,6 +167,10 @@ class FallomLifecycleTests {
 			assertThat(started.tlsWarmUp()).isNull();
 			assertThat(offline.tlsWarmUp()).isNull();
 			assertThat(clearText.tlsWarmUp()).isNull();
+			// Started on build, the transport is built by the first sync; offline there is none
+			assertThat(started.transportWarmUp()).isNull();
+			assertThat(offline.transportWarmUp()).isNull();
+			assertThat(clearText.transportWarmUp()).isNotNull();
 			clearText.start();
 			assertThat(clearText.models().get("support", "s1")).isEqualTo("gpt-4o");
 		}

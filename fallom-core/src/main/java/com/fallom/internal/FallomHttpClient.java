@@ -104,6 +104,9 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private static final String USER_AGENT = "fallom-spring-boot";
 
+	/** The name of the thread of {@link #prepareInBackground()}, which ends once it is done. */
+	public static final String PREPARE_THREAD_NAME = "fallom-http-warm-up";
+
 	/** As the SDKs send it: no charset parameter (JSON is UTF-8). */
 	private static final ContentType JSON = ContentType.create("application/json");
 
@@ -206,6 +209,30 @@ public final class FallomHttpClient implements AutoCloseable {
 	private static String pathPrefix(URI baseUrl) {
 		String path = baseUrl.getRawPath();
 		return (path != null) ? path : "";
+	}
+
+	/**
+	 * Build the transport now, on a short-lived daemon thread, without starting it: its
+	 * classes load there, not on the thread of the first request, which start-up may wait
+	 * for. No thread of the transport's starts and no network I/O happens before the first
+	 * request.
+	 * @return completes when the transport is built
+	 */
+	public CompletableFuture<Void> prepareInBackground() {
+		CompletableFuture<Void> prepared = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				this.client.prepare();
+				prepared.complete(null);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				// Not lost: the first request builds it again and fails the same way
+				prepared.completeExceptionally(ex);
+			}
+		}, PREPARE_THREAD_NAME);
+		thread.setDaemon(true);
+		thread.start();
+		return prepared;
 	}
 
 	/**
@@ -543,6 +570,9 @@ public final class FallomHttpClient implements AutoCloseable {
 
 		private volatile @Nullable HttpAsyncRequester requester;
 
+		/** Built ahead by {@link #prepare()}, not started yet. */
+		private @Nullable HttpAsyncRequester prepared;
+
 		private boolean closed;
 
 		HttpAsyncRequester get() {
@@ -554,12 +584,8 @@ public final class FallomHttpClient implements AutoCloseable {
 					}
 					requester = this.requester;
 					if (requester == null) {
-						requester = AsyncRequesterBootstrap.bootstrap()
-							.setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build())
-							.setMaxTotal(MAX_CONNECTIONS)
-							.setDefaultMaxPerRoute(MAX_CONNECTIONS)
-							.setTlsStrategy(new LazyTlsStrategy())
-							.create();
+						requester = (this.prepared != null) ? this.prepared : build();
+						this.prepared = null;
 						requester.start();
 						this.requester = requester;
 					}
@@ -568,9 +594,25 @@ public final class FallomHttpClient implements AutoCloseable {
 			return requester;
 		}
 
+		synchronized void prepare() {
+			if (!this.closed && this.requester == null && this.prepared == null) {
+				this.prepared = build();
+			}
+		}
+
+		private static HttpAsyncRequester build() {
+			return AsyncRequesterBootstrap.bootstrap()
+				.setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build())
+				.setMaxTotal(MAX_CONNECTIONS)
+				.setDefaultMaxPerRoute(MAX_CONNECTIONS)
+				.setTlsStrategy(new LazyTlsStrategy())
+				.create();
+		}
+
 		synchronized void close() {
 			this.closed = true;
-			HttpAsyncRequester requester = this.requester;
+			HttpAsyncRequester requester = (this.requester != null) ? this.requester : this.prepared;
+			this.prepared = null;
 			if (requester != null) {
 				requester.close(CloseMode.IMMEDIATE);
 			}
