@@ -82,7 +82,7 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private final ScheduledExecutorService executor;
 
-	/** Built on first use, on a background thread, not on the thread that builds the engine. */
+	/** Built ahead by {@link #prepareInBackground()} or on first use, and started on first use. */
 	private final LazyClient client;
 
 	private final boolean ownsClient;
