@@ -123,15 +123,16 @@ class FallomApiKeyTests {
 	}
 
 	@Test
-	void syncFailingInTheHttpStackIsAFailureTheHealthShowsAndNoLogLineShowsTheKey(CapturedOutput output) {
+	void syncWithAKeyThatReachedTheTransportUncheckedIsAFailureTheHealthShowsAndNoLogLineShowsTheKey(
+			CapturedOutput output) {
 		this.runner.withPropertyValues(this.server.propertyValues()).run((context) -> {
 			Fallom fallom = context.getBean(Fallom.class);
-			// As a key that reached the JDK unchecked: it refuses the header, quoting it.
+			// As a key that reached the transport unchecked: sent as it is, and refused
 			useUncheckedKey(fallom, SECRET + "\u0007");
 			assertThat(fallom.configRefresher().refreshNow()).isFalse();
 			Health health = context.getBean(FallomHealthIndicator.class).health();
 			assertThat(health.getDetails()).containsEntry("consecutiveFailures", 1)
-				.containsEntry("lastFailureReason", "unexpected java.lang.IllegalArgumentException")
+				.containsEntry("lastFailureReason", "HTTP 401")
 				.containsKey("lastFailure");
 			assertThat(health.getDetails().toString()).doesNotContain("secret-key");
 		});
