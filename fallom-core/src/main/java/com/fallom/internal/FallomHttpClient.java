@@ -219,20 +219,7 @@ public final class FallomHttpClient implements AutoCloseable {
 	 * @return completes when the transport is built
 	 */
 	public CompletableFuture<Void> prepareInBackground() {
-		CompletableFuture<Void> prepared = new CompletableFuture<>();
-		Thread thread = new Thread(() -> {
-			try {
-				this.client.prepare();
-				prepared.complete(null);
-			}
-			catch (RuntimeException | LinkageError ex) {
-				// Not lost: the first request builds it again and fails the same way
-				prepared.completeExceptionally(ex);
-			}
-		}, PREPARE_THREAD_NAME);
-		thread.setDaemon(true);
-		thread.start();
-		return prepared;
+		return WarmUp.start(PREPARE_THREAD_NAME, this.client::prepare);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package com.fallom.internal;
 
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.SSLContext;
@@ -27,21 +28,14 @@ public final class TlsWarmUp {
 	 * will report too
 	 */
 	public static CompletableFuture<Void> start() {
-		CompletableFuture<Void> loaded = new CompletableFuture<>();
-		Thread thread = new Thread(() -> {
+		return WarmUp.start(THREAD_NAME, () -> {
 			try {
 				SSLContext.getDefault();
-				loaded.complete(null);
 			}
-			catch (Exception | LinkageError ex) {
-				// Not lost: the HTTP client fails the same way on its first request, which
-				// reports it as a failed sync.
-				loaded.completeExceptionally(ex);
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("no default TLS context", ex);
 			}
-		}, THREAD_NAME);
-		thread.setDaemon(true);
-		thread.start();
-		return loaded;
+		});
 	}
 
 }

@@ -2,6 +2,7 @@ package com.fallom.tracing.internal;
 
 import java.util.concurrent.CompletableFuture;
 
+import com.fallom.internal.WarmUp;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
@@ -33,29 +34,16 @@ public final class TracingWarmUp {
 	 * tracer provider meets too
 	 */
 	public static CompletableFuture<Void> start() {
-		CompletableFuture<Void> loaded = new CompletableFuture<>();
-		Thread thread = new Thread(() -> {
-			try {
-				SdkTracerProvider provider = SdkTracerProvider.builder()
-					.setSampler(Sampler.alwaysOn())
-					.setResource(Resource.getDefault())
-					.setSpanLimits(
-							SpanLimits.builder().setMaxNumberOfAttributes(GenAiAttributes.MAX_SPAN_ATTRIBUTES).build())
-					.addSpanProcessor(SpanProcessor.composite())
-					.build();
-				provider.get("com.fallom.warm-up");
-				provider.close();
-				loaded.complete(null);
-			}
-			catch (RuntimeException | LinkageError ex) {
-				// Not lost: the engine's own tracer provider, built on its caller's thread,
-				// fails the same way and reports it there.
-				loaded.completeExceptionally(ex);
-			}
-		}, THREAD_NAME);
-		thread.setDaemon(true);
-		thread.start();
-		return loaded;
+		return WarmUp.start(THREAD_NAME, () -> {
+			SdkTracerProvider provider = SdkTracerProvider.builder()
+				.setSampler(Sampler.alwaysOn())
+				.setResource(Resource.getDefault())
+				.setSpanLimits(SpanLimits.builder().setMaxNumberOfAttributes(GenAiAttributes.MAX_SPAN_ATTRIBUTES).build())
+				.addSpanProcessor(SpanProcessor.composite())
+				.build();
+			provider.get("com.fallom.warm-up");
+			provider.close();
+		});
 	}
 
 }
