@@ -59,8 +59,9 @@ import org.jspecify.annotations.Nullable;
  * succeeds and the queue is below an eighth, the spool is replayed into it, oldest first,
  * at most an eighth of the queue per {@value #REPLAY_INTERVAL_MILLIS} ms, so live items
  * keep their latency; while failing, the probe is a batch read back once the back-off has
- * passed, so that a long outage writes each item about once. A healthy backend never touches the disk; the disk is only touched
- * by pumps, never on a caller's thread. Internal API.
+ * passed, so that a long outage writes each item about once. A healthy backend never
+ * touches the disk; the disk is only touched by pumps, never on a caller's thread.
+ * Internal API.
  *
  * @param <T> the item type
  */

@@ -315,7 +315,7 @@ public final class FallomHttpClient implements AutoCloseable {
 			Duration timeout) {
 		Exchange exchange = new Exchange(request, body, timeout, (body == null) ? 1 : 0);
 		CompletableFuture<Response> response = exchange.response;
-		ScheduledFuture<?> deadline;
+		ScheduledFuture<?> deadline = null;
 		try {
 			// On the client's own thread, not CompletableFuture.orTimeout's JVM-wide one
 			deadline = this.executor.schedule(() -> response.completeExceptionally(new TimeoutException()),
@@ -323,11 +323,15 @@ public final class FallomHttpClient implements AutoCloseable {
 			exchange.start();
 		}
 		catch (RejectedExecutionException | IllegalStateException ex) {
+			if (deadline != null) {
+				deadline.cancel(false);
+			}
 			response.completeExceptionally(new IOException("the Fallom HTTP client is closed"));
 			return response;
 		}
+		ScheduledFuture<?> started = deadline;
 		response.whenComplete((result, failure) -> {
-			deadline.cancel(false);
+			started.cancel(false);
 			if (failure != null) {
 				exchange.cancel();
 			}
