@@ -18,7 +18,6 @@ import com.fallom.internal.FallomHttpClient;
 import com.fallom.internal.QueueStatistics;
 import com.fallom.internal.RetryBackoff;
 import com.fallom.internal.SyncScheduler;
-import com.fallom.internal.TlsWarmUp;
 import com.fallom.internal.spool.SpoolDirectory;
 import com.fallom.models.AssignmentListener;
 import com.fallom.models.ConfigRefresher;
@@ -122,13 +121,15 @@ public final class Fallom implements AutoCloseable {
 
 	private final @Nullable FallomTraceExporter traceExporter;
 
-	/** Loads the default TLS context while an engine built without starting waits for start. */
-	private final @Nullable CompletableFuture<Void> tlsWarmUp;
-
 	/** Loads OpenTelemetry's SDK tracing while an engine built without starting builds the rest. */
 	private final @Nullable CompletableFuture<Void> tracingWarmUp;
 
-	private final @Nullable CompletableFuture<Void> transportWarmUp;
+	/**
+	 * When the first config sync began on build ({@link System#nanoTime()}), for the
+	 * start-up timeout of the first {@link #start()}; {@code 0} when it did not. Guarded
+	 * by the lifecycle monitor.
+	 */
+	private long firstSyncBegunOnBuild;
 
 	/** Where undelivered records wait on disk, or {@code null} for memory only. */
 	private final @Nullable SpoolDirectory spool;
@@ -177,18 +178,11 @@ public final class Fallom implements AutoCloseable {
 		// senders: the private tracer provider, built after them, then finds its classes loaded.
 		this.tracingWarmUp = (apiKey != null && builder.exportSpans && !builder.startOnBuild)
 				? TracingWarmUp.start() : null;
-		// Started later by its container: the first sync, which start may wait for, then
-		// finds the TLS context that the HTTP client needs loaded (a clear-text backend, a
-		// local one, needs none).
-		this.tlsWarmUp = (apiKey != null && !builder.startOnBuild
-				&& (isTls(this.configsUrl) || isTls(this.tracesUrl) || isTls(this.promptsUrl))) ? TlsWarmUp.start()
-						: null;
 		// Keyed by the backend and the key, so that no record is replayed to another project
 		this.spool = (apiKey == null || builder.spoolDirectory == null) ? null
 				: SpoolDirectory.open(builder.spoolDirectory, this.configsUrl + "\n" + this.tracesUrl + "\n" + apiKey,
 						builder.spoolMaxBytes, builder.spoolMaxAge);
 		if (apiKey == null) {
-			this.transportWarmUp = null;
 			this.httpClient = null;
 			this.configRefresher = null;
 			this.sessionRecorder = null;
@@ -200,9 +194,6 @@ public final class Fallom implements AutoCloseable {
 		else {
 			FallomHttpClient configsClient = new FallomHttpClient(this.configsUrl, apiKey, builder.timeout,
 					builder.maxResponseSize);
-			// Started later by its container: the transport's classes load meanwhile, off
-			// this thread and off the first sync, which start may wait for
-			this.transportWarmUp = builder.startOnBuild ? null : configsClient.prepareInBackground();
 			RetryBackoff retryBackoff = builder.retryBackoff.withLimits(builder.maxDeliveryAttempts,
 					builder.maxRetryTime);
 			FallomHttpClient tracesClient = configsClient.forService(this.tracesUrl);
@@ -245,6 +236,15 @@ public final class Fallom implements AutoCloseable {
 					: null;
 		}
 		this.trace = new FallomTrace(this.metricsSender, tracer(), this.captureContent);
+		if (builder.firstSyncOnBuild && !builder.startOnBuild && this.configRefresher != null && awaitsConfigs()) {
+			// Its container starts it later: the sync, which start would wait for, runs
+			// meanwhile, building the HTTP client and loading its classes on the sync thread
+			synchronized (this.lifecycleMonitor) {
+				this.firstSyncBegunOnBuild = System.nanoTime();
+				// Metrics bound before start are told of the syncs done meanwhile
+				this.configRefresher.startEarly();
+			}
+		}
 	}
 
 	/**
@@ -279,11 +279,16 @@ public final class Fallom implements AutoCloseable {
 	public void start() {
 		boolean awaitConfigs;
 		boolean awaitPrompts;
+		long deadline;
 		synchronized (this.lifecycleMonitor) {
 			if (this.closed.get() || this.running) {
 				return;
 			}
 			this.running = true;
+			// A first sync begun on build has had part of its time already
+			deadline = ((this.firstSyncBegunOnBuild != 0) ? this.firstSyncBegunOnBuild : System.nanoTime())
+					+ this.startupTimeout.toNanos();
+			this.firstSyncBegunOnBuild = 0;
 			if (this.sessionRecorder != null) {
 				this.sessionRecorder.start();
 			}
@@ -293,9 +298,9 @@ public final class Fallom implements AutoCloseable {
 			if (this.traceExporter != null) {
 				this.traceExporter.start();
 			}
-			awaitConfigs = this.configRefresher != null
-					&& (this.awaitFirstSync || this.configRegistry.getState().origin() == null);
+			awaitConfigs = this.configRefresher != null && awaitsConfigs();
 			if (this.configRefresher != null) {
+				this.configRefresher.endEarlySyncs();
 				this.configRefresher.startInBackground();
 			}
 			awaitPrompts = false;
@@ -305,7 +310,6 @@ public final class Fallom implements AutoCloseable {
 			}
 		}
 		// Outside the monitor: a first use of prompts on a request thread never waits on it
-		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
 		if (awaitConfigs) {
 			this.configRefresher.awaitFirstSync(remaining(deadline));
 		}
@@ -314,8 +318,9 @@ public final class Fallom implements AutoCloseable {
 		}
 	}
 
-	private static boolean isTls(URI url) {
-		return "https".equalsIgnoreCase(url.getScheme());
+	/** Whether start waits for the first config sync: nothing to serve, or told to wait. */
+	private boolean awaitsConfigs() {
+		return this.awaitFirstSync || this.configRegistry.getState().origin() == null;
 	}
 
 	private static boolean hasPrompts(PromptRegistry registry) {
@@ -372,6 +377,11 @@ public final class Fallom implements AutoCloseable {
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
 			if (!this.running) {
+				if (this.configRefresher != null) {
+					// Never started: only a first sync begun on build may run
+					this.configRefresher.stop();
+					this.firstSyncBegunOnBuild = 0;
+				}
 				return;
 			}
 			this.running = false;
@@ -473,27 +483,11 @@ public final class Fallom implements AutoCloseable {
 	}
 
 	/**
-	 * The loading of the default TLS context started when this engine was built without
-	 * starting online, for tests.
-	 */
-	@Nullable CompletableFuture<Void> tlsWarmUp() {
-		return this.tlsWarmUp;
-	}
-
-	/**
 	 * The loading of OpenTelemetry's SDK tracing started when this engine was built online
 	 * without starting, with span export, for tests.
 	 */
 	@Nullable CompletableFuture<Void> tracingWarmUp() {
 		return this.tracingWarmUp;
-	}
-
-	/**
-	 * Return the building of the HTTP transport ahead of the first request, for tests.
-	 * @return the warm-up, or {@code null} when none was started
-	 */
-	@Nullable CompletableFuture<Void> transportWarmUp() {
-		return this.transportWarmUp;
 	}
 
 	/**
@@ -697,6 +691,8 @@ public final class Fallom implements AutoCloseable {
 		private Clock clock = Clock.systemUTC();
 
 		private boolean startOnBuild = true;
+
+		private boolean firstSyncOnBuild;
 
 		private final List<AssignmentListener> assignmentListeners = new ArrayList<>();
 
@@ -1253,6 +1249,24 @@ public final class Fallom implements AutoCloseable {
 		 */
 		public Builder startOnBuild(boolean startOnBuild) {
 			this.startOnBuild = startOnBuild;
+			return this;
+		}
+
+		/**
+		 * Set whether an engine built without starting (see {@link #startOnBuild(boolean)})
+		 * begins its first config sync at once, in the background, when {@link Fallom#start()}
+		 * would wait for it (nothing to serve, or {@link #awaitFirstSync(boolean)}); default
+		 * {@code false}. For a container that builds the engine well before it starts it:
+		 * the sync runs while the container creates everything else, and {@code start()}
+		 * waits only for what is left of the start-up timeout, counted from the build. The
+		 * config sync then runs from the build on; {@link Fallom#stop()} and
+		 * {@link Fallom#close()} end it. Nothing else (delivery, prompt sync) runs before
+		 * {@code start()}.
+		 * @param firstSyncOnBuild whether to begin the first config sync on build
+		 * @return this builder
+		 */
+		public Builder firstSyncOnBuild(boolean firstSyncOnBuild) {
+			this.firstSyncOnBuild = firstSyncOnBuild;
 			return this;
 		}
 

@@ -1,14 +1,17 @@
 package com.fallom;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import com.fallom.internal.FallomHttpClient;
-import com.fallom.internal.TlsWarmUp;
+import com.fallom.models.ConfigOrigin;
+import com.fallom.models.ModelConfig;
+import com.fallom.models.ModelVariant;
 import com.fallom.test.Endpoint;
 import com.fallom.test.FallomMockServer;
+import com.fallom.test.Fault;
 import com.fallom.tracing.internal.TracingWarmUp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,49 +133,92 @@ class FallomLifecycleTests {
 	}
 
 	@Test
-	void httpClientIsBuiltAheadOffTheBuildingThreadAndStartedOnFirstUse() throws Exception {
+	void engineBuiltWithoutStartingOpensNoConnectionAndRunsNoSyncUntilStarted() {
 		Set<Thread> before = Thread.getAllStackTraces().keySet();
 		try (Fallom fallom = online().startOnBuild(false).build()) {
-			// Built ahead, on a thread that ends, but not started: no I/O thread, no request
-			assertThat(fallom.transportWarmUp()).isNotNull();
-			fallom.transportWarmUp().get(30, TimeUnit.SECONDS);
-			await().untilAsserted(() -> assertThat(threadsSince(before))
-				.doesNotContain(FallomHttpClient.PREPARE_THREAD_NAME));
-			assertThat(threadsSince(before)).noneMatch((name) -> name.startsWith("requester-dispatch"));
+			assertThat(threadsSince(before)).noneMatch((name) -> name.startsWith("requester-dispatch")
+					|| name.startsWith("fallom-sync") || name.startsWith("fallom-http"));
 			assertThat(this.server.requests()).isEmpty();
 			fallom.start();
-			assertThat(threadsSince(before)).anyMatch((name) -> name.startsWith("requester-dispatch"));
+			// Nothing to serve: start waited for the first sync, which built the HTTP client
 			assertThat(fallom.models().get("support", "s1")).isEqualTo("gpt-4o");
+			assertThat(threadsSince(before)).anyMatch((name) -> name.startsWith("requester-dispatch"));
 		}
 	}
 
 	@Test
-	void engineOfATlsBackendBuiltWithoutStartingLoadsTheTlsContextMeanwhileOnAThreadThatEnds() throws Exception {
-		// Never started, so never connected: only the TLS context is loaded
-		try (Fallom fallom = online().tracesUrl("https://127.0.0.1:9").startOnBuild(false).build()) {
-			assertThat(fallom.tlsWarmUp()).isNotNull();
-			// Loaded without a request: the backend has seen none
-			fallom.tlsWarmUp().get(30, TimeUnit.SECONDS);
-			assertThat(this.server.requests()).isEmpty();
-			await().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-				.noneMatch((thread) -> thread.isAlive() && thread.getName().equals(TlsWarmUp.THREAD_NAME)));
+	void firstSyncOnBuildRunsBeforeStartWithoutDeliveringAnythingAndStartDoesNotSyncAgain() {
+		try (Fallom fallom = online().startOnBuild(false).firstSyncOnBuild(true).build()) {
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
+			// Served at once, but the session record waits in its queue for start
+			await().until(() -> fallom.models().get("support", "s1", "none").equals("gpt-4o"));
+			assertThat(fallom.isRunning()).isFalse();
+			assertThat(this.server.sessions()).isEmpty();
+			fallom.start();
+			await().until(() -> this.server.sessions().size() == 1);
+			assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(1);
 		}
 	}
 
 	@Test
-	void engineStartedOnBuildOfflineOrInClearTextLeavesTheTlsContextToTheFirstTlsConnection() {
-		try (Fallom started = online().tracesUrl("https://127.0.0.1:9").build();
-				Fallom offline = Fallom.builder(Map.of()).startOnBuild(false).build();
-				Fallom clearText = online().startOnBuild(false).build()) {
-			assertThat(started.tlsWarmUp()).isNull();
-			assertThat(offline.tlsWarmUp()).isNull();
-			assertThat(clearText.tlsWarmUp()).isNull();
-			// Started on build, the transport is built by the first sync; offline there is none
-			assertThat(started.transportWarmUp()).isNull();
-			assertThat(offline.transportWarmUp()).isNull();
-			assertThat(clearText.transportWarmUp()).isNotNull();
-			clearText.start();
-			assertThat(clearText.models().get("support", "s1")).isEqualTo("gpt-4o");
+	void firstSyncBegunOnBuildHasHadItsShareOfTheStartupTimeoutWhenStartComes() throws Exception {
+		this.server.fault(Endpoint.CONFIGS, Fault.hang());
+		Duration startupTimeout = Duration.ofSeconds(2);
+		try (Fallom fallom = online().startupTimeout(startupTimeout)
+			.startOnBuild(false)
+			.firstSyncOnBuild(true)
+			.build()) {
+			long built = System.nanoTime();
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
+			Thread.sleep(Math.max(0, startupTimeout.toMillis() - Duration.ofNanos(System.nanoTime() - built).toMillis()));
+			long starting = System.nanoTime();
+			fallom.start();
+			// The timeout ran out before start: start waits no further (it would wait 2 s)
+			assertThat(Duration.ofNanos(System.nanoTime() - starting)).isLessThan(Duration.ofSeconds(1));
+			assertThat(fallom.isRunning()).isTrue();
+			assertThat(fallom.models().get("support", "s1", "fallback")).isEqualTo("fallback");
+		}
+	}
+
+	@Test
+	void firstSyncOnBuildWaitsForStartWhenThereIsSomethingToServe() {
+		ModelConfig bootstrap = new ModelConfig("support", 1, List.of(new ModelVariant("local-model", 100)),
+				ConfigOrigin.BOOTSTRAP);
+		try (Fallom fallom = online().bootstrapConfig(bootstrap).startOnBuild(false).firstSyncOnBuild(true).build()) {
+			// start would not wait: nothing is fetched before it
+			assertThat(fallom.models().get("support", "s1")).isEqualTo("local-model");
+			fallom.start();
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) == 1);
+			await().until(() -> fallom.models().get("support", "s1").equals("gpt-4o"));
+		}
+	}
+
+	@Test
+	void stopOrCloseBeforeStartEndsTheSyncBegunOnBuild() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		Fallom fallom = online().refreshInterval(Duration.ofMillis(100))
+			.startOnBuild(false)
+			.firstSyncOnBuild(true)
+			.build();
+		try {
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) >= 2);
+			fallom.stop();
+			await().untilAsserted(() -> assertThat(engineThreadsSince(before)).isEmpty());
+			int stopped = this.server.requestCount(Endpoint.CONFIGS);
+			fallom.start();
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) > stopped);
+		}
+		finally {
+			fallom.close();
+		}
+		await().untilAsserted(() -> assertThat(engineThreadsSince(before)).isEmpty());
+		try (Fallom neverStarted = online().refreshInterval(Duration.ofMillis(100))
+			.startOnBuild(false)
+			.firstSyncOnBuild(true)
+			.build()) {
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) >= 1);
+			neverStarted.close();
+			await().untilAsserted(() -> assertThat(engineThreadsSince(before)).isEmpty());
 		}
 	}
 

@@ -47,7 +47,12 @@ import com.fallom.test.Fault;
  * java -cp benchmarks/target/benchmarks.jar com.fallom.benchmarks.StartupBenchmark [rounds]
  * </pre>
  * {@code -Dstartup.app=<dir>} points at another {@code startup-app/target};
- * {@code -Dstartup.jvmArgs="..."} adds options to the apps' JVMs.
+ * {@code -Dstartup.before=<dir>} adds, in the same rounds, the starter variants of
+ * another build's {@code startup-app/target} (an older checkout), and reports the paired
+ * differences between the two builds; {@code -Dstartup.variants=offline,online} starts only
+ * the app without Fallom and those variants (more rounds in the same time, for a tighter
+ * interval); {@code -Dstartup.jvmArgs="..."} adds options to the apps' JVMs. Each paired median comes with its 95 % confidence interval (the sign test's,
+ * which assumes nothing of the noise's distribution).
  */
 public final class StartupBenchmark {
 
@@ -70,25 +75,35 @@ public final class StartupBenchmark {
 		String classes = app.resolve("classes").toAbsolutePath().toString();
 		String without = classes + java.io.File.pathSeparator + read(app, "without-fallom.txt");
 		String with = classes + java.io.File.pathSeparator + read(app, "with-fallom.txt");
+		String beforeApp = System.getProperty("startup.before");
+		String withBefore = (beforeApp != null) ? Path.of(beforeApp).resolve("classes").toAbsolutePath()
+				+ java.io.File.pathSeparator + read(Path.of(beforeApp), "with-fallom.txt") : null;
+		List<String> chosen = Arrays.asList(System.getProperty("startup.variants", "offline,online,hanging")
+			.toLowerCase(Locale.ROOT)
+			.split("\\s*,\\s*"));
+		Variant[] order = Arrays.stream(Variant.values())
+			.filter((variant) -> withBefore != null || !variant.before)
+			.filter((variant) -> variant == Variant.WITHOUT || chosen.contains(variant.after().key))
+			.toArray(Variant[]::new);
 		List<String> jvmArgs = jvmArgs();
 		Map<Variant, List<Sample>> samples = new EnumMap<>(Variant.class);
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 		try (FallomMockServer server = FallomMockServer.start()) {
 			for (int round = 0; round < rounds; round++) {
-				Variant[] order = Variant.values();
 				for (int i = 0; i < order.length; i++) {
 					Variant variant = order[(i + round) % order.length];
 					List<String> appArgs = new ArrayList<>();
 					if (variant.online) {
 						server.properties().forEach((name, value) -> appArgs.add("--" + name + "=" + value));
 					}
-					if (variant == Variant.HANGING) {
+					if (variant.hanging) {
 						for (Endpoint endpoint : Endpoint.values()) {
 							server.fault(endpoint, Fault.hang());
 						}
 					}
 					try {
-						Sample sample = start((variant == Variant.WITHOUT) ? without : with, jvmArgs, appArgs, http);
+						String classpath = (variant == Variant.WITHOUT) ? without : variant.before ? withBefore : with;
+						Sample sample = start(classpath, jvmArgs, appArgs, http);
 						samples.computeIfAbsent(variant, (key) -> new ArrayList<>()).add(sample);
 						logger.log(Level.INFO, "round {0}, {1}: {2}", round + 1, variant.label, sample);
 					}
@@ -99,7 +114,7 @@ public final class StartupBenchmark {
 				}
 			}
 		}
-		logger.log(Level.INFO, report(samples, rounds, jvmArgs));
+		logger.log(Level.INFO, report(samples, order, rounds, jvmArgs));
 	}
 
 	private static String defaultAppDirectory() {
@@ -198,29 +213,76 @@ public final class StartupBenchmark {
 		started.completeExceptionally(new IllegalStateException("The app exited"));
 	}
 
-	private static String report(Map<Variant, List<Sample>> samples, int rounds, List<String> jvmArgs) {
+	private static String report(Map<Variant, List<Sample>> samples, Variant[] variants, int rounds,
+			List<String> jvmArgs) {
 		StringBuilder report = new StringBuilder();
 		report.append(String.format(Locale.ROOT,
 				"%nStart-up of the minimal app, %d interleaved rounds, %d cores, Java %s%s%n", rounds,
 				Runtime.getRuntime().availableProcessors(), Runtime.version(),
 				jvmArgs.isEmpty() ? "" : ", JVM options " + jvmArgs));
-		report.append("medians; in brackets, the median of the per-round differences from the app without Fallom\n");
-		report.append(String.format(Locale.ROOT, "%-28s | %-15s | %-15s | %-18s | %-15s | %-9s | %-13s%n", "",
+		report.append("medians; in brackets, the median of the per-round differences from the app without Fallom,\n"
+				+ "and for start-up and CPU its 95 % confidence interval\n");
+		report.append(String.format(Locale.ROOT, "%-28s | %-28s | %-28s | %-18s | %-15s | %-9s | %-13s%n", "",
 				"start-up (s)", "CPU (s)", "RSS after GC (MiB)", "heap (MiB)", "threads", "classes"));
 		List<Sample> base = samples.get(Variant.WITHOUT);
-		for (Variant variant : Variant.values()) {
+		for (Variant variant : variants) {
 			List<Sample> values = samples.get(variant);
-			report.append(String.format(Locale.ROOT, "%-28s | %-15s | %-15s | %-18s | %-15s | %-9s | %-13s%n",
-					variant.label, cell(values, base, Sample::startup, "%.2f", "%+.2f"),
-					cell(values, base, Sample::cpu, "%.2f", "%+.2f"),
+			report.append(String.format(Locale.ROOT, "%-28s | %-28s | %-28s | %-18s | %-15s | %-9s | %-13s%n",
+					variant.label, cell(values, base, Sample::startup, "%.2f", "%+.2f") + interval(values, base, Sample::startup),
+					cell(values, base, Sample::cpu, "%.2f", "%+.2f") + interval(values, base, Sample::cpu),
 					cell(values, base, Sample::rssMiB, "%.0f", "%+.0f"),
 					cell(values, base, Sample::heapMiB, "%.1f", "%+.1f"),
 					cell(values, base, Sample::threads, "%.0f", "%+.0f"),
 					cell(values, base, Sample::classes, "%.0f", "%+.0f")));
 		}
-		report.append(String.format(Locale.ROOT, "backend hanging over online, start-up: %+.2f s (paired median)%n",
-				pairedMedian(samples.get(Variant.HANGING), samples.get(Variant.ONLINE), Sample::startup)));
+		if (samples.containsKey(Variant.HANGING) && samples.containsKey(Variant.ONLINE)) {
+			report.append(String.format(Locale.ROOT, "backend hanging over online, start-up: %+.2f s (paired median)%s%n",
+					pairedMedian(samples.get(Variant.HANGING), samples.get(Variant.ONLINE), Sample::startup),
+					interval(samples.get(Variant.HANGING), samples.get(Variant.ONLINE), Sample::startup)));
+		}
+		for (Variant variant : variants) {
+			if (variant.before) {
+				Variant after = variant.after();
+				report.append(String.format(Locale.ROOT,
+						"%s, this build over the other: start-up %+.2f s%s, CPU %+.2f s%s, classes %+.0f%n",
+						after.label, pairedMedian(samples.get(after), samples.get(variant), Sample::startup),
+						interval(samples.get(after), samples.get(variant), Sample::startup),
+						pairedMedian(samples.get(after), samples.get(variant), Sample::cpu),
+						interval(samples.get(after), samples.get(variant), Sample::cpu),
+						pairedMedian(samples.get(after), samples.get(variant), Sample::classes)));
+			}
+		}
 		return report.toString();
+	}
+
+	/**
+	 * The 95 % confidence interval of the median of the paired differences, from the sign
+	 * test: the k-th smallest and k-th largest differences, for the largest k that leaves
+	 * at most 2.5 % on each side of a binomial(n, 1/2). Too few rounds give none.
+	 */
+	private static String interval(List<Sample> values, List<Sample> base, ToDoubleFunction<Sample> metric) {
+		if (values == base) {
+			return "";
+		}
+		double[] differences = new double[values.size()];
+		for (int i = 0; i < differences.length; i++) {
+			differences[i] = metric.applyAsDouble(values.get(i)) - metric.applyAsDouble(base.get(i));
+		}
+		Arrays.sort(differences);
+		int n = differences.length;
+		int k = 0;
+		double below = 0;
+		double probability = Math.pow(0.5, n);
+		// below = P(B <= k - 1); grow k while P(B <= k) stays within 2.5 %
+		while (k < n / 2 && below + probability <= 0.025) {
+			below += probability;
+			probability = probability * (n - k) / (k + 1);
+			k++;
+		}
+		if (k == 0) {
+			return " [n/a]";
+		}
+		return String.format(Locale.ROOT, " [%+.2f, %+.2f]", differences[k - 1], differences[n - k]);
 	}
 
 	private static String cell(List<Sample> values, List<Sample> base, ToDoubleFunction<Sample> metric,
@@ -249,21 +311,48 @@ public final class StartupBenchmark {
 
 	private enum Variant {
 
-		WITHOUT("the app without Fallom", false),
+		WITHOUT("the app without Fallom", false, false, false),
 
-		OFFLINE("+ the starter, offline", false),
+		OFFLINE("+ the starter, offline", false, false, false),
 
-		ONLINE("+ the starter, online", true),
+		ONLINE("+ the starter, online", true, false, false),
 
-		HANGING("online, backend hanging", true);
+		HANGING("online, backend hanging", true, true, false),
+
+		OFFLINE_BEFORE("offline, other build", false, false, true),
+
+		ONLINE_BEFORE("online, other build", true, false, true),
+
+		HANGING_BEFORE("hanging, other build", true, true, true);
 
 		private final String label;
 
+		/** Its name in {@code -Dstartup.variants}. */
+		private final String key;
+
 		private final boolean online;
 
-		Variant(String label, boolean online) {
+		private final boolean hanging;
+
+		/** The other build's ({@code -Dstartup.before}). */
+		private final boolean before;
+
+		Variant(String label, boolean online, boolean hanging, boolean before) {
 			this.label = label;
+			this.key = name().toLowerCase(Locale.ROOT).replace("_before", "");
 			this.online = online;
+			this.hanging = hanging;
+			this.before = before;
+		}
+
+		/** This build's variant of the other build's. */
+		Variant after() {
+			return switch (this) {
+				case OFFLINE_BEFORE -> OFFLINE;
+				case ONLINE_BEFORE -> ONLINE;
+				case HANGING_BEFORE -> HANGING;
+				default -> this;
+			};
 		}
 
 	}

@@ -82,7 +82,7 @@ public final class FallomHttpClient implements AutoCloseable {
 
 	private final ScheduledExecutorService executor;
 
-	/** Built ahead by {@link #prepareInBackground()} or on first use, and started on first use. */
+	/** Built and started on first use. */
 	private final LazyClient client;
 
 	private final boolean ownsClient;
@@ -103,9 +103,6 @@ public final class FallomHttpClient implements AutoCloseable {
 	private static final int MAX_CONNECTIONS = 512;
 
 	private static final String USER_AGENT = "fallom-spring-boot";
-
-	/** The name of the thread of {@link #prepareInBackground()}, which ends once it is done. */
-	public static final String PREPARE_THREAD_NAME = "fallom-http-warm-up";
 
 	/** As the SDKs send it: no charset parameter (JSON is UTF-8). */
 	private static final ContentType JSON = ContentType.create("application/json");
@@ -209,17 +206,6 @@ public final class FallomHttpClient implements AutoCloseable {
 	private static String pathPrefix(URI baseUrl) {
 		String path = baseUrl.getRawPath();
 		return (path != null) ? path : "";
-	}
-
-	/**
-	 * Build the transport now, on a short-lived daemon thread, without starting it: its
-	 * classes load there, not on the thread of the first request, which start-up may wait
-	 * for. No thread of the transport's starts and no network I/O happens before the first
-	 * request.
-	 * @return completes when the transport is built
-	 */
-	public CompletableFuture<Void> prepareInBackground() {
-		return WarmUp.start(PREPARE_THREAD_NAME, this.client::prepare);
 	}
 
 	/**
@@ -561,9 +547,6 @@ public final class FallomHttpClient implements AutoCloseable {
 
 		private volatile @Nullable HttpAsyncRequester requester;
 
-		/** Built ahead by {@link #prepare()}, not started yet. */
-		private @Nullable HttpAsyncRequester prepared;
-
 		private boolean closed;
 
 		HttpAsyncRequester get() {
@@ -575,20 +558,13 @@ public final class FallomHttpClient implements AutoCloseable {
 					}
 					requester = this.requester;
 					if (requester == null) {
-						requester = (this.prepared != null) ? this.prepared : build();
-						this.prepared = null;
+						requester = build();
 						requester.start();
 						this.requester = requester;
 					}
 				}
 			}
 			return requester;
-		}
-
-		synchronized void prepare() {
-			if (!this.closed && this.requester == null && this.prepared == null) {
-				this.prepared = build();
-			}
 		}
 
 		private static HttpAsyncRequester build() {
@@ -602,8 +578,7 @@ public final class FallomHttpClient implements AutoCloseable {
 
 		synchronized void close() {
 			this.closed = true;
-			HttpAsyncRequester requester = (this.requester != null) ? this.requester : this.prepared;
-			this.prepared = null;
+			HttpAsyncRequester requester = this.requester;
 			if (requester != null) {
 				requester.close(CloseMode.IMMEDIATE);
 			}

@@ -152,11 +152,28 @@ public class ConfigRefresher implements AutoCloseable {
 	}
 
 	/**
-	 * Tell a listener of every sync from now on.
+	 * Tell a listener of every sync from now on, and of those done between
+	 * {@link #startEarly()} and {@link #endEarlySyncs()}.
 	 * @param listener the listener
 	 */
 	public void addListener(SyncListener listener) {
 		this.sync.addListener(listener);
+	}
+
+	/**
+	 * Start syncing without waiting, ahead of the owner's start, keeping the syncs done
+	 * until {@link #endEarlySyncs()} for listeners added meanwhile (see
+	 * {@link BackgroundSync#startEarly()}).
+	 */
+	public void startEarly() {
+		this.sync.startEarly();
+	}
+
+	/**
+	 * Stop keeping the syncs done since {@link #startEarly()} for listeners added later.
+	 */
+	public void endEarlySyncs() {
+		this.sync.endEarlySyncs();
 	}
 
 	/**

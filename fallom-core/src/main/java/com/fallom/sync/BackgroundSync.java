@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -67,6 +68,15 @@ public final class BackgroundSync<T> implements AutoCloseable {
 
 	private volatile SyncListener[] listeners;
 
+	/**
+	 * The syncs done since {@link #startEarly()}, told to each listener added, until
+	 * {@link #endEarlySyncs()}: a first sync begun before its owner starts may end before
+	 * the metrics bind. Guarded by the lifecycle monitor.
+	 */
+	private @Nullable List<CompletedSync> earlySyncs;
+
+	private static final int MAX_EARLY_SYNCS = 16;
+
 	private volatile SyncStatus status = SyncStatus.NEVER;
 
 	private volatile @Nullable String etag;
@@ -127,14 +137,47 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	}
 
 	/**
-	 * Tell a listener of every sync from now on.
+	 * Tell a listener of every sync from now on and, on the calling thread, of those done
+	 * between {@link #startEarly()} and {@link #endEarlySyncs()} (the first 16), each sync
+	 * exactly once.
 	 * @param listener the listener
 	 */
 	public void addListener(SyncListener listener) {
+		List<CompletedSync> done;
 		synchronized (this.lifecycleMonitor) {
 			SyncListener[] grown = Arrays.copyOf(this.listeners, this.listeners.length + 1);
 			grown[grown.length - 1] = listener;
 			this.listeners = grown;
+			done = (this.earlySyncs != null) ? List.copyOf(this.earlySyncs) : List.of();
+		}
+		for (CompletedSync sync : done) {
+			tell(listener, sync.outcome(), sync.duration());
+		}
+	}
+
+	/**
+	 * Start syncing ahead of the owner's own start, as {@link #startInBackground()} does,
+	 * and keep the syncs done from now on for listeners added until
+	 * {@link #endEarlySyncs()}, such as metrics bound after the first sync has ended.
+	 * @return the first sync, done when it has succeeded or failed
+	 */
+	public Future<?> startEarly() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.executor == null) {
+				this.earlySyncs = new ArrayList<>();
+			}
+			return startInBackground();
+		}
+	}
+
+	/**
+	 * Stop keeping the syncs done since {@link #startEarly()}: from now on a listener is
+	 * told only of the syncs after it was added. The owner calls it when it starts, once
+	 * whatever listens from start-up (metrics) has been added.
+	 */
+	public void endEarlySyncs() {
+		synchronized (this.lifecycleMonitor) {
+			this.earlySyncs = null;
 		}
 	}
 
@@ -425,16 +468,31 @@ public final class BackgroundSync<T> implements AutoCloseable {
 		SyncOutcome outcome = sync();
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
 		this.lastSyncDuration = duration;
-		for (SyncListener listener : this.listeners) {
-			try {
-				listener.onSync(outcome, duration);
-			}
-			catch (RuntimeException ex) {
-				// A broken listener (metrics) must not break the sync itself.
-				logger.debug("Fallom sync listener failed", ex);
+		SyncListener[] listeners;
+		synchronized (this.lifecycleMonitor) {
+			// With the listeners of now: one added later is told of it by addListener
+			listeners = this.listeners;
+			if (this.earlySyncs != null && this.earlySyncs.size() < MAX_EARLY_SYNCS) {
+				this.earlySyncs.add(new CompletedSync(outcome, duration));
 			}
 		}
+		for (SyncListener listener : listeners) {
+			tell(listener, outcome, duration);
+		}
 		return outcome;
+	}
+
+	private static void tell(SyncListener listener, SyncOutcome outcome, Duration duration) {
+		try {
+			listener.onSync(outcome, duration);
+		}
+		catch (RuntimeException ex) {
+			// A broken listener (metrics) must not break the sync itself.
+			logger.debug("Fallom sync listener failed", ex);
+		}
+	}
+
+	private record CompletedSync(SyncOutcome outcome, Duration duration) {
 	}
 
 	private SyncOutcome sync() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fallom.CapturedLogs;
 import com.fallom.internal.FallomHttpClient;
@@ -94,6 +95,33 @@ class BackgroundSyncTests {
 		assertThat(this.sync.awaitFirstSync(Duration.ZERO)).isFalse();
 		assertThat(logs.count("WARNING Fallom keys not fetched within the start-up timeout")).isEqualTo(1);
 		assertThat(this.keys.served).isEmpty();
+	}
+
+	@Test
+	void listenersAddedBeforeTheOwnerStartsAreToldOfTheSyncsSinceAnEarlyStartOnce() throws Exception {
+		this.server.putConfig("a", 1, Map.of("gpt-4o", 100));
+		sync(null).startEarly().get(10, TimeUnit.SECONDS);
+		List<SyncOutcome> bound = new CopyOnWriteArrayList<>();
+		// Added after the early sync, as metrics bound before the owner starts are
+		this.sync.addListener((outcome, duration) -> bound.add(outcome));
+		assertThat(bound).containsExactly(SyncOutcome.UPDATED);
+		this.sync.endEarlySyncs();
+		List<SyncOutcome> late = new CopyOnWriteArrayList<>();
+		this.sync.addListener((outcome, duration) -> late.add(outcome));
+		assertThat(late).isEmpty();
+		this.sync.syncNow();
+		assertThat(bound).containsExactly(SyncOutcome.UPDATED, SyncOutcome.NOT_MODIFIED);
+		assertThat(late).containsExactly(SyncOutcome.NOT_MODIFIED);
+		assertThat(this.outcomes).containsExactly(SyncOutcome.UPDATED, SyncOutcome.NOT_MODIFIED);
+	}
+
+	@Test
+	void listenersAddedAfterAPlainStartAreToldOnlyOfTheSyncsAfterThem() throws Exception {
+		this.server.putConfig("a", 1, Map.of("gpt-4o", 100));
+		sync(null).startInBackground().get(10, TimeUnit.SECONDS);
+		List<SyncOutcome> late = new CopyOnWriteArrayList<>();
+		this.sync.addListener((outcome, duration) -> late.add(outcome));
+		assertThat(late).isEmpty();
 	}
 
 	@Test

@@ -17,6 +17,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -88,7 +90,10 @@ public final class FallomAutoConfiguration {
 			.exportTimeout(tracing.getExportTimeout())
 			.metricsQueueCapacity(tracing.getMetricsQueueCapacity())
 			.shutdownTimeout(properties.getShutdownTimeout())
-			.startOnBuild(false);
+			.startOnBuild(false)
+			// The first sync, which start-up would wait for, runs while the context
+			// creates its other beans
+			.firstSyncOnBuild(!refreshOnly());
 		if (connectionDetails.getApiKey() != null && tracing.isEnabled()) {
 			// Only spans sent to Fallom carry it: offline, nothing is worth computing it for
 			Resource appResource = resource.getIfAvailable();
@@ -113,6 +118,18 @@ public final class FallomAutoConfiguration {
 		assignmentListeners.orderedStream().forEach(builder::assignmentListener);
 		syncListeners.orderedStream().forEach(builder::syncListener);
 		return builder.build();
+	}
+
+	/**
+	 * Whether the context stops at its refresh, before starting its lifecycle beans: a
+	 * CRaC checkpoint there must find no socket open, and a training run that exits there
+	 * has no use for configs.
+	 */
+	static boolean refreshOnly() {
+		return DefaultLifecycleProcessor.ON_REFRESH_VALUE
+			.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.CHECKPOINT_PROPERTY_NAME))
+				|| DefaultLifecycleProcessor.ON_REFRESH_VALUE
+					.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME));
 	}
 
 	@Bean

@@ -380,7 +380,8 @@ public class FallomProperties {
 
 		/**
 		 * Longest time start-up waits for the first syncs of configs (and of prompts, when
-		 * they are synced from start-up), in all; it waits only when there is nothing to
+		 * they are synced from start-up), in all, counted from when the first config sync
+		 * began (as the engine bean is created); it waits only when there is nothing to
 		 * serve (no bootstrap config, no snapshot). The application starts whatever happens.
 		 */
 		private Duration startupTimeout = Duration.ofSeconds(2);

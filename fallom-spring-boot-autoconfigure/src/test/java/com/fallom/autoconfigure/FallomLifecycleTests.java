@@ -1,5 +1,6 @@
 package com.fallom.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.core.SpringProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -140,6 +143,48 @@ class FallomLifecycleTests {
 					.containsEntry("service.name", "resource-test")
 					.containsEntry("telemetry.sdk.name", "opentelemetry");
 			});
+	}
+
+	@Test
+	void firstSyncRunsWhileTheContextCreatesItsOtherBeans() {
+		online().withBean(CreatedAfterFallom.class).run((context) -> {
+				CreatedAfterFallom probe = context.getBean(CreatedAfterFallom.class);
+				// Before the context started Fallom, the configs were already served
+				assertThat(probe.runningWhenCreated).isFalse();
+				assertThat(probe.servedWhenCreated).isEqualTo("gpt-4o");
+				assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void aContextThatStopsAtItsRefreshBeginsNoSyncBeforeStart() {
+		assertThat(FallomAutoConfiguration.refreshOnly()).isFalse();
+		for (String property : List.of(DefaultLifecycleProcessor.CHECKPOINT_PROPERTY_NAME,
+				DefaultLifecycleProcessor.EXIT_PROPERTY_NAME)) {
+			SpringProperties.setProperty(property, DefaultLifecycleProcessor.ON_REFRESH_VALUE);
+			try {
+				assertThat(FallomAutoConfiguration.refreshOnly()).as(property).isTrue();
+			}
+			finally {
+				SpringProperties.setProperty(property, null);
+			}
+		}
+	}
+
+	/** A bean created after the engine, before the context starts it. */
+	static class CreatedAfterFallom {
+
+		final boolean runningWhenCreated;
+
+		final String servedWhenCreated;
+
+		CreatedAfterFallom(Fallom fallom) {
+			this.runningWhenCreated = fallom.isRunning();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> !fallom.models().get("support", "s1", "none").equals("none"));
+			this.servedWhenCreated = fallom.models().get("support", "s1", "none");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
