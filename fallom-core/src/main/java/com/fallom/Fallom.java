@@ -272,9 +272,10 @@ public final class Fallom implements AutoCloseable {
 	 * prompt sync, once the app uses prompts, see {@link Builder#promptSync(PromptSync)}),
 	 * session recording, custom metrics and span export. Waits for the first sync only
 	 * when there is nothing to serve (no bootstrap config, no snapshot, nothing synced
-	 * yet), at most the start-up timeout for configs and prompts together; otherwise the
-	 * first sync runs in the background. Called by {@link Builder#build()}; starting while
-	 * running, or after {@link #close()}, does nothing.
+	 * yet), at most the start-up timeout for configs and prompts together (counted from
+	 * the build when the first sync began there, see {@link Builder#firstSyncOnBuild(boolean)});
+	 * otherwise the first sync runs in the background. Called by {@link Builder#build()};
+	 * starting while running, or after {@link #close()}, does nothing.
 	 */
 	public void start() {
 		boolean awaitConfigs;
@@ -372,7 +373,8 @@ public final class Fallom implements AutoCloseable {
 	 * timeout, and end the engine's threads. Nothing is closed: records, metrics and spans
 	 * keep queueing (within their bounds) and {@link #start()} resumes everything, as a
 	 * Spring context stopped and started again (or paused by Spring's test context cache)
-	 * expects. Stopping while stopped does nothing.
+	 * expects. Stopping while stopped does nothing, but for ending a config sync begun on
+	 * build.
 	 */
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
