@@ -280,15 +280,17 @@ public final class Fallom implements AutoCloseable {
 	public void start() {
 		boolean awaitConfigs;
 		boolean awaitPrompts;
-		long deadline;
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
+		long configsDeadline;
 		synchronized (this.lifecycleMonitor) {
 			if (this.closed.get() || this.running) {
 				return;
 			}
 			this.running = true;
-			// A first sync begun on build has had part of its time already
-			deadline = ((this.firstSyncBegunOnBuild != 0) ? this.firstSyncBegunOnBuild : System.nanoTime())
-					+ this.startupTimeout.toNanos();
+			// A first config sync begun on build has had part of its time already; the
+			// prompt syncs begin now, and the wait in all stays within the timeout
+			configsDeadline = (this.firstSyncBegunOnBuild != 0)
+					? this.firstSyncBegunOnBuild + this.startupTimeout.toNanos() : deadline;
 			this.firstSyncBegunOnBuild = 0;
 			if (this.sessionRecorder != null) {
 				this.sessionRecorder.start();
@@ -312,7 +314,7 @@ public final class Fallom implements AutoCloseable {
 		}
 		// Outside the monitor: a first use of prompts on a request thread never waits on it
 		if (awaitConfigs) {
-			this.configRefresher.awaitFirstSync(remaining(deadline));
+			this.configRefresher.awaitFirstSync(remaining(configsDeadline));
 		}
 		if (awaitPrompts) {
 			this.promptRefresher.awaitFirstSync(remaining(deadline));

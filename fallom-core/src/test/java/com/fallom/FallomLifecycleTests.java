@@ -181,6 +181,23 @@ class FallomLifecycleTests {
 	}
 
 	@Test
+	void promptSyncsBegunAtStartGetTheirOwnStartupTimeoutAfterAnEarlyConfigSync() throws Exception {
+		this.server.putPrompt("greeting", 2, "Fetched", "Hello {{name}}");
+		this.server.fault(Endpoint.PROMPTS, Fault.delay(Duration.ofMillis(300)).times(1));
+		Duration startupTimeout = Duration.ofSeconds(1);
+		try (Fallom fallom = online().startupTimeout(startupTimeout)
+			.startOnBuild(false)
+			.firstSyncOnBuild(true)
+			.build()) {
+			await().until(() -> fallom.models().get("support", "s1", "none").equals("gpt-4o"));
+			// The config sync's timeout has run out; the prompt sync begins only now
+			Thread.sleep(startupTimeout.toMillis() + 100);
+			fallom.start();
+			assertThat(fallom.prompts().get("greeting", Map.of("name", "Jo")).user()).isEqualTo("Hello Jo");
+		}
+	}
+
+	@Test
 	void firstSyncOnBuildWaitsForStartWhenThereIsSomethingToServe() {
 		ModelConfig bootstrap = new ModelConfig("support", 1, List.of(new ModelVariant("local-model", 100)),
 				ConfigOrigin.BOOTSTRAP);
