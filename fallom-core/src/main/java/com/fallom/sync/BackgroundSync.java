@@ -46,6 +46,9 @@ public final class BackgroundSync<T> implements AutoCloseable {
 
 	private static final Duration MIN_MAX_BACKOFF = Duration.ofMinutes(5);
 
+	/** The most syncs kept for listeners added before the owner starts. */
+	private static final int MAX_EARLY_SYNCS = 16;
+
 	private final FallomHttpClient client;
 
 	private final SyncedResource<T> resource;
@@ -74,8 +77,6 @@ public final class BackgroundSync<T> implements AutoCloseable {
 	 * the metrics bind. Guarded by the lifecycle monitor.
 	 */
 	private @Nullable List<CompletedSync> earlySyncs;
-
-	private static final int MAX_EARLY_SYNCS = 16;
 
 	private volatile SyncStatus status = SyncStatus.NEVER;
 
