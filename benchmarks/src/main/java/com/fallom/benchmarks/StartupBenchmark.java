@@ -38,8 +38,9 @@ import com.fallom.test.Fault;
  * {@link FallomMockServer} it starts, and online with that backend hanging; interleaved,
  * the order rotating each round. Each start is read at Boot's "Started ... (process
  * running for N)" line; then the app's {@code /startup/stats} collects garbage and reports
- * its resident set size, live threads and loaded classes. Logs each start and, at the
- * end, the medians and the medians of the per-round differences (paired).
+ * its resident set size, live threads, loaded classes and the main thread's CPU time. Logs
+ * each start and, at the end, the medians and the medians of the per-round differences
+ * (paired).
  * <p>
  * Run from the repository root:
  * <pre>
@@ -171,7 +172,9 @@ public final class StartupBenchmark {
 				.timeout(Duration.ofSeconds(30))
 				.build(), HttpResponse.BodyHandlers.ofString());
 			String[] stats = response.body().trim().split(" ");
-			return new Sample(startedAt[0], startedAt[2], Long.parseLong(stats[0]) / 1024.0,
+			// An older build's app reports no main thread CPU
+			double mainCpu = (stats.length > 4) ? Long.parseLong(stats[4]) / 1e9 : Double.NaN;
+			return new Sample(startedAt[0], startedAt[2], mainCpu, Long.parseLong(stats[0]) / 1024.0,
 					Long.parseLong(stats[3]) / (1024.0 * 1024.0), Integer.parseInt(stats[1]), Integer.parseInt(stats[2]));
 		}
 		finally {
@@ -222,14 +225,16 @@ public final class StartupBenchmark {
 				jvmArgs.isEmpty() ? "" : ", JVM options " + jvmArgs));
 		report.append("medians; in brackets, the median of the per-round differences from the app without Fallom,\n"
 				+ "and for start-up and CPU its 95 % confidence interval\n");
-		report.append(String.format(Locale.ROOT, "%-28s | %-28s | %-28s | %-18s | %-15s | %-9s | %-13s%n", "",
-				"start-up (s)", "CPU (s)", "RSS after GC (MiB)", "heap (MiB)", "threads", "classes"));
+		report.append(String.format(Locale.ROOT, "%-28s | %-28s | %-28s | %-28s | %-18s | %-15s | %-9s | %-13s%n", "",
+				"start-up (s)", "CPU (s)", "main thread CPU (s)", "RSS after GC (MiB)", "heap (MiB)", "threads",
+				"classes"));
 		List<Sample> base = samples.get(Variant.WITHOUT);
 		for (Variant variant : variants) {
 			List<Sample> values = samples.get(variant);
-			report.append(String.format(Locale.ROOT, "%-28s | %-28s | %-28s | %-18s | %-15s | %-9s | %-13s%n",
+			report.append(String.format(Locale.ROOT, "%-28s | %-28s | %-28s | %-28s | %-18s | %-15s | %-9s | %-13s%n",
 					variant.label, cell(values, base, Sample::startup, "%.2f", "%+.2f") + interval(values, base, Sample::startup),
 					cell(values, base, Sample::cpu, "%.2f", "%+.2f") + interval(values, base, Sample::cpu),
+					cell(values, base, Sample::mainCpu, "%.2f", "%+.2f") + interval(values, base, Sample::mainCpu),
 					cell(values, base, Sample::rssMiB, "%.0f", "%+.0f"),
 					cell(values, base, Sample::heapMiB, "%.1f", "%+.1f"),
 					cell(values, base, Sample::threads, "%.0f", "%+.0f"),
@@ -244,11 +249,13 @@ public final class StartupBenchmark {
 			if (variant.before) {
 				Variant after = variant.after();
 				report.append(String.format(Locale.ROOT,
-						"%s, this build over the other: start-up %+.2f s%s, CPU %+.2f s%s, classes %+.0f%n",
+						"%s, this build over the other: start-up %+.2f s%s, CPU %+.2f s%s, main thread CPU %+.2f s%s, classes %+.0f%n",
 						after.label, pairedMedian(samples.get(after), samples.get(variant), Sample::startup),
 						interval(samples.get(after), samples.get(variant), Sample::startup),
 						pairedMedian(samples.get(after), samples.get(variant), Sample::cpu),
 						interval(samples.get(after), samples.get(variant), Sample::cpu),
+						pairedMedian(samples.get(after), samples.get(variant), Sample::mainCpu),
+						interval(samples.get(after), samples.get(variant), Sample::mainCpu),
 						pairedMedian(samples.get(after), samples.get(variant), Sample::classes)));
 			}
 		}
@@ -359,15 +366,18 @@ public final class StartupBenchmark {
 
 	/**
 	 * One start: seconds from the JVM's start to Boot's "Started" line and the CPU seconds
-	 * the process had used then; after garbage collection, the resident set size, the used
-	 * heap, live threads and loaded classes.
+	 * the process had used then; the main thread's CPU seconds to the end of start-up
+	 * ({@code NaN} from an older build's app); after garbage collection, the resident set
+	 * size, the used heap, live threads and loaded classes.
 	 */
-	private record Sample(double startup, double cpu, double rssMiB, double heapMiB, int threads, int classes) {
+	private record Sample(double startup, double cpu, double mainCpu, double rssMiB, double heapMiB, int threads,
+			int classes) {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "%.2f s (CPU %.2f s), RSS %.0f MiB, heap %.1f MiB, %d threads, %d classes",
-					this.startup, this.cpu, this.rssMiB, this.heapMiB, this.threads, this.classes);
+			return String.format(Locale.ROOT,
+					"%.2f s (CPU %.2f s, main thread %.2f s), RSS %.0f MiB, heap %.1f MiB, %d threads, %d classes",
+					this.startup, this.cpu, this.mainCpu, this.rssMiB, this.heapMiB, this.threads, this.classes);
 		}
 
 	}
