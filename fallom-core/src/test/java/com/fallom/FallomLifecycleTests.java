@@ -229,11 +229,12 @@ class FallomLifecycleTests {
 			fallom.close();
 		}
 		await().untilAsserted(() -> assertThat(engineThreadsSince(before)).isEmpty());
+		int closed = this.server.requestCount(Endpoint.CONFIGS);
 		try (Fallom neverStarted = online().refreshInterval(Duration.ofMillis(100))
 			.startOnBuild(false)
 			.firstSyncOnBuild(true)
 			.build()) {
-			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) >= 1);
+			await().until(() -> this.server.requestCount(Endpoint.CONFIGS) > closed + 1);
 			neverStarted.close();
 			await().untilAsserted(() -> assertThat(engineThreadsSince(before)).isEmpty());
 		}
