@@ -148,16 +148,16 @@ class FallomLifecycleTests {
 	@Test
 	void firstSyncRunsWhileTheContextCreatesItsOtherBeans() {
 		online().withBean(CreatedAfterFallom.class).run((context) -> {
-				CreatedAfterFallom probe = context.getBean(CreatedAfterFallom.class);
-				// Before the context started Fallom, the configs were already served
-				assertThat(probe.runningWhenCreated).isFalse();
-				assertThat(probe.servedWhenCreated).isEqualTo("gpt-4o");
-				assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(1);
-			});
+			CreatedAfterFallom probe = context.getBean(CreatedAfterFallom.class);
+			// Before the context started Fallom, the configs were already served
+			assertThat(probe.runningWhenCreated).isFalse();
+			assertThat(probe.servedWhenCreated).isEqualTo("gpt-4o");
+			assertThat(this.server.requestCount(Endpoint.CONFIGS)).isEqualTo(1);
+		});
 	}
 
 	@Test
-	void aContextThatStopsAtItsRefreshBeginsNoSyncBeforeStart() {
+	void aContextThatStopsAtItsRefreshIsToldByTheCheckpointOrExitProperty() {
 		assertThat(FallomAutoConfiguration.refreshOnly()).isFalse();
 		for (String property : List.of(DefaultLifecycleProcessor.CHECKPOINT_PROPERTY_NAME,
 				DefaultLifecycleProcessor.EXIT_PROPERTY_NAME)) {
