@@ -2,7 +2,6 @@ package com.fallom.tracing.internal;
 
 import java.util.concurrent.CompletableFuture;
 
-import com.fallom.internal.WarmUp;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
@@ -34,16 +33,28 @@ public final class TracingWarmUp {
 	 * tracer provider meets too
 	 */
 	public static CompletableFuture<Void> start() {
-		return WarmUp.start(THREAD_NAME, () -> {
-			SdkTracerProvider provider = SdkTracerProvider.builder()
-				.setSampler(Sampler.alwaysOn())
-				.setResource(Resource.getDefault())
-				.setSpanLimits(SpanLimits.builder().setMaxNumberOfAttributes(GenAiAttributes.MAX_SPAN_ATTRIBUTES).build())
-				.addSpanProcessor(SpanProcessor.composite())
-				.build();
-			provider.get("com.fallom.warm-up");
-			provider.close();
-		});
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				SdkTracerProvider provider = SdkTracerProvider.builder()
+					.setSampler(Sampler.alwaysOn())
+					.setResource(Resource.getDefault())
+					.setSpanLimits(
+							SpanLimits.builder().setMaxNumberOfAttributes(GenAiAttributes.MAX_SPAN_ATTRIBUTES).build())
+					.addSpanProcessor(SpanProcessor.composite())
+					.build();
+				provider.get("com.fallom.warm-up");
+				provider.close();
+				done.complete(null);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				// Not lost: the engine's own tracer provider meets it again and reports it
+				done.completeExceptionally(ex);
+			}
+		}, THREAD_NAME);
+		thread.setDaemon(true);
+		thread.start();
+		return done;
 	}
 
 }
